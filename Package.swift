@@ -1,0 +1,69 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "Proximus",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "proximus", targets: ["proximus"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+  ],
+  targets: [
+    // C shim over Debian's libcmark-gfm-dev and libcmark-gfm-extensions-dev.
+    .systemLibrary(
+      name: "CCmarkGFM",
+      pkgConfig: "libcmark-gfm",
+      providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+    ),
+    // The one diagnostic type (file, line, column, message) every module reports with.
+    .target(name: "Diagnostics"),
+    // Markdown → HTML through cmark-gfm; the only module that touches C.
+    .target(name: "Markdown", dependencies: ["CCmarkGFM", "Diagnostics"]),
+    // The template engine: lexer → parser → AST → renderer, contextual autoescape.
+    .target(name: "Templates", dependencies: ["Diagnostics"]),
+    // Text analysis (Snowball stemmers) and the sharded JSON search index.
+    .target(name: "Search"),
+    // The portal model: config, front matter, cases, posts, pages, localities, vocabularies.
+    .target(
+      name: "Content",
+      dependencies: [
+        "Diagnostics", "Markdown",
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "CSV", package: "CSV.swift"),
+      ]
+    ),
+    // themes/default embedded into the binary by a build-tool plugin.
+    .executableTarget(name: "ThemeEmbedder"),
+    .plugin(name: "EmbedThemePlugin", capability: .buildTool(), dependencies: ["ThemeEmbedder"]),
+    .target(name: "DefaultTheme", plugins: ["EmbedThemePlugin"]),
+    // The build, as ordered named phases: load → parse → resolve → render → index → write.
+    .target(
+      name: "Site",
+      dependencies: ["Diagnostics", "Markdown", "Templates", "Content", "Search", "DefaultTheme"]
+    ),
+    // The thin command-line front end.
+    .executableTarget(
+      name: "proximus",
+      dependencies: [
+        "Site", "Diagnostics", "Content",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
+    .testTarget(name: "TemplatesTests", dependencies: ["Templates", "Diagnostics"]),
+    .testTarget(name: "SearchTests", dependencies: ["Search"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "ContentTests", dependencies: ["Content", "Diagnostics"]),
+    .testTarget(
+      name: "SiteTests",
+      dependencies: ["Site", "Content", "Diagnostics"],
+      resources: [.copy("Fixtures")]
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)
