@@ -1,0 +1,83 @@
+import Diagnostics
+
+/// Guards against the inputs that make Debian's cmark-gfm 0.29.0.gfm.6 take quadratic time
+/// (CVE-2023-22483, -22484, -24824, -26485, -37463): unmatched link/image openers, many HTML
+/// declaration, CDATA or processing-instruction openers, very wide tables and deep nesting.
+///
+/// It counts the syntax classes rather than matching literal strings, so variants and
+/// mixtures are caught too; the limits sit far above what a real case study uses.
+enum PathologicalInput {
+  static let maximumBracketOpeners = 10_000
+  static let maximumMarkupOpeners = 5_000
+  static let maximumTableColumns = 500
+  static let maximumNesting = 100
+
+  static func scan(_ source: String) -> Diagnostic? {
+    var brackets = 0
+    var markupOpeners = 0
+    var line = 1
+    var column = 0
+    var pipesInLine = 0
+    var lineStart = true
+    var nesting = 0
+    var previous: UInt8 = 0
+    for byte in source.utf8 {
+      column += 1
+      switch byte {
+      case UInt8(ascii: "\n"):
+        line += 1
+        column = 0
+        pipesInLine = 0
+        lineStart = true
+        nesting = 0
+        previous = byte
+        continue
+      case UInt8(ascii: "["):
+        brackets += 1
+        if brackets > maximumBracketOpeners {
+          return refuse(
+            "more than \(maximumBracketOpeners) '[' link or image openers", line, column)
+        }
+      case UInt8(ascii: "!"), UInt8(ascii: "?"):
+        if previous == UInt8(ascii: "<") {
+          markupOpeners += 1
+          if markupOpeners > maximumMarkupOpeners {
+            return refuse(
+              "more than \(maximumMarkupOpeners) '<!' or '<?' markup openers", line, column)
+          }
+        }
+      case UInt8(ascii: "|"):
+        pipesInLine += 1
+        if pipesInLine > maximumTableColumns {
+          return refuse("a table row with more than \(maximumTableColumns) columns", line, column)
+        }
+      default:
+        break
+      }
+      if lineStart {
+        // Block quote markers, and list bullets followed by a space, open nested blocks
+        // (so a long `-----` rule is not nesting).
+        let isBullet = [UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: "+")].contains
+        let opensBlock =
+          byte == UInt8(ascii: ">")
+          || ((byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")) && isBullet(previous))
+        if opensBlock {
+          nesting += 1
+          if nesting > maximumNesting {
+            return refuse("blocks nested more than \(maximumNesting) levels deep", line, column)
+          }
+        } else if byte != UInt8(ascii: " "), byte != UInt8(ascii: "\t"), !isBullet(byte) {
+          lineStart = false
+        }
+      }
+      previous = byte
+    }
+    return nil
+  }
+
+  private static func refuse(_ what: String, _ line: Int, _ column: Int) -> Diagnostic {
+    Diagnostic.error(
+      "Markdown refused: \(what) (input that would make rendering take too long)",
+      at: SourceLocation(file: "", line: line, column: column))
+  }
+}

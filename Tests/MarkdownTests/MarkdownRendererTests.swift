@@ -1,0 +1,155 @@
+import Diagnostics
+import Foundation
+import Testing
+
+@testable import Markdown
+
+@Suite struct MarkdownRendererTests {
+  let renderer = MarkdownRenderer()
+
+  @Test func footnotesAreRenderedWithBackLinksInThePageLanguage() throws {
+    let source = "Texte[^1].\n\n[^1]: Une note.\n"
+    let french = try renderer.render(source, language: "fr").html
+    #expect(
+      french == """
+        <p>Texte<sup class="footnote-ref"><a href="#fn-1" id="fnref-1" data-footnote-ref>1</a></sup>.</p>
+        <section class="footnotes" data-footnotes>
+        <ol>
+        <li id="fn-1">
+        <p>Une note. <a href="#fnref-1" class="footnote-backref" data-footnote-backref aria-label="Retour au texte">↩</a></p>
+        </li>
+        </ol>
+        </section>
+
+        """)
+    let english = try renderer.render(source, language: "en").html
+    #expect(english.contains("aria-label=\"Back to content\""))
+  }
+
+  @Test func tablesUseStyleAttributesForAlignment() throws {
+    let html = try renderer.render("| a | b |\n|---|--:|\n| 1 | 2 |\n").html
+    #expect(
+      html == """
+        <table>
+        <thead>
+        <tr>
+        <th>a</th>
+        <th style="text-align: right">b</th>
+        </tr>
+        </thead>
+        <tbody>
+        <tr>
+        <td>1</td>
+        <td style="text-align: right">2</td>
+        </tr>
+        </tbody>
+        </table>
+
+        """)
+  }
+
+  @Test func strikethroughAutolinksAndTaskLists() throws {
+    let html = try renderer.render("~~barré~~ https://example.org\n\n- [x] fait\n- [ ] à faire\n")
+      .html
+    #expect(
+      html == """
+        <p><del>barré</del> <a href="https://example.org">https://example.org</a></p>
+        <ul>
+        <li><input type="checkbox" checked="" disabled="" /> fait</li>
+        <li><input type="checkbox" disabled="" /> à faire</li>
+        </ul>
+
+        """)
+  }
+
+  @Test func safeModeDropsRawHTMLAndJavascriptLinks() throws {
+    let html = try renderer.render(
+      "<script>alert(1)</script>\n\n[x](javascript:alert(1)) <b>b</b>\n"
+    )
+    .html
+    #expect(
+      html == """
+        <!-- raw HTML omitted -->
+        <p><a href="">x</a> <!-- raw HTML omitted -->b<!-- raw HTML omitted --></p>
+
+        """)
+  }
+
+  @Test func unsafeModeKeepsRawHTMLButFiltersDangerousTags() throws {
+    let unsafe = MarkdownRenderer(options: MarkdownOptions(unsafeHTML: true))
+    let html = try unsafe.render("<b>gras</b> <script>x</script>\n").html
+    #expect(html == "<p><b>gras</b> &lt;script>x&lt;/script></p>\n")
+  }
+
+  @Test func headingsGetUniqueAnchorIDs() throws {
+    let rendered = try renderer.render("## Les Éléments *clés*\n\n## Les éléments clés\n\n# Main\n")
+    #expect(
+      rendered.html == """
+        <h2 id="les-elements-cles">Les Éléments <em>clés</em></h2>
+        <h2 id="les-elements-cles-1">Les éléments clés</h2>
+        <h1 id="main-1">Main</h1>
+
+        """)
+    #expect(
+      rendered.headings == [
+        Heading(level: 2, text: "Les Éléments clés", id: "les-elements-cles"),
+        Heading(level: 2, text: "Les éléments clés", id: "les-elements-cles-1"),
+        Heading(level: 1, text: "Main", id: "main-1"),
+      ])
+  }
+
+  @Test func plainTextSeparatesBlocksAndDropsMarkup() throws {
+    let rendered = try renderer.render("# Titre\n\nUn *texte*\nsur deux lignes.\n\n- un\n- deux\n")
+    #expect(rendered.plainText == "Titre\nUn texte sur deux lignes.\nun\ndeux\n")
+  }
+
+  @Test func rootRelativeLinksFollowTheBasePath() throws {
+    let renderer = MarkdownRenderer(options: MarkdownOptions(basePath: "/portail/"))
+    let rendered = try renderer.render(
+      "[a](/cases/x/) [b](//cdn.example/x) [c](https://e.org/) ![i](/img.png)\n")
+    #expect(
+      rendered.links == [
+        "/portail/cases/x/", "//cdn.example/x", "https://e.org/", "/portail/img.png",
+      ])
+    #expect(rendered.html.contains("<a href=\"/portail/cases/x/\">a</a>"))
+  }
+
+  /// Each class of cmark-gfm's quadratic inputs, as (repeated unit, repetitions, suffix).
+  @Test(arguments: [
+    ("![[]()", 40_000, ""),
+    ("![x[]()", 20_000, ""),
+    ("a <![CDATA[", 20_000, ""),
+    ("a <?", 40_000, ""),
+    ("[a](<!x ", 30_000, ""),
+    (" x |", 5_000, "\n|---|"),
+    (">", 50_000, " deep"),
+    ("- ", 20_000, "list"),
+  ])
+  func pathologicalInputIsRefusedQuickly(unit: String, count: Int, suffix: String) {
+    let source = String(repeating: unit, count: count) + suffix
+    let start = Date()
+    #expect(throws: Diagnostic.self) { try renderer.render(source) }
+    #expect(Date().timeIntervalSince(start) < 2)
+  }
+
+  @Test func oversizedDocumentsAreRefused() {
+    let source = String(repeating: "a", count: MarkdownRenderer.maximumDocumentSize + 1)
+    #expect(throws: Diagnostic.self) { try renderer.render(source) }
+  }
+}
+
+@Suite struct PathologicalInputTests {
+  @Test func ordinaryDocumentsPass() {
+    let rule = String(repeating: "-", count: 300)
+    let nested = "> > quote\n\n- a\n  - b\n    - c\n"
+    let table = "|" + String(repeating: " x |", count: 40)
+    #expect(PathologicalInput.scan("\(rule)\n\n\(nested)\n\(table)\n") == nil)
+  }
+
+  @Test func theRefusalNamesLineAndColumn() {
+    let source = "ok\n" + String(repeating: "> ", count: 101) + "x"
+    let problem = PathologicalInput.scan(source)
+    #expect(problem?.location?.line == 2)
+    #expect(problem?.location?.column == 201)
+  }
+}
