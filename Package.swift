@@ -11,7 +11,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-    .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
   ],
   targets: [
     // C shim over Debian's libcmark-gfm-dev and libcmark-gfm-extensions-dev.
@@ -20,6 +20,8 @@ let package = Package(
       pkgConfig: "libcmark-gfm",
       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
     ),
+    // parallelMap: the build's one tool for spreading work over every core.
+    .target(name: "Parallelism"),
     // The one diagnostic type (file, line, column, message) every module reports with.
     .target(name: "Diagnostics"),
     // Markdown → HTML through cmark-gfm; the only module that touches C.
@@ -32,9 +34,9 @@ let package = Package(
     .target(
       name: "Content",
       dependencies: [
-        "Diagnostics", "Markdown",
+        "Diagnostics", "Parallelism",
         .product(name: "Yams", package: "Yams"),
-        .product(name: "CSV", package: "CSV.swift"),
+        .product(name: "SwiftCSV", package: "SwiftCSV"),
       ]
     ),
     // themes/default embedded into the binary by a build-tool plugin.
@@ -44,7 +46,9 @@ let package = Package(
     // The build, as ordered named phases: load → parse → resolve → render → index → write.
     .target(
       name: "Site",
-      dependencies: ["Diagnostics", "Markdown", "Templates", "Content", "Search", "DefaultTheme"]
+      dependencies: [
+        "Diagnostics", "Parallelism", "Markdown", "Templates", "Content", "Search", "DefaultTheme",
+      ]
     ),
     // The thin command-line front end.
     .executableTarget(

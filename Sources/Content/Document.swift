@@ -1,0 +1,58 @@
+import Diagnostics
+import Foundation
+
+/// The three kinds of Markdown source under `content/`.
+public enum DocumentKind: String, Sendable, CaseIterable, Hashable {
+  case caseStudy = "cases"
+  case post = "posts"
+  case page = "pages"
+}
+
+/// A source link of a case study.
+public struct SourceLink: Sendable, Equatable {
+  public var title: String
+  public var url: String
+}
+
+/// The structured fields only case studies have.
+public struct CaseDetails: Sendable, Equatable {
+  public static let statuses = ["active", "ended", "planned"]
+  public static let outcomes = ["success", "mixed", "failure", "ongoing"]
+
+  public var started: Int?
+  public var ended: Int?
+  public var status: String?
+  public var outcome: String?
+  public var topics: [YAMLStringValue] = []
+  public var successFactors: [YAMLStringValue] = []
+  public var failureFactors: [YAMLStringValue] = []
+  public var localities: [YAMLStringValue] = []
+  public var links: [SourceLink] = []
+}
+
+/// A case study, post or page as read from its file, before Markdown is rendered.
+public struct Document: Sendable {
+  public var kind: DocumentKind
+  /// Path relative to the site root (`content/cases/x.md`), as diagnostics show it.
+  public var sourcePath: String
+  public var slug: String
+  public var language: String
+  public var title: String
+  public var description: String?
+  public var date: Date?
+  public var authors: [String]
+  public var image: String?
+  /// Slug of the document this one translates.
+  public var translationOf: String?
+  public var draft: Bool
+  public var categories: [String]
+  public var tags: [String]
+  public var body: String
+  public var bodyFirstLine: Int
+  public var details: CaseDetails?
+  /// Keys the portal does not know, kept for templates.
+  public var extra: [YAMLNode.Entry]
+
+  /// Where the front matter starts, for diagnostics about the document as a whole.
+  public var location: SourceLocation { SourceLocation(file: sourcePath, line: 1, column: 1) }
+}

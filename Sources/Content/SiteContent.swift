@@ -1,0 +1,195 @@
+import Diagnostics
+import Foundation
+import Parallelism
+
+/// Everything under `content/`, read and checked: the portal model the site is built from.
+public struct SiteContent: Sendable {
+  public var config: SiteConfig
+  /// Published documents (drafts only with `--drafts`), sorted by kind, language and slug.
+  public var documents: [Document]
+  public var topics: [Topic]
+  public var factors: [Factor]
+  public var localities: [Locality]
+  /// Files of `content/static/`, copied as they are to the output root.
+  public var staticFiles: [SourceTree.File]
+  public var index: CrossIndex
+
+  public var cases: [Int] { documents.indices.filter { documents[$0].kind == .caseStudy } }
+}
+
+/// Lookups built once, in time linear in the content, so no page scans all cases.
+public struct CrossIndex: Sendable {
+  public var topicByID: [String: Topic] = [:]
+  public var factorByID: [String: Factor] = [:]
+  public var localityByID: [String: Locality] = [:]
+  /// Document indices of the cases citing each id.
+  public var casesByTopic: [String: [Int]] = [:]
+  public var casesBySuccessFactor: [String: [Int]] = [:]
+  public var casesByFailureFactor: [String: [Int]] = [:]
+  public var casesByLocality: [String: [Int]] = [:]
+  public var casesByCountry: [String: [Int]] = [:]
+  public var casesByOutcome: [String: [Int]] = [:]
+  /// Document indices of every version of one text, keyed by ``translationKey(of:)``.
+  public var translations: [String: [Int]] = [:]
+
+  /// Versions of one text share the kind and the slug of the original.
+  public static func translationKey(of document: Document) -> String {
+    "\(document.kind.rawValue)/\(document.translationOf ?? document.slug)"
+  }
+
+  init(documents: [Document], topics: [Topic], factors: [Factor], localities: [Locality]) {
+    for topic in topics { topicByID[topic.id] = topic }
+    for factor in factors { factorByID[factor.id] = factor }
+    for locality in localities { localityByID[locality.id] = locality }
+    for (position, document) in documents.enumerated() {
+      translations[Self.translationKey(of: document), default: []].append(position)
+      guard let details = document.details else { continue }
+      for topic in Set(details.topics.map(\.text)) {
+        casesByTopic[topic, default: []].append(position)
+      }
+      for factor in Set(details.successFactors.map(\.text)) {
+        casesBySuccessFactor[factor, default: []].append(position)
+      }
+      for factor in Set(details.failureFactors.map(\.text)) {
+        casesByFailureFactor[factor, default: []].append(position)
+      }
+      var countries: Set<String> = []
+      for id in Set(details.localities.map(\.text)) {
+        casesByLocality[id, default: []].append(position)
+        if let country = localityByID[id]?.country { countries.insert(country) }
+      }
+      for country in countries.sorted() { casesByCountry[country, default: []].append(position) }
+      if let outcome = details.outcome { casesByOutcome[outcome, default: []].append(position) }
+    }
+  }
+}
+
+/// Reads and checks a site root's content.
+public struct ContentLoader: Sendable {
+  public var tree: SourceTree
+  public var config: SiteConfig
+  public var includeDrafts: Bool
+
+  public init(tree: SourceTree, config: SiteConfig, includeDrafts: Bool = false) {
+    self.tree = tree
+    self.config = config
+    self.includeDrafts = includeDrafts
+  }
+
+  public func load() -> (SiteContent, [Diagnostic]) {
+    var diagnostics: [Diagnostic] = []
+    let topics = loadYAML("content/data/topics.yaml", &diagnostics) { node, problems in
+      VocabularyLoader.topics(node, diagnostics: &problems)
+    }
+    let factors = loadYAML("content/data/factors.yaml", &diagnostics) { node, problems in
+      VocabularyLoader.factors(node, diagnostics: &problems)
+    }
+    var localities: [Locality] = []
+    let csvPath = "content/data/localities.csv"
+    if FileManager.default.fileExists(atPath: tree.root.appending(path: csvPath).path) {
+      switch SourceTree.readText(SourceTree.File(path: csvPath, url: tree.root.appending(path: csvPath))) {
+      case .success(let text):
+        let (rows, problems) = LocalityLoader.load(text, path: csvPath)
+        localities = rows
+        diagnostics += problems
+      case .failure(let problem):
+        diagnostics.append(problem)
+      }
+    }
+
+    var documents: [Document] = []
+    for kind in DocumentKind.allCases {
+      let (files, problems) = tree.files(under: "content/\(kind.rawValue)")
+      diagnostics += problems
+      let markdown = files.filter { $0.path.hasSuffix(".md") || $0.path.hasSuffix(".markdown") }
+      let parser = DocumentParser(kind: kind, languages: config.languages)
+      let parsed = markdown.parallelMap { file -> (Document?, [Diagnostic]) in
+        switch SourceTree.readText(file) {
+        case .success(let text):
+          return parser.parse(text, path: file.path, fileName: file.url.lastPathComponent)
+        case .failure(let problem):
+          return (nil, [problem])
+        }
+      }
+      for (document, problems) in parsed {
+        diagnostics += problems
+        if let document, includeDrafts || !document.draft { documents.append(document) }
+      }
+    }
+    let (staticFiles, staticProblems) = tree.files(under: "content/static")
+    diagnostics += staticProblems
+
+    let index = CrossIndex(documents: documents, topics: topics, factors: factors, localities: localities)
+    diagnostics += ReferenceCheck(documents: documents, index: index).run()
+    let content = SiteContent(
+      config: config, documents: documents, topics: topics, factors: factors,
+      localities: localities, staticFiles: staticFiles, index: index)
+    return (content, diagnostics)
+  }
+
+  private func loadYAML<T>(
+    _ path: String, _ diagnostics: inout [Diagnostic],
+    read: (YAMLNode, inout [Diagnostic]) -> [T]
+  ) -> [T] {
+    let url = tree.root.appending(path: path)
+    guard FileManager.default.fileExists(atPath: url.path) else { return [] }
+    switch SourceTree.readText(SourceTree.File(path: path, url: url)) {
+    case .failure(let problem):
+      diagnostics.append(problem)
+      return []
+    case .success(let text):
+      do {
+        guard let node = try YAMLNode.parse(text) else { return [] }
+        var problems: [Diagnostic] = []
+        let values = read(node, &problems)
+        diagnostics += problems.map { $0.inFile(path, source: text) }
+        return values
+      } catch {
+        diagnostics.append(error.inFile(path, source: text))
+        return []
+      }
+    }
+  }
+}
+
+/// Every id a case cites must exist in its vocabulary or the locality table; every
+/// translation must point at an existing original.
+struct ReferenceCheck {
+  let documents: [Document]
+  let index: CrossIndex
+
+  func run() -> [Diagnostic] {
+    var diagnostics: [Diagnostic] = []
+    let slugs = Set(documents.map { "\($0.kind.rawValue)/\($0.slug)" })
+    for document in documents {
+      func unknown(_ what: String, _ value: YAMLStringValue, hint: String) {
+        diagnostics.append(
+          .error(
+            "unknown \(what) '\(value.text)' (\(hint))",
+            at: SourceLocation(file: document.sourcePath, line: value.line, column: value.column)))
+      }
+      if let original = document.translationOf, !slugs.contains("\(document.kind.rawValue)/\(original)") {
+        diagnostics.append(
+          .error(
+            "translation_of '\(original)' names no \(document.kind.rawValue) document",
+            at: document.location))
+      }
+      guard let details = document.details else { continue }
+      for topic in details.topics where index.topicByID[topic.text] == nil {
+        unknown("topic", topic, hint: "not in content/data/topics.yaml")
+      }
+      for factor in details.successFactors + details.failureFactors
+      where index.factorByID[factor.text] == nil {
+        unknown("factor", factor, hint: "not in content/data/factors.yaml")
+      }
+      for locality in details.localities where index.localityByID[locality.text] == nil {
+        unknown("locality", locality, hint: "not in content/data/localities.csv")
+      }
+      if details.localities.isEmpty {
+        diagnostics.append(
+          .warning("this case study names no localities, so no map or place lists it", at: document.location))
+      }
+    }
+    return diagnostics
+  }
+}

@@ -1,0 +1,128 @@
+import Diagnostics
+import Foundation
+
+/// The files of a site root, found without ever leaving it: symbolic links are followed only
+/// when they resolve inside the root, and a link loop is reported instead of walked forever.
+public struct SourceTree: Sendable {
+  public let root: URL
+
+  public init(root: URL) {
+    self.root = root.standardizedFileURL.resolvingSymlinksInPath()
+  }
+
+  /// A regular file under the root.
+  public struct File: Sendable, Hashable {
+    /// Path relative to the root, with `/` separators: `content/cases/x.md`.
+    public var path: String
+    public var url: URL
+  }
+
+  /// Every regular file below `folder` (relative to the root), sorted by path.
+  public func files(under folder: String) -> ([File], [Diagnostic]) {
+    var files: [File] = []
+    var diagnostics: [Diagnostic] = []
+    var visited: Set<String> = []
+    walk(root.appending(path: folder), relative: folder, files: &files, diagnostics: &diagnostics, visited: &visited)
+    return (files.sorted { $0.path < $1.path }, diagnostics)
+  }
+
+  private func walk(
+    _ directory: URL, relative: String, files: inout [File], diagnostics: inout [Diagnostic],
+    visited: inout Set<String>
+  ) {
+    let real = directory.resolvingSymlinksInPath().path
+    guard visited.insert(real).inserted else {
+      diagnostics.append(
+        .error("symbolic link loop: this folder leads back to one already read", at: SourceLocation(file: relative, line: 0)))
+      return
+    }
+    guard
+      let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path)
+    else { return }
+    for name in names.sorted() where !name.hasPrefix(".") {
+      let url = directory.appending(path: name)
+      let path = "\(relative)/\(name)"
+      guard let values = try? url.resourceValues(forKeys: [.isSymbolicLinkKey]) else { continue }
+      var target = url
+      if values.isSymbolicLink == true {
+        target = url.resolvingSymlinksInPath()
+        guard isInsideRoot(target) else {
+          diagnostics.append(
+            .warning(
+              "symbolic link leads outside the site root; not followed",
+              at: SourceLocation(file: path, line: 0)))
+          continue
+        }
+      }
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory) else {
+        diagnostics.append(.warning("broken symbolic link; skipped", at: SourceLocation(file: path, line: 0)))
+        continue
+      }
+      if isDirectory.boolValue {
+        walk(target, relative: path, files: &files, diagnostics: &diagnostics, visited: &visited)
+      } else {
+        files.append(File(path: path, url: target))
+      }
+    }
+  }
+
+  private func isInsideRoot(_ url: URL) -> Bool {
+    let path = url.standardizedFileURL.path
+    return path == root.path || path.hasPrefix(root.path + "/")
+  }
+
+  /// Reads a text file as UTF-8: invalid bytes and NUL are errors naming the byte offset.
+  public static func readText(_ file: File) -> Result<String, Diagnostic> {
+    guard let data = FileManager.default.contents(atPath: file.url.path) else {
+      return .failure(.error("cannot read this file", at: SourceLocation(file: file.path, line: 0)))
+    }
+    return decodeUTF8(data, path: file.path)
+  }
+
+  public static func decodeUTF8(_ data: Data, path: String) -> Result<String, Diagnostic> {
+    if let nul = data.firstIndex(of: 0) {
+      return .failure(
+        .error(
+          "contains a NUL byte at byte offset \(nul - data.startIndex) (is this a text file?)",
+          at: location(in: data, offset: nul - data.startIndex, path: path)))
+    }
+    if let text = String(validatingUTF8: data) { return .success(text) }
+    var offset = 0
+    var iterator = data.makeIterator()
+    var decoder = UTF8()
+    var consumed = 0
+    loop: while true {
+      switch decoder.decode(&iterator) {
+      case .scalarValue(let scalar):
+        consumed += UTF8.width(scalar)
+        offset = consumed
+      case .emptyInput:
+        break loop
+      case .error:
+        break loop
+      }
+    }
+    return .failure(
+      .error(
+        "invalid UTF-8 at byte offset \(offset); save the file as UTF-8",
+        at: location(in: data, offset: offset, path: path)))
+  }
+
+  private static func location(in data: Data, offset: Int, path: String) -> SourceLocation {
+    let prefix = data.prefix(offset)
+    let line = prefix.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+    let lastNewline = prefix.lastIndex(of: UInt8(ascii: "\n")).map { $0 - data.startIndex + 1 } ?? 0
+    return SourceLocation(file: path, line: line, column: offset - lastNewline + 1)
+  }
+}
+
+extension String {
+  /// Strict UTF-8 decoding (Foundation's would replace bad bytes silently on some platforms).
+  fileprivate init?(validatingUTF8 data: Data) {
+    guard let text = String(bytes: data, encoding: .utf8), text.utf8.count == data.count else {
+      return nil
+    }
+    self = text
+  }
+}
