@@ -9,7 +9,6 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
   ],
@@ -20,6 +19,8 @@ let package = Package(
       pkgConfig: "libcmark-gfm",
       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
     ),
+    // Linux file-system calls Swift's Glibc module does not expose (renameat2).
+    .target(name: "CFileSystem"),
     // parallelMap: the build's one tool for spreading work over every core.
     .target(name: "Parallelism"),
     // The one diagnostic type (file, line, column, message) every module reports with.
@@ -48,6 +49,7 @@ let package = Package(
       name: "Site",
       dependencies: [
         "Diagnostics", "Parallelism", "Markdown", "Templates", "Content", "Search", "DefaultTheme",
+        "CFileSystem",
       ]
     ),
     // The thin command-line front end.
@@ -56,7 +58,6 @@ let package = Package(
       dependencies: [
         "Site", "Diagnostics", "Content",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        .product(name: "Logging", package: "swift-log"),
       ]
     ),
     .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),

@@ -1,0 +1,60 @@
+import Content
+import Foundation
+
+/// Versions of one text (an original and its translations) seen as one entry: lists show it
+/// once, counts count it once, and each language shows its own version when there is one.
+struct TranslationGroups: Sendable {
+  struct Group: Sendable {
+    /// Document indices of every version, the original first.
+    var members: [Int]
+    var original: Int { members[0] }
+  }
+
+  let groups: [Group]
+  /// Document index → group index.
+  let groupOf: [Int: Int]
+
+  init(documents: [Document], kind: DocumentKind, index: CrossIndex) {
+    var groups: [Group] = []
+    let keys = Set(
+      documents.indices.filter { documents[$0].kind == kind }.map {
+        CrossIndex.translationKey(of: documents[$0])
+      })
+    for key in keys.sorted() {
+      guard let members = index.translations[key] else { continue }
+      let ordered = members.sorted { lhs, rhs in
+        (documents[lhs].translationOf == nil ? 0 : 1, documents[lhs].language)
+          < (documents[rhs].translationOf == nil ? 0 : 1, documents[rhs].language)
+      }
+      groups.append(Group(members: ordered))
+    }
+    // Newest first, then by title, so lists and previous/next follow one stable order.
+    let order = groups.indices.sorted { lhs, rhs in
+      let left = documents[groups[lhs].original]
+      let right = documents[groups[rhs].original]
+      let leftDate = left.date ?? .distantPast
+      let rightDate = right.date ?? .distantPast
+      if leftDate != rightDate { return leftDate > rightDate }
+      if left.title != right.title { return left.title < right.title }
+      return left.sourcePath < right.sourcePath
+    }
+    var sortedGroups: [Group] = []
+    var sortedGroupOf: [Int: Int] = [:]
+    for old in order {
+      for member in groups[old].members { sortedGroupOf[member] = sortedGroups.count }
+      sortedGroups.append(groups[old])
+    }
+    self.groups = sortedGroups
+    self.groupOf = sortedGroupOf
+  }
+
+  /// The version of `group` to show on pages in `language`.
+  func preferred(_ group: Int, language: String, documents: [Document]) -> Int {
+    groups[group].members.first { documents[$0].language == language } ?? groups[group].original
+  }
+
+  /// Groups of the given documents, each once, in list order.
+  func groupsOf(_ documentIndices: [Int]) -> [Int] {
+    Array(Set(documentIndices.compactMap { groupOf[$0] })).sorted()
+  }
+}

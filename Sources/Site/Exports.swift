@@ -1,0 +1,223 @@
+import Content
+import Foundation
+
+/// Open data and feeds: `/data/cases.json`, `/data/cases.csv`, `/data/localities.geojson`,
+/// `/feed.xml`, `/sitemap.xml`, `/robots.txt`. Deterministic: sorted keys, no build time.
+struct Exports: Sendable {
+  let values: ModelValues
+
+  var content: SiteContent { values.content }
+  var config: SiteConfig { content.config }
+
+  func absolute(_ path: String) -> String { config.baseURL + path.dropFirst() }
+
+  struct CaseRecord: Encodable {
+    var slug: String
+    var lang: String
+    var title: String
+    var url: String
+    var description: String?
+    var date: String?
+    var authors: [String]
+    var started: Int?
+    var ended: Int?
+    var status: String?
+    var outcome: String?
+    var topics: [String]
+    var success_factors: [String]
+    var failure_factors: [String]
+    var localities: [String]
+    var countries: [String]
+    var links: [Link]
+    var translation_of: String?
+
+    struct Link: Encodable {
+      var title: String
+      var url: String
+    }
+  }
+
+  func caseRecords() -> [CaseRecord] {
+    content.documents.filter { $0.kind == .caseStudy }.sorted {
+      ($0.slug, $0.language) < ($1.slug, $1.language)
+    }.map { document in
+      let details = document.details ?? CaseDetails()
+      let localities = details.localities.map(\.text)
+      var countries: [String] = []
+      for id in localities {
+        if let code = content.index.localityByID[id]?.country, !countries.contains(code) {
+          countries.append(code)
+        }
+      }
+      return CaseRecord(
+        slug: document.slug, lang: document.language, title: document.title,
+        url: absolute(values.routes.document(document)), description: document.description,
+        date: document.date.map(DateParser.isoDay), authors: document.authors,
+        started: details.started, ended: details.ended, status: details.status,
+        outcome: details.outcome, topics: details.topics.map(\.text),
+        success_factors: details.successFactors.map(\.text),
+        failure_factors: details.failureFactors.map(\.text), localities: localities,
+        countries: countries,
+        links: details.links.map { CaseRecord.Link(title: $0.title, url: $0.url) },
+        translation_of: document.translationOf)
+    }
+  }
+
+  func casesJSON() throws -> Data {
+    struct Export: Encodable {
+      var license: String
+      var license_url: String
+      var source: String
+      var count: Int
+      var cases: [CaseRecord]
+    }
+    let records = caseRecords()
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(
+      Export(
+        license: config.license, license_url: License.url(config.license), source: config.baseURL,
+        count: records.count, cases: records))
+  }
+
+  func casesCSV() -> Data {
+    let header = [
+      "slug", "lang", "title", "url", "description", "date", "authors", "started", "ended", "status",
+      "outcome", "topics", "success_factors", "failure_factors", "localities", "countries", "links",
+      "translation_of",
+    ]
+    var lines = [header.joined(separator: ",")]
+    for record in caseRecords() {
+      let fields: [String] = [
+        record.slug, record.lang, record.title, record.url, record.description ?? "",
+        record.date ?? "", record.authors.joined(separator: ";"),
+        record.started.map(String.init) ?? "", record.ended.map(String.init) ?? "",
+        record.status ?? "", record.outcome ?? "", record.topics.joined(separator: ";"),
+        record.success_factors.joined(separator: ";"), record.failure_factors.joined(separator: ";"),
+        record.localities.joined(separator: ";"), record.countries.joined(separator: ";"),
+        record.links.map(\.url).joined(separator: ";"), record.translation_of ?? "",
+      ]
+      lines.append(fields.map(Self.csvField).joined(separator: ","))
+    }
+    lines.append("# License: \(config.license) (\(License.url(config.license)))")
+    return Data((lines.joined(separator: "\n") + "\n").utf8)
+  }
+
+  static func csvField(_ text: String) -> String {
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "#" })
+    else { return text }
+    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+  }
+
+  func localitiesGeoJSON() throws -> Data {
+    struct Feature: Encodable {
+      var type = "Feature"
+      var id: String
+      var geometry: Geometry
+      var properties: Properties
+    }
+    struct Geometry: Encodable {
+      var type = "Point"
+      var coordinates: [Double]
+    }
+    struct Properties: Encodable {
+      var name: String
+      var country: String
+      var region: String
+      var case_count: Int
+      var url: String
+    }
+    struct Collection: Encodable {
+      var type = "FeatureCollection"
+      var license: String
+      var features: [Feature]
+    }
+    let features = content.localities.map { locality in
+      Feature(
+        id: locality.id, geometry: Geometry(coordinates: [locality.longitude, locality.latitude]),
+        properties: Properties(
+          name: locality.name, country: locality.country, region: locality.region,
+          case_count: values.cases.groupsOf(content.index.casesByLocality[locality.id] ?? []).count,
+          url: absolute(values.routes.locality(locality.id, config.defaultLanguage))))
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(Collection(license: config.license, features: features))
+  }
+
+  /// Atom: every post and the newest case studies, newest first.
+  func feed(title: String) -> Data {
+    let candidates = content.documents.indices.filter { content.documents[$0].kind != .page }
+    let entries = candidates.sorted {
+      let left = content.documents[$0]
+      let right = content.documents[$1]
+      return (left.date ?? .distantPast, right.sourcePath) > (right.date ?? .distantPast, left.sourcePath)
+    }.prefix(50)
+    let updated = entries.first.flatMap { content.documents[$0].date } ?? Date(timeIntervalSince1970: 0)
+    var xml = """
+      <?xml version="1.0" encoding="utf-8"?>
+      <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="\(config.defaultLanguage)">
+      <title>\(Self.xml(title))</title>
+      <id>\(Self.xml(config.baseURL))</id>
+      <link href="\(Self.xml(config.baseURL))"/>
+      <link rel="self" href="\(Self.xml(absolute("/feed.xml")))"/>
+      <updated>\(Self.timestamp(updated))</updated>
+      <rights>\(Self.xml(License.name(config.license)))</rights>
+
+      """
+    for position in entries {
+      let document = content.documents[position]
+      let url = absolute(values.routes.document(document))
+      xml += """
+        <entry xml:lang="\(document.language)">
+        <title>\(Self.xml(document.title))</title>
+        <id>\(Self.xml(url))</id>
+        <link href="\(Self.xml(url))"/>
+        <updated>\(Self.timestamp(document.date ?? updated))</updated>
+
+        """
+      for author in document.authors.isEmpty ? [config.title] : document.authors {
+        xml += "<author><name>\(Self.xml(author))</name></author>\n"
+      }
+      xml += "<summary>\(Self.xml(values.summary(position, words: 60)))</summary>\n</entry>\n"
+    }
+    return Data((xml + "</feed>\n").utf8)
+  }
+
+  func sitemap(paths: [String]) -> Data {
+    var xml = """
+      <?xml version="1.0" encoding="utf-8"?>
+      <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+
+      """
+    for path in paths.sorted() {
+      xml += "<url><loc>\(Self.xml(absolute(path)))</loc></url>\n"
+    }
+    return Data((xml + "</urlset>\n").utf8)
+  }
+
+  func robots() -> Data {
+    Data("User-agent: *\nAllow: /\nSitemap: \(absolute("/sitemap.xml"))\n".utf8)
+  }
+
+  static func xml(_ text: String) -> String {
+    var result = ""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "&": result += "&amp;"
+      case "<": result += "&lt;"
+      case ">": result += "&gt;"
+      case "\"": result += "&quot;"
+      default:
+        // XML 1.0 forbids most control characters.
+        if scalar.value < 0x20, scalar != "\n", scalar != "\t" { continue }
+        result.unicodeScalars.append(scalar)
+      }
+    }
+    return result
+  }
+
+  static func timestamp(_ date: Date) -> String {
+    DateParser.isoDay(date) + "T00:00:00Z"
+  }
+}

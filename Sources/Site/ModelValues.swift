@@ -1,0 +1,192 @@
+import Content
+import Foundation
+import Markdown
+import Templates
+
+/// The portal model turned into template values: references, cards and full pages.
+/// Built once per build; every function is pure and safe to call from many threads.
+struct ModelValues: Sendable {
+  let content: SiteContent
+  let routes: Routes
+  let rendered: [RenderedMarkdown?]
+  let cases: TranslationGroups
+  let posts: TranslationGroups
+
+  var documents: [Document] { content.documents }
+
+  func topicReference(_ id: String, _ language: String) -> Value {
+    let topic = content.index.topicByID[id]
+    return [
+      "id": .string(id), "label": .string(topic?.label.text(in: language) ?? id),
+      "description": .string(topic?.description.text(in: language) ?? ""),
+      "url": .string(routes.topic(id, language)),
+    ]
+  }
+
+  func factorReference(_ id: String, _ language: String) -> Value {
+    let factor = content.index.factorByID[id]
+    return [
+      "id": .string(id), "label": .string(factor?.label.text(in: language) ?? id),
+      "description": .string(factor?.description.text(in: language) ?? ""),
+      "polarity": .string(factor?.polarity.rawValue ?? ""),
+      "url": .string(routes.factor(id, language)),
+    ]
+  }
+
+  func countryReference(_ code: String, _ language: String) -> Value {
+    [
+      "code": .string(code), "name": .string(Country.named(code: code)?.name(in: language) ?? code),
+      "url": .string(routes.country(code, language)),
+    ]
+  }
+
+  func localityReference(_ locality: Locality, _ language: String) -> Value {
+    [
+      "id": .string(locality.id), "name": .string(locality.name), "region": .string(locality.region),
+      "url": .string(routes.locality(locality.id, language)),
+      "country": countryReference(locality.country, language),
+      "lat": .double(locality.latitude), "lon": .double(locality.longitude),
+      "extra": .object(locality.extra.mapValues { .string($0) }),
+    ]
+  }
+
+  /// The first words of a document's text, for cards and search results.
+  func summary(_ position: Int, words: Int = 30) -> String {
+    if let description = documents[position].description, !description.isEmpty {
+      return description
+    }
+    let text = rendered[position]?.plainText ?? ""
+    let parts = text.split(whereSeparator: \.isWhitespace)
+    return parts.prefix(words).joined(separator: " ") + (parts.count > words ? "…" : "")
+  }
+
+  func dateValue(_ date: Date?) -> Value { date.map(Value.date) ?? .null }
+
+  /// A case study as lists show it, with labels in `language`.
+  func caseCard(_ position: Int, _ language: String) -> Value {
+    let document = documents[position]
+    let details = document.details ?? CaseDetails()
+    let localities = details.localities.compactMap { content.index.localityByID[$0.text] }
+    var countryCodes: [String] = []
+    for locality in localities where !countryCodes.contains(locality.country) {
+      countryCodes.append(locality.country)
+    }
+    return [
+      "kind": "case", "title": .string(document.title), "url": .string(routes.document(document)),
+      "lang": .string(document.language), "description": .string(document.description ?? ""),
+      "summary": .string(summary(position)), "date": dateValue(document.date),
+      "outcome": details.outcome.map(Value.string) ?? .null,
+      "status": details.status.map(Value.string) ?? .null,
+      "started": details.started.map(Value.int) ?? .null,
+      "ended": details.ended.map(Value.int) ?? .null,
+      "topics": .array(details.topics.map { topicReference($0.text, language) }),
+      "countries": .array(countryCodes.map { countryReference($0, language) }),
+      "places": .array(localities.map { .string($0.name) }),
+    ]
+  }
+
+  func postCard(_ position: Int) -> Value {
+    let document = documents[position]
+    return [
+      "kind": "post", "title": .string(document.title), "url": .string(routes.document(document)),
+      "lang": .string(document.language), "description": .string(document.description ?? ""),
+      "summary": .string(summary(position)), "date": dateValue(document.date),
+      "authors": .array(document.authors.map(Value.string)),
+    ]
+  }
+
+  /// Cards of the given case groups, each in its `language` version when it has one.
+  func caseCards(groups: [Int], _ language: String) -> [Value] {
+    groups.map { caseCard(cases.preferred($0, language: language, documents: documents), language) }
+  }
+
+  /// Other versions of a document, as `{lang, url, title}`.
+  func translations(of position: Int) -> [Value] {
+    let key = CrossIndex.translationKey(of: documents[position])
+    return (content.index.translations[key] ?? []).filter { $0 != position }.map {
+      [
+        "lang": .string(documents[$0].language), "url": .string(routes.document(documents[$0])),
+        "title": .string(documents[$0].title),
+      ]
+    }
+  }
+
+  /// One entry per site language: the translation when it exists, else that language's home.
+  func alternates(of position: Int?, samePage: ((String) -> String)? = nil) -> [Value] {
+    content.config.languages.map { language in
+      if let position {
+        let key = CrossIndex.translationKey(of: documents[position])
+        if let version = content.index.translations[key]?.first(where: {
+          documents[$0].language == language
+        }) {
+          return [
+            "lang": .string(language), "url": .string(routes.document(documents[version])),
+            "title": .string(documents[version].title), "exists": true,
+          ]
+        }
+        return [
+          "lang": .string(language), "url": .string(routes.home(language)), "title": "",
+          "exists": false,
+        ]
+      }
+      let url = samePage?(language) ?? routes.home(language)
+      return ["lang": .string(language), "url": .string(url), "title": "", "exists": true]
+    }
+  }
+
+  /// The fields shared by case, post and page views of a document.
+  func documentPage(_ position: Int) -> [String: Value] {
+    let document = documents[position]
+    let markdown = rendered[position]
+    let words = (markdown?.plainText ?? "").split(whereSeparator: \.isWhitespace).count
+    var page: [String: Value] = [
+      "title": .string(document.title), "url": .string(routes.document(document)),
+      "description": .string(document.description ?? summary(position)),
+      "lang": .string(document.language), "date": dateValue(document.date),
+      "authors": .array(document.authors.map(Value.string)),
+      "content": .html(markdown?.html ?? ""),
+      "toc": .array(
+        (markdown?.headings ?? []).map {
+          ["level": .int($0.level), "text": .string($0.text), "id": .string($0.id)]
+        }),
+      "word_count": .int(words), "reading_time": .int(max(1, (words + 199) / 200)),
+      "categories": .array(document.categories.map(Value.string)),
+      "tags": .array(document.tags.map(Value.string)),
+      "translations": .array(translations(of: position)),
+      "alternates": .array(alternates(of: position)),
+      "image": document.image.map { .string(imagePath($0, of: document)) } ?? .null,
+      "edit_url": content.config.editURL.map { .string($0 + document.sourcePath) } ?? .null,
+      "source_path": .string(document.sourcePath),
+    ]
+    var extra: [String: Value] = [:]
+    for entry in document.extra { extra[entry.key] = Self.value(of: entry.value) }
+    page["extra"] = .object(extra)
+    return page
+  }
+
+  /// `image` is a path under `content/static/` (written from the site root) or beside the file.
+  func imagePath(_ image: String, of document: Document) -> String {
+    if image.hasPrefix("http://") || image.hasPrefix("https://") { return image }
+    return image.hasPrefix("/") ? image : "/" + image
+  }
+
+  /// A front-matter value as templates see it.
+  static func value(of node: YAMLNode) -> Value {
+    switch node.kind {
+    case .scalar(let text, let quoted):
+      if node.isNull { return .null }
+      if !quoted {
+        if let number = Int(text) { return .int(number) }
+        if let number = Double(text) { return .double(number) }
+        if text == "true" { return .bool(true) }
+        if text == "false" { return .bool(false) }
+      }
+      return .string(text)
+    case .sequence(let items): return .array(items.map(value(of:)))
+    case .mapping(let entries):
+      var object: [String: Value] = [:]
+      for entry in entries { object[entry.key] = value(of: entry.value) }
+      return .object(object)
+    }
+  }
+}

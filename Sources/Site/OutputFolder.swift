@@ -1,0 +1,195 @@
+import CFileSystem
+import Diagnostics
+import Foundation
+import Parallelism
+
+/// A file of the built site, by its path relative to the output folder.
+public struct OutputFile: Sendable, Equatable {
+  public var path: String
+  public var contents: Data
+
+  public init(path: String, contents: Data) {
+    self.path = path
+    self.contents = contents
+  }
+}
+
+/// The output rule (SPEC "Writes"): a build writes into `<output>.staging`, then swaps it in
+/// whole, so a failed build leaves the previous site as it was. Files whose bytes did not
+/// change are hard-linked from the previous output: they keep their modification times.
+public struct OutputFolder: Sendable {
+  public let root: URL
+  public let output: URL
+  /// Present in every folder Proximus wrote, so a non-empty folder without it is refused.
+  public static let markerName = ".proximus-output"
+
+  public var staging: URL { URL(fileURLWithPath: output.path + ".staging") }
+  var manifestURL: URL { root.appending(path: ".proximus/output-manifest.json") }
+
+  public init(root: URL, output: URL) {
+    self.root = root.standardizedFileURL
+    self.output = output.standardizedFileURL
+  }
+
+  /// Refuses output folders a build must never replace: the root or a parent of it, a folder
+  /// inside `content/` or `themes/`, the home folder, `/`, or a non-empty folder that no
+  /// Proximus build wrote (unless `force`).
+  public func validate(force: Bool) throws(Diagnostic) {
+    let outputPath = output.resolvingSymlinksInPath().path
+    let rootPath = root.resolvingSymlinksInPath().path
+    let home = FileManager.default.homeDirectoryForCurrentUser.resolvingSymlinksInPath().path
+    func refuse(_ why: String) -> Diagnostic {
+      .error("refusing to use '\(output.path)' as the output folder: \(why)")
+    }
+    if outputPath == "/" { throw refuse("it is the file system root") }
+    if outputPath == home { throw refuse("it is your home folder") }
+    if outputPath == rootPath || rootPath.hasPrefix(outputPath + "/") {
+      throw refuse("it contains the site root")
+    }
+    for protected in ["content", "themes", ".proximus"] {
+      let folder = rootPath + "/" + protected
+      if outputPath == folder || outputPath.hasPrefix(folder + "/") {
+        throw refuse("it is inside \(protected)/")
+      }
+    }
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: outputPath, isDirectory: &isDirectory) {
+      if !isDirectory.boolValue { throw refuse("it is a file") }
+      let entries = (try? FileManager.default.contentsOfDirectory(atPath: outputPath)) ?? []
+      if !force, !entries.isEmpty, !entries.contains(Self.markerName) {
+        throw refuse(
+          "it is not empty and no Proximus build wrote it (use --force to replace it)")
+      }
+    }
+  }
+
+  public struct Report: Sendable {
+    public var files: Int
+    public var changed: Int
+  }
+
+  /// Writes `files` into the staging folder and swaps it in.
+  public func publish(_ files: [OutputFile]) throws(Diagnostic) -> Report {
+    let fileManager = FileManager.default
+    try? fileManager.removeItem(at: staging)
+    do {
+      try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
+    } catch {
+      throw .error("cannot create \(staging.path): \(error.localizedDescription)")
+    }
+    do {
+      let (report, manifest) = try writeStaging(files)
+      try swapIn()
+      saveManifest(manifest)
+      return report
+    } catch {
+      try? fileManager.removeItem(at: staging)
+      throw error
+    }
+  }
+
+  private func writeStaging(_ files: [OutputFile]) throws(Diagnostic) -> (Report, [String: String])
+  {
+    let previous = loadManifest()
+    let stagingPath = staging.path
+    var directories: Set<String> = []
+    for file in files {
+      guard Self.isSafeRelativePath(file.path) else {
+        throw .error("refusing to write '\(file.path)': not a plain path inside the output folder")
+      }
+      var directory = (file.path as NSString).deletingLastPathComponent
+      while !directory.isEmpty, directories.insert(directory).inserted {
+        directory = (directory as NSString).deletingLastPathComponent
+      }
+    }
+    for directory in directories.sorted() {
+      do {
+        try FileManager.default.createDirectory(
+          atPath: stagingPath + "/" + directory, withIntermediateDirectories: true)
+      } catch {
+        throw .error("cannot create folder \(directory): \(error.localizedDescription)")
+      }
+    }
+    let outputPath = output.path
+    let results = files.parallelMap { file -> (String, String, Bool, String?) in
+      let signature = "\(file.contents.count):\(ContentHash.hex(file.contents))"
+      let target = stagingPath + "/" + file.path
+      let old = outputPath + "/" + file.path
+      if previous[file.path] == signature, Self.size(of: old) == file.contents.count,
+        link(old, target) == 0
+      {
+        return (file.path, signature, false, nil)
+      }
+      do {
+        try file.contents.write(to: URL(fileURLWithPath: target))
+        return (file.path, signature, true, nil)
+      } catch {
+        return (file.path, signature, true, "cannot write \(file.path): \(error.localizedDescription)")
+      }
+    }
+    if let failure = results.first(where: { $0.3 != nil })?.3 {
+      throw .error(failure)
+    }
+    FileManager.default.createFile(atPath: stagingPath + "/" + Self.markerName, contents: Data())
+    let manifest = Dictionary(results.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
+    return (Report(files: files.count, changed: results.filter(\.2).count), manifest)
+  }
+
+  /// Exchanges staging and output in one step where the file system allows it.
+  private func swapIn() throws(Diagnostic) {
+    let fileManager = FileManager.default
+    if !fileManager.fileExists(atPath: output.path) {
+      guard rename(staging.path, output.path) == 0 else {
+        throw .error("cannot move the new site into \(output.path): \(String(cString: strerror(errno)))")
+      }
+      return
+    }
+    if proximus_exchange_paths(staging.path, output.path) == 0 {
+      try? fileManager.removeItem(at: staging)
+      return
+    }
+    // No atomic exchange here: move the old site aside, then the new one in.
+    let previous = URL(fileURLWithPath: staging.path + "-previous")
+    try? fileManager.removeItem(at: previous)
+    guard rename(output.path, previous.path) == 0 else {
+      throw .error("cannot replace \(output.path): \(String(cString: strerror(errno)))")
+    }
+    guard rename(staging.path, output.path) == 0 else {
+      _ = rename(previous.path, output.path)
+      throw .error("cannot move the new site into \(output.path): \(String(cString: strerror(errno)))")
+    }
+    try? fileManager.removeItem(at: previous)
+  }
+
+  static func isSafeRelativePath(_ path: String) -> Bool {
+    guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\0"), !path.contains("\\") else {
+      return false
+    }
+    return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy {
+      !$0.isEmpty && $0 != "." && $0 != ".."
+    }
+  }
+
+  private static func size(of path: String) -> Int? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return Int(info.st_size)
+  }
+
+  private func loadManifest() -> [String: String] {
+    guard let data = try? Data(contentsOf: manifestURL),
+      let manifest = try? JSONDecoder().decode([String: String].self, from: data),
+      FileManager.default.fileExists(atPath: output.path + "/" + Self.markerName)
+    else { return [:] }
+    return manifest
+  }
+
+  private func saveManifest(_ manifest: [String: String]) {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    guard let data = try? encoder.encode(manifest) else { return }
+    try? FileManager.default.createDirectory(
+      at: manifestURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try? data.write(to: manifestURL, options: .atomic)
+  }
+}

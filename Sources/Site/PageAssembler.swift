@@ -1,0 +1,421 @@
+import Content
+import Foundation
+import Parallelism
+import Templates
+
+/// One page to render: where it goes, with which template and what it shows.
+struct PageJob: Sendable {
+  var path: String
+  var template: String
+  var language: String
+  var context: [String: Value]
+}
+
+/// The assemble phase: decides every page of the site and what each one shows.
+struct PageAssembler: Sendable {
+  let values: ModelValues
+  let translations: [String: [String: String]]
+
+  var content: SiteContent { values.content }
+  var routes: Routes { values.routes }
+  var documents: [Document] { content.documents }
+  var languages: [String] { content.config.languages }
+
+  func jobs() -> [PageJob] {
+    var jobs: [PageJob] = []
+    let related = RelatedCases(values: values)
+    jobs += values.cases.groups.indices.parallelMap { group -> [PageJob] in
+      values.cases.groups[group].members.map { casePage($0, group: group, related: related) }
+    }.flatMap { $0 }
+    for position in documents.indices where documents[position].kind != .caseStudy {
+      jobs.append(documentPage(position))
+    }
+    for language in languages {
+      jobs.append(homePage(language))
+      jobs += caseLists(language)
+      jobs += postLists(language)
+      jobs += topicPages(language)
+      jobs += factorPages(language)
+      jobs += placePages(language)
+      jobs.append(mapPage(language))
+      jobs.append(searchPage(language))
+    }
+    jobs.append(
+      page(
+        "/404.html", template: "404.html", language: content.config.defaultLanguage, kind: "404",
+        title: translations[content.config.defaultLanguage]?["notfound.title"] ?? "404"))
+    return jobs
+  }
+
+  // MARK: Common context
+
+  func siteValue(_ language: String) -> Value {
+    let config = content.config
+    return [
+      "title": .string(config.title), "base_url": .string(config.baseURL),
+      "base_path": .string(config.basePath), "default_language": .string(config.defaultLanguage),
+      "languages": .array(
+        config.languages.map {
+          [
+            "code": .string($0), "name": .string(translations[language]?["language.\($0)"] ?? $0),
+            "home": .string(routes.home($0)),
+          ]
+        }),
+      "license": .string(config.license),
+      "license_name": .string(License.name(config.license)),
+      "license_url": .string(License.url(config.license)),
+      "edit_url": config.editURL.map(Value.string) ?? .null,
+      "counts": [
+        "cases": .int(values.cases.groups.count), "posts": .int(values.posts.groups.count),
+        "localities": .int(content.localities.count),
+        "countries": .int(content.index.casesByCountry.count), "topics": .int(content.topics.count),
+        "factors": .int(content.factors.count),
+      ],
+    ]
+  }
+
+  /// A generated page (not a document): the same path exists in every language.
+  func page(
+    _ path: String, template: String, language: String, kind: String, title: String,
+    description: String = "", extra: [String: Value] = [:], samePath: ((String) -> String)? = nil
+  ) -> PageJob {
+    var pageValue: [String: Value] = [
+      "title": .string(title), "url": .string(path), "description": .string(description),
+      "kind": .string(kind), "canonical": .string(absolute(path)), "image": .null,
+      "alternates": .array(values.alternates(of: nil, samePage: samePath)),
+    ]
+    if kind == "404" { pageValue["alternates"] = .array([]) }
+    var context = extra
+    context["page"] = .object(pageValue)
+    context["site"] = siteValue(language)
+    context["lang"] = .string(language)
+    return PageJob(path: path, template: template, language: language, context: context)
+  }
+
+  func absolute(_ path: String) -> String {
+    content.config.baseURL + path.dropFirst()
+  }
+
+  func t(_ key: String, _ language: String) -> String {
+    translations[language]?[key] ?? key
+  }
+
+  // MARK: Documents
+
+  func casePage(_ position: Int, group: Int, related: RelatedCases) -> PageJob {
+    let document = documents[position]
+    let language = document.language
+    let details = document.details ?? CaseDetails()
+    var page = values.documentPage(position)
+    for (key, value) in values.caseCard(position, language).objectFields where page[key] == nil {
+      page[key] = value
+    }
+    page["kind"] = "case"
+    page["canonical"] = .string(absolute(routes.document(document)))
+    page["factors"] = [
+      "success": .array(details.successFactors.map { values.factorReference($0.text, language) }),
+      "failure": .array(details.failureFactors.map { values.factorReference($0.text, language) }),
+    ]
+    page["localities"] = .array(
+      details.localities.compactMap { content.index.localityByID[$0.text] }.map {
+        values.localityReference($0, language)
+      })
+    page["links"] = .array(
+      details.links.map { ["title": .string($0.title), "url": .string($0.url)] })
+    page["related"] = .array(values.caseCards(groups: related.best(for: group), language))
+    page["previous"] =
+      group + 1 < values.cases.groups.count
+      ? values.caseCards(groups: [group + 1], language)[0] : .null
+    page["next"] = group > 0 ? values.caseCards(groups: [group - 1], language)[0] : .null
+    page["json_ld"] = JSONLD.caseStudy(document, page: page, config: content.config)
+    return PageJob(
+      path: routes.document(document), template: "case.html", language: language,
+      context: ["page": .object(page), "site": siteValue(language), "lang": .string(language)])
+  }
+
+  func documentPage(_ position: Int) -> PageJob {
+    let document = documents[position]
+    var page = values.documentPage(position)
+    page["kind"] = .string(document.kind == .post ? "post" : "page")
+    page["canonical"] = .string(absolute(routes.document(document)))
+    return PageJob(
+      path: routes.document(document), template: document.kind == .post ? "post.html" : "page.html",
+      language: document.language,
+      context: [
+        "page": .object(page), "site": siteValue(document.language),
+        "lang": .string(document.language),
+      ])
+  }
+
+  // MARK: Lists
+
+  func homePage(_ language: String) -> PageJob {
+    let recentCases = values.caseCards(groups: Array(values.cases.groups.indices.prefix(12)), language)
+    let recentPosts = values.posts.groups.indices.prefix(5).map {
+      values.postCard(values.posts.preferred($0, language: language, documents: documents))
+    }
+    let outcomes = CaseDetails.outcomes.map { outcome -> Value in
+      [
+        "id": .string(outcome), "label": .string(t("outcome.\(outcome)", language)),
+        "count": .int(values.cases.groupsOf(content.index.casesByOutcome[outcome] ?? []).count),
+        "url": .string(routes.outcome(outcome, language)),
+      ]
+    }
+    return page(
+      routes.home(language), template: "home.html", language: language, kind: "home",
+      title: content.config.title, description: t("home.description", language),
+      extra: [
+        "recent_cases": .array(recentCases), "recent_posts": .array(recentPosts),
+        "outcomes": .array(outcomes), "topics": .array(topicCounts(language)),
+      ], samePath: { routes.home($0) })
+  }
+
+  func topicCounts(_ language: String) -> [Value] {
+    content.topics.map { topic in
+      var reference = values.topicReference(topic.id, language).objectFields
+      reference["count"] = .int(values.cases.groupsOf(content.index.casesByTopic[topic.id] ?? []).count)
+      return .object(reference)
+    }
+  }
+
+  /// Paged list pages of `items` at `section` (`cases`, `outcomes/success`, …).
+  func pagedList(
+    section: String, language: String, kind: String, itemKind: String, heading: String,
+    intro: String? = nil, items: [Value]
+  ) -> [PageJob] {
+    let size = content.config.paginate
+    let total = max(1, (items.count + size - 1) / size)
+    return (1...total).map { number in
+      let path = routes.list(section, language, page: number)
+      let pages: [Value] = (1...total).map {
+        ["number": .int($0), "url": .string(routes.list(section, language, page: $0))]
+      }
+      let pagination: Value = [
+        "current": .int(number), "total": .int(total),
+        "previous": number > 1 ? .string(routes.list(section, language, page: number - 1)) : .null,
+        "next": number < total ? .string(routes.list(section, language, page: number + 1)) : .null,
+        "pages": .array(pages),
+      ]
+      let slice = Array(items[min(items.count, (number - 1) * size)..<min(items.count, number * size)])
+      let title = number > 1 ? "\(heading) (\(number)/\(total))" : heading
+      return page(
+        path, template: "list.html", language: language, kind: kind, title: title,
+        description: intro ?? "",
+        extra: [
+          "items": .array(slice), "item_kind": .string(itemKind), "pagination": pagination,
+          "heading": .string(heading), "intro": intro.map(Value.string) ?? .null,
+        ], samePath: { routes.list(section, $0, page: number) })
+    }
+  }
+
+  func caseLists(_ language: String) -> [PageJob] {
+    var jobs = pagedList(
+      section: "cases", language: language, kind: "list", itemKind: "case",
+      heading: t("cases.title", language), intro: t("cases.intro", language),
+      items: values.caseCards(groups: Array(values.cases.groups.indices), language))
+    for outcome in CaseDetails.outcomes {
+      let groups = values.cases.groupsOf(content.index.casesByOutcome[outcome] ?? [])
+      jobs += pagedList(
+        section: "outcomes/\(outcome)", language: language, kind: "outcome", itemKind: "case",
+        heading: t("outcome.\(outcome)", language), intro: t("outcome.\(outcome).intro", language),
+        items: values.caseCards(groups: groups, language))
+    }
+    return jobs
+  }
+
+  func postLists(_ language: String) -> [PageJob] {
+    let cards = values.posts.groups.indices.map {
+      values.postCard(values.posts.preferred($0, language: language, documents: documents))
+    }
+    return pagedList(
+      section: "posts", language: language, kind: "list", itemKind: "post",
+      heading: t("posts.title", language), items: cards)
+  }
+
+  func topicPages(_ language: String) -> [PageJob] {
+    var jobs = [
+      page(
+        routes.list("topics", language), template: "list.html", language: language, kind: "topics",
+        title: t("topics.title", language), description: t("topics.intro", language),
+        extra: [
+          "items": .array(topicCounts(language)), "item_kind": "topic",
+          "pagination": ["current": 1, "total": 1, "previous": nil, "next": nil, "pages": []],
+          "heading": .string(t("topics.title", language)),
+          "intro": .string(t("topics.intro", language)),
+        ], samePath: { routes.list("topics", $0) })
+    ]
+    for topic in content.topics {
+      let groups = values.cases.groupsOf(content.index.casesByTopic[topic.id] ?? [])
+      jobs.append(
+        page(
+          routes.topic(topic.id, language), template: "topic.html", language: language,
+          kind: "topic", title: topic.label.text(in: language),
+          description: topic.description.text(in: language),
+          extra: [
+            "topic": values.topicReference(topic.id, language),
+            "cases": .array(values.caseCards(groups: groups, language)),
+          ], samePath: { routes.topic(topic.id, $0) }))
+    }
+    return jobs
+  }
+
+  func factorPages(_ language: String) -> [PageJob] {
+    let statistics = FactorStatistics(values: values)
+    var jobs: [PageJob] = []
+    for factor in content.factors {
+      let stats = statistics.stats(for: factor.id)
+      let outcomeRows: [Value] = CaseDetails.outcomes.map { outcome in
+        [
+          "id": .string(outcome), "label": .string(t("outcome.\(outcome)", language)),
+          "count": .int(stats.counts[outcome] ?? 0),
+          "share": .int(FactorStatistics.percent(stats.counts[outcome] ?? 0, stats.cited)),
+          "overall_count": .int(statistics.overall[outcome] ?? 0),
+          "overall_share": .int(FactorStatistics.percent(statistics.overall[outcome] ?? 0, statistics.total)),
+        ]
+      }
+      let chart = FactorChart.svg(
+        rows: CaseDetails.outcomes.map { outcome in
+          FactorChart.Row(
+            label: t("outcome.\(outcome)", language), outcome: outcome,
+            factorShare: FactorStatistics.percent(stats.counts[outcome] ?? 0, stats.cited),
+            overallShare: FactorStatistics.percent(statistics.overall[outcome] ?? 0, statistics.total))
+        },
+        factorLabel: t("factor.chart.this", language), overallLabel: t("factor.chart.all", language),
+        title: "\(t("factor.chart.title", language)) — \(factor.label.text(in: language))")
+      jobs.append(
+        page(
+          routes.factor(factor.id, language), template: "factor.html", language: language,
+          kind: "factor", title: factor.label.text(in: language),
+          description: factor.description.text(in: language),
+          extra: [
+            "factor": values.factorReference(factor.id, language),
+            "success_cases": .array(values.caseCards(groups: stats.successGroups, language)),
+            "failure_cases": .array(values.caseCards(groups: stats.failureGroups, language)),
+            "chart": .html(chart),
+            "stats": ["cited": .int(stats.cited), "outcomes": .array(outcomeRows)],
+          ], samePath: { routes.factor(factor.id, $0) }))
+    }
+    let ranked = statistics.ranking().map { entry -> Value in
+      var reference = values.factorReference(entry.id, language).objectFields
+      reference["cited"] = .int(entry.cited)
+      for outcome in CaseDetails.outcomes {
+        reference["\(outcome)_count"] = .int(entry.counts[outcome] ?? 0)
+      }
+      return .object(reference)
+    }
+    func polarity(_ value: Value) -> String {
+      if case .string(let text) = value.objectFields["polarity"] ?? .null { return text }
+      return ""
+    }
+    jobs.append(
+      page(
+        routes.list("factors", language), template: "factors.html", language: language,
+        kind: "factors", title: t("factors.title", language),
+        description: t("factors.intro", language),
+        extra: [
+          "success_factors": .array(ranked.filter { polarity($0) == "success" }),
+          "failure_factors": .array(ranked.filter { polarity($0) == "failure" }),
+          "total_cases": .int(statistics.total),
+        ], samePath: { routes.list("factors", $0) }))
+    return jobs
+  }
+
+  // MARK: Places
+
+  func placePages(_ language: String) -> [PageJob] {
+    let places = PlaceTree(values: values)
+    var jobs: [PageJob] = []
+    for locality in content.localities {
+      let groups = values.cases.groupsOf(content.index.casesByLocality[locality.id] ?? [])
+      let point = MapProjection.point(latitude: locality.latitude, longitude: locality.longitude)
+      jobs.append(
+        page(
+          routes.locality(locality.id, language), template: "locality.html", language: language,
+          kind: "locality", title: locality.name,
+          description: [locality.region, Country.named(code: locality.country)?.name(in: language)]
+            .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "),
+          extra: [
+            "locality": values.localityReference(locality, language),
+            "cases": .array(values.caseCards(groups: groups, language)),
+            "map": ["x": .double(point.x), "y": .double(point.y)],
+          ], samePath: { routes.locality(locality.id, $0) }))
+    }
+    let countries = places.countries(language)
+    for (code, country) in countries {
+      let groups = values.cases.groupsOf(content.index.casesByCountry[code] ?? [])
+      jobs.append(
+        page(
+          routes.country(code, language), template: "country.html", language: language,
+          kind: "country", title: Country.named(code: code)?.name(in: language) ?? code,
+          extra: [
+            "country": country, "regions": country.objectFields["regions"] ?? [],
+            "cases": .array(values.caseCards(groups: groups, language)),
+          ], samePath: { routes.country(code, $0) }))
+    }
+    jobs.append(
+      page(
+        routes.list("places", language), template: "places.html", language: language,
+        kind: "places", title: t("places.title", language),
+        description: t("places.intro", language),
+        extra: ["countries": .array(countries.map(\.1))], samePath: { routes.list("places", $0) }))
+    return jobs
+  }
+
+  func mapPage(_ language: String) -> PageJob {
+    var points: [Value] = []
+    var list: [Value] = []
+    for locality in content.localities {
+      let count = values.cases.groupsOf(content.index.casesByLocality[locality.id] ?? []).count
+      let point = MapProjection.point(latitude: locality.latitude, longitude: locality.longitude)
+      let radius = count == 0 ? 2.0 : min(12, 3 + 2 * Double(count).squareRoot())
+      points.append([
+        "id": .string(locality.id), "name": .string(locality.name),
+        "url": .string(routes.locality(locality.id, language)), "x": .double(point.x),
+        "y": .double(point.y), "r": .double((radius * 10).rounded() / 10), "count": .int(count),
+      ])
+      list.append([
+        "id": .string(locality.id), "name": .string(locality.name),
+        "url": .string(routes.locality(locality.id, language)), "count": .int(count),
+        "country": values.countryReference(locality.country, language),
+      ])
+    }
+    return page(
+      routes.list("map", language), template: "map.html", language: language, kind: "map",
+      title: t("map.title", language), description: t("map.intro", language),
+      extra: ["points": .array(points), "localities": .array(list)],
+      samePath: { routes.list("map", $0) })
+  }
+
+  func searchPage(_ language: String) -> PageJob {
+    func facet(_ name: String, _ values: [(String, String)]) -> Value {
+      [
+        "name": .string(name), "label": .string(t("facet.\(name)", language)),
+        "values": .array(values.map { ["id": .string($0.0), "label": .string($0.1)] }),
+      ]
+    }
+    let countries = content.index.casesByCountry.keys.sorted().map {
+      ($0.lowercased(), Country.named(code: $0)?.name(in: language) ?? $0)
+    }
+    let facets: [Value] = [
+      facet("topic", content.topics.map { ($0.id, $0.label.text(in: language)) }),
+      facet("factor", content.factors.map { ($0.id, $0.label.text(in: language)) }),
+      facet("outcome", CaseDetails.outcomes.map { ($0, t("outcome.\($0)", language)) }),
+      facet("country", countries),
+      facet("lang", languages.map { ($0, t("language.\($0)", language)) }),
+    ]
+    return page(
+      routes.list("search", language), template: "search.html", language: language,
+      kind: "search", title: t("search.title", language),
+      extra: [
+        "index_url": .string("/search/index/\(language)/"), "facets": .array(facets),
+      ], samePath: { routes.list("search", $0) })
+  }
+}
+
+extension Value {
+  /// The fields of an object value (empty for anything else).
+  var objectFields: [String: Value] {
+    if case .object(let fields) = self { return fields }
+    return [:]
+  }
+}

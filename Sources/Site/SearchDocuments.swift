@@ -1,0 +1,63 @@
+import Content
+import Search
+
+/// The site model as the search index reads it, with place names and topic and factor labels
+/// in the index's language.
+///
+/// The index of a language holds every case and post once: its version in that language when
+/// there is one, else the original. So an English reader finds French-only cases by their
+/// places, English topic and factor labels and title words; pages only in their language.
+struct SearchDocuments: Sendable {
+  let values: ModelValues
+
+  func positions(for language: String) -> [Int] {
+    let documents = values.documents
+    var positions: [Int] = []
+    for groups in [values.cases, values.posts] {
+      positions += groups.groups.indices.map {
+        groups.preferred($0, language: language, documents: documents)
+      }
+    }
+    positions += documents.indices.filter {
+      documents[$0].kind == .page && documents[$0].language == language
+    }
+    return positions.sorted()
+  }
+
+  func documents(for language: String) -> [SearchDocument] {
+    let content = values.content
+    return positions(for: language).map { position in
+      let document = content.documents[position]
+      let details = document.details ?? CaseDetails()
+      let localities = details.localities.compactMap { content.index.localityByID[$0.text] }
+      var places: [String] = []
+      var countries: [String] = []
+      for locality in localities {
+        places += [locality.name, locality.region].filter { !$0.isEmpty }
+        if let country = Country.named(code: locality.country) {
+          places.append(country.name(in: language))
+          if !countries.contains(country.code.lowercased()) { countries.append(country.code.lowercased()) }
+        }
+      }
+      let factors = details.successFactors + details.failureFactors
+      var labels = details.topics.map {
+        content.index.topicByID[$0.text]?.label.text(in: language) ?? $0.text
+      }
+      labels += factors.map { content.index.factorByID[$0.text]?.label.text(in: language) ?? $0.text }
+      var facets: [String: [String]] = ["lang": [document.language]]
+      if document.kind == .caseStudy {
+        facets["topic"] = details.topics.map(\.text)
+        facets["factor"] = Array(Set(factors.map(\.text))).sorted()
+        facets["outcome"] = details.outcome.map { [$0] } ?? []
+        facets["country"] = countries
+      }
+      let rendered = values.rendered[position]
+      return SearchDocument(
+        url: values.routes.document(document), title: document.title,
+        description: document.description ?? "",
+        headings: rendered?.headings.map(\.text) ?? [], body: rendered?.plainText ?? "",
+        places: places, labels: labels, date: document.date.map(DateParser.isoDay),
+        summary: values.summary(position), facets: facets)
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import Diagnostics
+import Foundation
+import Site
+import Synchronization
+
+/// The terminal side of a run: problems and the summary on standard error / output, and on a
+/// terminal a progress line that updates in place once the build has run for a second.
+final class Console: Sendable {
+  let quiet: Bool
+  private let start = DispatchTime.now()
+  private let isTerminal = isatty(STDERR_FILENO) == 1
+  private let showedProgress = Mutex(false)
+
+  init(quiet: Bool) {
+    self.quiet = quiet
+  }
+
+  var progress: @Sendable (BuildProgress) -> Void {
+    { [self] update in
+      guard !quiet, isTerminal, Console.elapsed(since: start) > 1 else { return }
+      showedProgress.withLock { $0 = true }
+      let line = "\u{1B}[2K\r\(update.phase) \(update.done)/\(update.total)"
+      FileHandle.standardError.write(Data(line.utf8))
+    }
+  }
+
+  func finishProgress() {
+    if showedProgress.withLock({ $0 }) {
+      FileHandle.standardError.write(Data("\u{1B}[2K\r".utf8))
+    }
+  }
+
+  func report(_ diagnostics: [Diagnostic]) {
+    for diagnostic in DiagnosticList(diagnostics).sorted {
+      FileHandle.standardError.write(Data((diagnostic.formatted + "\n").utf8))
+    }
+  }
+
+  func summary(_ text: String) {
+    print(text)
+  }
+
+  func failure(_ diagnostics: [Diagnostic], since start: DispatchTime) {
+    let list = DiagnosticList(diagnostics)
+    let errors = list.errors.count
+    let warnings = list.warnings.count
+    var line = "error: build failed with \(errors) error\(errors == 1 ? "" : "s")"
+    if warnings > 0 { line += " and \(warnings) warning\(warnings == 1 ? "" : "s")" }
+    FileHandle.standardError.write(
+      Data((line + " in \(Console.seconds(since: start)); the previous site was left as it was\n").utf8))
+  }
+
+  func timings(_ timings: [PhaseTiming]) {
+    for timing in timings {
+      FileHandle.standardError.write(
+        Data(String(format: "%-10@ %8.3f s\n", timing.phase as NSString, timing.seconds).utf8))
+    }
+  }
+
+  static func elapsed(since start: DispatchTime) -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+  }
+
+  static func seconds(since start: DispatchTime) -> String {
+    String(format: "%.2f s", elapsed(since: start))
+  }
+}
