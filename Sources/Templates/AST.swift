@@ -1,0 +1,156 @@
+import Diagnostics
+
+enum BinaryOperator: String, Sendable {
+  case add = "+"
+  case subtract = "-"
+  case multiply = "*"
+  case divide = "/"
+  case modulo = "%"
+  case concat = "~"
+  case equal = "=="
+  case notEqual = "!="
+  case less = "<"
+  case greater = ">"
+  case lessOrEqual = "<="
+  case greaterOrEqual = ">="
+  case contains = "in"
+  case notContains = "not in"
+}
+
+enum TestKind: String, Sendable {
+  case defined
+  case undefined
+  case none
+  case odd
+  case even
+  case empty
+  case string
+  case number
+  case iterable
+}
+
+/// A filter application; keyword arguments are already mapped to positions at compile time
+/// (a gap is `none`).
+struct FilterCall: Sendable {
+  var input: Expr
+  var name: String
+  var function: Filter
+  var arguments: [Expr]
+  var location: SourceLocation
+}
+
+/// A macro call `m.card(c)` (`namespace` is the import alias) or `card(c)` (same file).
+struct MacroCall: Sendable {
+  var namespace: String?
+  var name: String
+  var arguments: [Expr]
+  var keywords: [(name: String, value: Expr)]
+  var location: SourceLocation
+}
+
+indirect enum Expr: Sendable {
+  case literal(Value)
+  case list([Expr])
+  case object([(key: String, value: Expr)])
+  case variable(String, SourceLocation)
+  case member(Expr, String, SourceLocation)
+  case index(Expr, Expr, SourceLocation)
+  case not(Expr)
+  case negate(Expr, SourceLocation)
+  case and(Expr, Expr)
+  case or(Expr, Expr)
+  case binary(BinaryOperator, Expr, Expr, SourceLocation)
+  case test(Expr, TestKind, negated: Bool, SourceLocation)
+  case conditional(then: Expr, condition: Expr, otherwise: Expr?)
+  case filter(FilterCall)
+  case macroCall(MacroCall)
+  case superCall(SourceLocation)
+}
+
+/// The HTML position of a `{{ }}`, decided at compile time from the surrounding literal text.
+enum EscapeContext: Sendable, Equatable {
+  case text
+  case comment
+  /// Inside a tag but not in an attribute value (`<div {{ x }}>`).
+  case tag
+  case attribute(quoted: Bool)
+  /// A URL attribute; `start` when nothing literal precedes the value in the attribute.
+  case url(quoted: Bool, start: Bool)
+  /// An `on*` event handler attribute.
+  case scriptAttribute(quoted: Bool)
+  case styleAttribute(quoted: Bool)
+  case script
+  case style
+}
+
+/// What the last filter of an output already did, so escaping is not applied twice.
+enum OutputMode: Sendable {
+  case normal
+  /// `| escape` last: already HTML-escaped.
+  case escaped
+  /// `| json` last: already JSON with `<`, `>`, `&` as `\u` escapes.
+  case json
+}
+
+struct Output: Sendable {
+  var expression: Expr
+  var context: EscapeContext
+  var mode: OutputMode
+  var location: SourceLocation
+}
+
+struct IfBranch: Sendable {
+  var condition: Expr
+  var body: [Node]
+}
+
+struct ForLoop: Sendable {
+  var keyName: String?
+  var valueName: String
+  var iterable: Expr
+  var body: [Node]
+  var elseBody: [Node]
+  var location: SourceLocation
+}
+
+struct Include: Sendable {
+  var name: String
+  var extra: Expr?
+  var only: Bool
+  var location: SourceLocation
+}
+
+indirect enum Node: Sendable {
+  case text(String)
+  case output(Output)
+  case ifChain([IfBranch], elseBody: [Node])
+  case forLoop(ForLoop)
+  case set(String, Expr, SourceLocation)
+  case block(String, SourceLocation)
+  case include(Include)
+}
+
+struct MacroParameter: Sendable {
+  var name: String
+  var defaultValue: Expr?
+}
+
+struct Macro: Sendable {
+  var name: String
+  var parameters: [MacroParameter]
+  var body: [Node]
+  var location: SourceLocation
+}
+
+/// A template name used by `extends`, `include` or `import`, checked once all are parsed.
+struct TemplateReference: Sendable {
+  enum Kind: String, Sendable {
+    case extends
+    case include
+    case `import`
+  }
+
+  var kind: Kind
+  var name: String
+  var location: SourceLocation
+}

@@ -1,0 +1,567 @@
+import Diagnostics
+
+/// The state of one render: variable scopes, nesting depth and the blocks being rendered.
+/// Output goes into one `String` passed `inout` all the way down.
+struct Renderer {
+  /// One scope: a for-loop iteration, an include, a macro call or the page's top level.
+  private struct Frame {
+    var names: [String] = []
+    var values: [Value] = []
+    var loop: LoopState?
+    /// Lookups stop here (macro bodies and `include … only` see nothing of their caller).
+    var isolated = false
+
+    mutating func assign(_ name: String, _ value: Value) {
+      if let index = names.firstIndex(of: name) {
+        values[index] = value
+      } else {
+        names.append(name)
+        values.append(value)
+      }
+    }
+  }
+
+  private struct LoopState {
+    var index0: Int
+    var length: Int
+
+    func member(_ name: String) -> Value? {
+      switch name {
+      case "index": return .int(index0 + 1)
+      case "index0": return .int(index0)
+      case "first": return .bool(index0 == 0)
+      case "last": return .bool(index0 == length - 1)
+      case "length": return .int(length)
+      case "revindex": return .int(length - index0)
+      case "revindex0": return .int(length - index0 - 1)
+      default: return nil
+      }
+    }
+
+    var object: Value {
+      .object(
+        Dictionary(
+          uniqueKeysWithValues: ["index", "index0", "first", "last", "length", "revindex", "revindex0"]
+            .compactMap { name in member(name).map { (name, $0) } }))
+    }
+  }
+
+  private struct BlockPosition {
+    var page: Int
+    var name: String
+    var level: Int
+  }
+
+  private let templates: [CompiledTemplate]
+  private let indices: [String: Int]
+  private let context: [String: Value]
+  private let environment: RenderEnvironment
+  private var frames: [Frame] = [Frame()]
+  private var depth = 0
+  private var blockStack: [BlockPosition] = []
+
+  init(library: TemplateLibrary, context: [String: Value], environment: RenderEnvironment) {
+    self.templates = library.templates
+    self.indices = library.indices
+    self.context = context
+    self.environment = environment
+  }
+
+  private func error(_ message: String, at location: SourceLocation) -> Diagnostic {
+    Diagnostic.error(message, at: location)
+  }
+
+  private mutating func enter(at location: SourceLocation) throws {
+    depth += 1
+    if depth > TemplateLibrary.maximumDepth {
+      throw error(
+        "nesting deeper than \(TemplateLibrary.maximumDepth) levels of include, macro or super()",
+        at: location)
+    }
+  }
+
+  /// Renders template `page`: the top-level sets of its chain, then the root's body.
+  mutating func renderPage(_ page: Int, into out: inout String) throws {
+    let template = templates[page]
+    for level in template.preamble {
+      try render(level.body, template: level.template, page: page, into: &out)
+    }
+    try render(templates[template.root].parsed.body, template: template.root, page: page, into: &out)
+  }
+
+  /// `template` is where the nodes are written (imports, macros, file for errors); `page` is
+  /// the template being rendered (whose resolved blocks apply).
+  private mutating func render(
+    _ nodes: [Node], template: Int, page: Int, into out: inout String
+  ) throws {
+    for node in nodes {
+      switch node {
+      case .text(let text):
+        out += text
+      case .output(let output):
+        let value = try evaluate(output.expression, template: template, page: page)
+        Escaper.write(value, context: output.context, mode: output.mode, to: &out)
+      case .ifChain(let branches, let elseBody):
+        var done = false
+        for branch in branches
+        where try evaluate(branch.condition, template: template, page: page).isTruthy {
+          try render(branch.body, template: template, page: page, into: &out)
+          done = true
+          break
+        }
+        if !done { try render(elseBody, template: template, page: page, into: &out) }
+      case .forLoop(let loop):
+        try renderFor(loop, template: template, page: page, into: &out)
+      case .set(let name, let expression, _):
+        let value = try evaluate(expression, template: template, page: page)
+        frames[frames.count - 1].assign(name, value)
+      case .block(let name, let location):
+        try renderBlock(name, level: 0, page: page, at: location, into: &out)
+      case .include(let include):
+        try renderInclude(include, template: template, page: page, into: &out)
+      }
+    }
+  }
+
+  private mutating func renderBlock(
+    _ name: String, level: Int, page: Int, at location: SourceLocation, into out: inout String
+  ) throws {
+    guard let levels = templates[page].blocks[name], level < levels.count else { return }
+    blockStack.append(BlockPosition(page: page, name: name, level: level))
+    defer { blockStack.removeLast() }
+    let definition = levels[level]
+    try render(definition.body, template: definition.template, page: page, into: &out)
+  }
+
+  private mutating func renderInclude(
+    _ include: Include, template: Int, page: Int, into out: inout String
+  ) throws {
+    guard let target = indices[include.name] else {
+      throw error("unknown template '\(include.name)'", at: include.location)
+    }
+    try enter(at: include.location)
+    defer { depth -= 1 }
+    var frame = Frame()
+    frame.isolated = include.only
+    if let extra = include.extra {
+      let value = try evaluate(extra, template: template, page: page)
+      guard case .object(let members) = value else {
+        throw error(
+          "'include … with' expects an object like { \"key\": value }, got \(value.typeName)",
+          at: include.location)
+      }
+      for key in members.keys.sorted() {
+        if let member = members[key] { frame.assign(key, member) }
+      }
+    }
+    frames.append(frame)
+    defer { frames.removeLast() }
+    try renderPage(target, into: &out)
+  }
+
+  private mutating func renderFor(
+    _ loop: ForLoop, template: Int, page: Int, into out: inout String
+  ) throws {
+    let iterable = try evaluate(loop.iterable, template: template, page: page)
+    switch iterable {
+    case .array(let items):
+      if items.isEmpty { return try render(loop.elseBody, template: template, page: page, into: &out) }
+      frames.append(Frame())
+      defer { frames.removeLast() }
+      let top = frames.count - 1
+      for (index, item) in items.enumerated() {
+        frames[top].names.removeAll(keepingCapacity: true)
+        frames[top].values.removeAll(keepingCapacity: true)
+        if let keyName = loop.keyName {
+          frames[top].names.append(keyName)
+          frames[top].values.append(.int(index))
+        }
+        frames[top].names.append(loop.valueName)
+        frames[top].values.append(item)
+        frames[top].loop = LoopState(index0: index, length: items.count)
+        try render(loop.body, template: template, page: page, into: &out)
+      }
+    case .object(let members):
+      if members.isEmpty {
+        return try render(loop.elseBody, template: template, page: page, into: &out)
+      }
+      frames.append(Frame())
+      defer { frames.removeLast() }
+      let top = frames.count - 1
+      let keys = members.keys.sorted()
+      for (index, key) in keys.enumerated() {
+        frames[top].names.removeAll(keepingCapacity: true)
+        frames[top].values.removeAll(keepingCapacity: true)
+        if let keyName = loop.keyName {
+          frames[top].names.append(keyName)
+          frames[top].values.append(.string(key))
+          frames[top].names.append(loop.valueName)
+          frames[top].values.append(members[key] ?? .null)
+        } else {
+          frames[top].names.append(loop.valueName)
+          frames[top].values.append(.string(key))
+        }
+        frames[top].loop = LoopState(index0: index, length: keys.count)
+        try render(loop.body, template: template, page: page, into: &out)
+      }
+    default:
+      throw error(
+        "cannot iterate over \(iterable.typeName) '\(Self.describe(loop.iterable))' (expected a list)",
+        at: Self.location(of: loop.iterable) ?? loop.location)
+    }
+  }
+
+  // MARK: - Expressions
+
+  /// `page.author.name` for messages.
+  private static func describe(_ expression: Expr) -> String {
+    switch expression {
+    case .variable(let name, _): return name
+    case .member(let base, let name, _): return describe(base) + "." + name
+    case .index(let base, _, _): return describe(base) + "[…]"
+    case .filter(let call): return describe(call.input) + " | " + call.name
+    default: return "expression"
+    }
+  }
+
+  private static func location(of expression: Expr) -> SourceLocation? {
+    switch expression {
+    case .variable(_, let location), .member(_, _, let location), .index(_, _, let location),
+      .negate(_, let location), .binary(_, _, _, let location), .test(_, _, _, let location),
+      .superCall(let location):
+      return location
+    case .filter(let call): return call.location
+    case .macroCall(let call): return call.location
+    default: return nil
+    }
+  }
+
+  private func lookup(_ name: String) -> Value? {
+    var index = frames.count - 1
+    while index >= 0 {
+      if let slot = frames[index].names.firstIndex(of: name) { return frames[index].values[slot] }
+      if name == "loop", let loop = frames[index].loop { return loop.object }
+      if frames[index].isolated { return nil }
+      index -= 1
+    }
+    return context[name]
+  }
+
+  private func currentLoop() -> LoopState? {
+    var index = frames.count - 1
+    while index >= 0 {
+      if frames[index].names.contains("loop") { return nil }
+      if let loop = frames[index].loop { return loop }
+      if frames[index].isolated { return nil }
+      index -= 1
+    }
+    return nil
+  }
+
+  /// Variables, members and indexes: nil when undefined and not `strict`, an error otherwise.
+  private mutating func access(
+    _ expression: Expr, strict: Bool, template: Int, page: Int
+  ) throws -> Value? {
+    switch expression {
+    case .variable(let name, let location):
+      if let value = lookup(name) { return value }
+      if strict { throw error("unknown variable '\(name)'", at: location) }
+      return nil
+    case .member(let base, let name, let location):
+      if case .variable("loop", _) = base, let loop = currentLoop() {
+        if let value = loop.member(name) { return value }
+        if strict { throw error("'loop' has no member '\(name)'", at: location) }
+        return nil
+      }
+      guard let container = try access(base, strict: strict, template: template, page: page) else {
+        return nil
+      }
+      if case .object(let members) = container, let value = members[name] { return value }
+      guard strict else { return nil }
+      if case .object = container {
+        throw error("'\(Self.describe(base))' has no member '\(name)'", at: location)
+      }
+      throw error(
+        "cannot read member '\(name)' of \(container.typeName) '\(Self.describe(base))'",
+        at: location)
+    case .index(let base, let key, let location):
+      guard let container = try access(base, strict: strict, template: template, page: page) else {
+        return nil
+      }
+      let index = try evaluate(key, template: template, page: page)
+      switch (container, index) {
+      case (.array(let items), .int(let position)):
+        let resolved = position < 0 ? items.count + position : position
+        if resolved >= 0, resolved < items.count { return items[resolved] }
+        if strict {
+          throw error(
+            "index \(position) is out of range for '\(Self.describe(base))' (\(items.count) items)",
+            at: location)
+        }
+        return nil
+      case (.object(let members), .string(let name)):
+        if let value = members[name] { return value }
+        if strict { throw error("'\(Self.describe(base))' has no member '\(name)'", at: location) }
+        return nil
+      default:
+        if strict {
+          throw error(
+            "cannot index \(container.typeName) '\(Self.describe(base))' with \(index.typeName)",
+            at: location)
+        }
+        return nil
+      }
+    default:
+      return try evaluate(expression, template: template, page: page)
+    }
+  }
+
+  mutating func evaluate(_ expression: Expr, template: Int, page: Int) throws -> Value {
+    switch expression {
+    case .literal(let value):
+      return value
+    case .variable, .member, .index:
+      guard let value = try access(expression, strict: true, template: template, page: page) else {
+        return .null
+      }
+      return value
+    case .list(let items):
+      var values: [Value] = []
+      values.reserveCapacity(items.count)
+      for item in items { values.append(try evaluate(item, template: template, page: page)) }
+      return .array(values)
+    case .object(let members):
+      var values: [String: Value] = [:]
+      for (key, item) in members { values[key] = try evaluate(item, template: template, page: page) }
+      return .object(values)
+    case .not(let operand):
+      return .bool(!(try evaluate(operand, template: template, page: page).isTruthy))
+    case .negate(let operand, let location):
+      switch try evaluate(operand, template: template, page: page) {
+      case .int(let number) where number != Int.min: return .int(-number)
+      case .double(let number): return .double(-number)
+      case let other: throw error("cannot negate \(other.typeName)", at: location)
+      }
+    case .and(let left, let right):
+      guard try evaluate(left, template: template, page: page).isTruthy else { return false }
+      return .bool(try evaluate(right, template: template, page: page).isTruthy)
+    case .or(let left, let right):
+      if try evaluate(left, template: template, page: page).isTruthy { return true }
+      return .bool(try evaluate(right, template: template, page: page).isTruthy)
+    case .binary(let op, let left, let right, let location):
+      let lhs = try evaluate(left, template: template, page: page)
+      let rhs = try evaluate(right, template: template, page: page)
+      return try binary(op, lhs, rhs, at: location)
+    case .test(let operand, let kind, let negated, _):
+      let result: Bool
+      switch kind {
+      case .defined, .undefined:
+        let defined =
+          try access(operand, strict: false, template: template, page: page) != nil
+        result = kind == .defined ? defined : !defined
+      default:
+        let value = try evaluate(operand, template: template, page: page)
+        switch kind {
+        case .none: result = value == .null
+        case .odd, .even:
+          guard case .int(let number) = value else {
+            throw error(
+              "'is \(kind.rawValue)' expects an int, got \(value.typeName)",
+              at: Self.location(of: operand) ?? Self.location(of: expression)
+                ?? SourceLocation(file: templates[template].path, line: 0))
+          }
+          result = (number % 2 == 0) == (kind == .even)
+        case .empty: result = !value.isTruthy && value != .bool(false) && value != .int(0)
+        case .string:
+          if case .string = value { result = true } else { result = false }
+        case .number: result = value.number != nil
+        case .iterable:
+          switch value {
+          case .array, .object: result = true
+          default: result = false
+          }
+        default: result = false
+        }
+      }
+      return .bool(result != negated)
+    case .conditional(let then, let condition, let otherwise):
+      if try evaluate(condition, template: template, page: page).isTruthy {
+        return try evaluate(then, template: template, page: page)
+      }
+      guard let otherwise else { return .null }
+      return try evaluate(otherwise, template: template, page: page)
+    case .filter(let call):
+      let input: Value
+      if call.name == "default" {
+        input = try access(call.input, strict: false, template: template, page: page) ?? .null
+      } else {
+        input = try evaluate(call.input, template: template, page: page)
+      }
+      var arguments: [Value] = []
+      arguments.reserveCapacity(call.arguments.count)
+      for argument in call.arguments {
+        arguments.append(try evaluate(argument, template: template, page: page))
+      }
+      do {
+        return try call.function(input, arguments, environment)
+      } catch let failure as FilterError {
+        throw error("filter '\(call.name)': \(failure.message)", at: call.location)
+      } catch let diagnostic as Diagnostic {
+        throw diagnostic
+      } catch let other {
+        throw error("filter '\(call.name)': \(other)", at: call.location)
+      }
+    case .macroCall(let call):
+      return try callMacro(call, template: template, page: page)
+    case .superCall(let location):
+      guard let position = blockStack.last else {
+        throw error("super() used outside a block", at: location)
+      }
+      guard let levels = templates[position.page].blocks[position.name],
+        position.level + 1 < levels.count
+      else {
+        throw error("block '\(position.name)' has no parent block for super()", at: location)
+      }
+      try enter(at: location)
+      defer { depth -= 1 }
+      var buffer = ""
+      try renderBlock(
+        position.name, level: position.level + 1, page: position.page, at: location,
+        into: &buffer)
+      return .html(buffer)
+    }
+  }
+
+  private mutating func callMacro(_ call: MacroCall, template: Int, page: Int) throws -> Value {
+    let target: Int
+    if let namespace = call.namespace {
+      guard let imported = templates[template].imports[namespace] else {
+        throw error("unknown namespace '\(namespace)'", at: call.location)
+      }
+      target = imported
+    } else {
+      target = template
+    }
+    guard let macro = templates[target].parsed.macros[call.name] else {
+      throw error("unknown macro '\(call.name)'", at: call.location)
+    }
+    if call.arguments.count > macro.parameters.count {
+      throw error(
+        "macro '\(call.name)' takes \(macro.parameters.count) arguments, got \(call.arguments.count)",
+        at: call.location)
+    }
+    var arguments: [Value] = []
+    for argument in call.arguments {
+      arguments.append(try evaluate(argument, template: template, page: page))
+    }
+    var keywords: [String: Value] = [:]
+    for (name, argument) in call.keywords {
+      guard macro.parameters.contains(where: { $0.name == name }) else {
+        throw error("macro '\(call.name)' has no parameter '\(name)'", at: call.location)
+      }
+      keywords[name] = try evaluate(argument, template: template, page: page)
+    }
+    try enter(at: call.location)
+    defer { depth -= 1 }
+    var frame = Frame()
+    frame.isolated = true
+    frames.append(frame)
+    defer { frames.removeLast() }
+    let top = frames.count - 1
+    for (index, parameter) in macro.parameters.enumerated() {
+      let value: Value
+      if index < arguments.count {
+        value = arguments[index]
+      } else if let keyword = keywords[parameter.name] {
+        value = keyword
+      } else if let defaultValue = parameter.defaultValue {
+        value = try evaluate(defaultValue, template: target, page: target)
+      } else {
+        value = .null
+      }
+      frames[top].assign(parameter.name, value)
+    }
+    var buffer = ""
+    try render(macro.body, template: target, page: target, into: &buffer)
+    return .html(buffer)
+  }
+
+  private func binary(
+    _ op: BinaryOperator, _ lhs: Value, _ rhs: Value, at location: SourceLocation
+  ) throws -> Value {
+    func numbers() throws -> (Double, Double) {
+      guard let a = lhs.number, let b = rhs.number else {
+        throw error(
+          "cannot apply '\(op.rawValue)' to \(lhs.typeName) and \(rhs.typeName)", at: location)
+      }
+      return (a, b)
+    }
+    switch op {
+    case .add:
+      switch (lhs, rhs) {
+      case (.int(let a), .int(let b)):
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        if overflow { throw error("integer overflow in '+'", at: location) }
+        return .int(sum)
+      case (.string(let a), .string(let b)): return .string(a + b)
+      case (.array(let a), .array(let b)): return .array(a + b)
+      default:
+        let (a, b) = try numbers()
+        return .double(a + b)
+      }
+    case .subtract:
+      if case .int(let a) = lhs, case .int(let b) = rhs {
+        let (difference, overflow) = a.subtractingReportingOverflow(b)
+        if overflow { throw error("integer overflow in '-'", at: location) }
+        return .int(difference)
+      }
+      let (a, b) = try numbers()
+      return .double(a - b)
+    case .multiply:
+      if case .int(let a) = lhs, case .int(let b) = rhs {
+        let (product, overflow) = a.multipliedReportingOverflow(by: b)
+        if overflow { throw error("integer overflow in '*'", at: location) }
+        return .int(product)
+      }
+      let (a, b) = try numbers()
+      return .double(a * b)
+    case .divide:
+      let (a, b) = try numbers()
+      if b == 0 { throw error("division by zero", at: location) }
+      return .double(a / b)
+    case .modulo:
+      guard case .int(let a) = lhs, case .int(let b) = rhs else {
+        throw error("'%' expects two ints, got \(lhs.typeName) and \(rhs.typeName)", at: location)
+      }
+      if b == 0 { throw error("modulo by zero", at: location) }
+      if b == -1 { return .int(0) }
+      return .int(a % b)
+    case .concat:
+      return .string(lhs.text + rhs.text)
+    case .equal:
+      return .bool(lhs.looselyEquals(rhs))
+    case .notEqual:
+      return .bool(!lhs.looselyEquals(rhs))
+    case .less, .greater, .lessOrEqual, .greaterOrEqual:
+      guard let order = lhs.compare(rhs) else {
+        throw error("cannot compare \(lhs.typeName) with \(rhs.typeName)", at: location)
+      }
+      switch op {
+      case .less: return .bool(order == .orderedAscending)
+      case .greater: return .bool(order == .orderedDescending)
+      case .lessOrEqual: return .bool(order != .orderedDescending)
+      default: return .bool(order != .orderedAscending)
+      }
+    case .contains, .notContains:
+      let found: Bool
+      switch rhs {
+      case .string(let text), .html(let text): found = text.contains(lhs.text)
+      case .array(let items): found = items.contains { $0.looselyEquals(lhs) }
+      case .object(let members): found = members[lhs.text] != nil
+      default:
+        throw error("'in' expects a list, string or object, got \(rhs.typeName)", at: location)
+      }
+      return .bool(found != (op == .notContains))
+    }
+  }
+}

@@ -1,0 +1,251 @@
+import Diagnostics
+
+/// One template file handed to the library.
+public struct TemplateSource: Sendable {
+  /// The name templates use to refer to it: `"case.html"`, `"partials/card.html"`.
+  public var name: String
+  /// The path shown in diagnostics, e.g. `"themes/default/templates/case.html"`.
+  public var path: String
+  public var text: String
+
+  public init(name: String, path: String, text: String) {
+    self.name = name
+    self.path = path
+    self.text = text
+  }
+}
+
+/// Per-render settings: language, URLs and UI strings.
+public struct RenderEnvironment: Sendable {
+  /// `"fr"` / `"en"`: month names of `date`, plural rule of `pluralize`, number format.
+  public var language: String
+  /// Always starts and ends with `/`, e.g. `"/"` or `"/portail/"`; used by `url`.
+  public var basePath: String
+  /// Absolute, ends with `/`; used by `absolute_url`.
+  public var baseURL: String
+  /// UI strings of `language`, for the `t` filter.
+  public var translations: [String: String]
+
+  public init(
+    language: String = "en", basePath: String = "/", baseURL: String = "http://localhost:8000/",
+    translations: [String: String] = [:]
+  ) {
+    self.language = language
+    self.basePath = basePath
+    self.baseURL = baseURL
+    self.translations = translations
+  }
+}
+
+/// Thrown by a filter; becomes a diagnostic at the filter's position in the template.
+public struct FilterError: Error, Sendable {
+  public var message: String
+
+  public init(_ message: String) {
+    self.message = message
+  }
+}
+
+public typealias Filter =
+  @Sendable (_ input: Value, _ arguments: [Value], _ environment: RenderEnvironment) throws ->
+  Value
+
+/// A template after compilation, with its inheritance chain resolved.
+struct CompiledTemplate: Sendable {
+  /// One level of a block: the template defining it and its body.
+  struct BlockLevel: Sendable {
+    var template: Int
+    var body: [Node]
+  }
+
+  var parsed: ParsedTemplate
+  /// Import alias → template index.
+  var imports: [String: Int] = [:]
+  /// The template whose body is rendered (the top of the `extends` chain).
+  var root: Int = 0
+  /// Block name → definitions from the most derived template to the base.
+  var blocks: [String: [BlockLevel]] = [:]
+  /// Top-level `set`s of the templates below the root, base-most first, run before the root.
+  var preamble: [BlockLevel] = []
+
+  var path: String { parsed.path }
+}
+
+/// Every template of a theme, compiled once; renders any of them by name.
+public struct TemplateLibrary: Sendable {
+  let templates: [CompiledTemplate]
+  let indices: [String: Int]
+
+  /// Nesting limit of include, macro and `super()` calls.
+  static let maximumDepth = 100
+
+  /// Compiles every source once (lex, parse, resolve extends/includes/imports, detect cycles).
+  /// Throws all errors of all sources together.
+  public init(sources: [TemplateSource], filters: [String: Filter] = [:]) throws(DiagnosticList) {
+    var allFilters = BuiltinFilters.all
+    for (name, filter) in filters { allFilters[name] = filter }
+    var diagnostics = DiagnosticList()
+    var parsed: [ParsedTemplate] = []
+    var indices: [String: Int] = [:]
+    var texts: [String: String] = [:]
+    for source in sources {
+      var lexer = Lexer(text: source.text, file: source.path)
+      lexer.run()
+      var parser = Parser(source: source, segments: lexer.segments, filters: allFilters)
+      parser.run()
+      texts[source.path] = source.text
+      diagnostics.append(contentsOf: lexer.diagnostics)
+      diagnostics.append(contentsOf: parser.diagnostics)
+      if indices[source.name] != nil {
+        diagnostics.append(
+          Diagnostic.error(
+            "template '\(source.name)' is defined twice",
+            at: SourceLocation(file: source.path, line: 1, column: 1)))
+        continue
+      }
+      indices[source.name] = parsed.count
+      parsed.append(parser.template)
+    }
+    var templates = parsed.map { CompiledTemplate(parsed: $0) }
+    Self.resolve(&templates, indices: indices, diagnostics: &diagnostics)
+    if diagnostics.hasErrors {
+      throw DiagnosticList(
+        diagnostics.diagnostics.map { diagnostic in
+          guard let file = diagnostic.location?.file else { return diagnostic }
+          return diagnostic.inFile(file, source: texts[file])
+        })
+    }
+    self.templates = templates
+    self.indices = indices
+  }
+
+  private static func resolve(
+    _ templates: inout [CompiledTemplate], indices: [String: Int],
+    diagnostics: inout DiagnosticList
+  ) {
+    // References: every named template must exist.
+    for template in templates {
+      for reference in template.parsed.references where indices[reference.name] == nil {
+        diagnostics.append(
+          Diagnostic.error(
+            "unknown template '\(reference.name)' in '\(reference.kind.rawValue)'",
+            at: reference.location))
+      }
+    }
+    for index in templates.indices {
+      var imports: [String: Int] = [:]
+      for (alias, name) in templates[index].parsed.imports {
+        if let target = indices[name] { imports[alias] = target }
+      }
+      templates[index].imports = imports
+    }
+    // Macro calls must name an existing macro.
+    for template in templates {
+      for call in template.parsed.macroCalls {
+        if let namespace = call.namespace {
+          guard let target = template.imports[namespace] else {
+            if template.parsed.imports[namespace] == nil {
+              diagnostics.append(
+                Diagnostic.error(
+                  "unknown namespace '\(namespace)' (no '{% import … as \(namespace) %}')",
+                  at: call.location))
+            }
+            continue
+          }
+          if templates[target].parsed.macros[call.name] == nil {
+            diagnostics.append(
+              Diagnostic.error(
+                "unknown macro '\(call.name)' in '\(templates[target].parsed.name)'",
+                at: call.location))
+          }
+        } else if template.parsed.macros[call.name] == nil {
+          diagnostics.append(
+            Diagnostic.error("unknown macro or function '\(call.name)'", at: call.location))
+        }
+      }
+    }
+    // Cycles through extends and include.
+    var state = [UInt8](repeating: 0, count: templates.count)  // 0 new, 1 on stack, 2 done
+    func visit(_ node: Int, _ stack: inout [Int]) {
+      state[node] = 1
+      stack.append(node)
+      for reference in templates[node].parsed.references where reference.kind != .import {
+        guard let target = indices[reference.name] else { continue }
+        if state[target] == 1 {
+          let cycleStart = stack.firstIndex(of: target) ?? 0
+          let names = (stack[cycleStart...].map { templates[$0].parsed.name })
+            + [templates[target].parsed.name]
+          diagnostics.append(
+            Diagnostic.error(
+              "\(reference.kind.rawValue) cycle: \(names.joined(separator: " → "))",
+              at: reference.location))
+        } else if state[target] == 0 {
+          visit(target, &stack)
+        }
+      }
+      stack.removeLast()
+      state[node] = 2
+    }
+    for index in templates.indices where state[index] == 0 {
+      var stack: [Int] = []
+      visit(index, &stack)
+    }
+    // Inheritance chains.
+    for index in templates.indices {
+      var chain = [index]
+      var current = index
+      while let parent = templates[current].parsed.parent, let next = indices[parent],
+        !chain.contains(next)
+      {
+        chain.append(next)
+        current = next
+      }
+      templates[index].root = chain.last ?? index
+      var blocks: [String: [CompiledTemplate.BlockLevel]] = [:]
+      for member in chain {
+        for (name, body) in templates[member].parsed.blocks {
+          blocks[name, default: []].append(.init(template: member, body: body))
+        }
+      }
+      templates[index].blocks = blocks
+      templates[index].preamble = chain.dropLast().reversed().map { member in
+        let sets = templates[member].parsed.body.filter {
+          if case .set = $0 { return true }
+          return false
+        }
+        return .init(template: member, body: sets)
+      }
+    }
+  }
+
+  public func contains(_ name: String) -> Bool { indices[name] != nil }
+
+  public var names: [String] { indices.keys.sorted() }
+
+  /// Renders the template `name`. Thread-safe and lock-free: the library is immutable and
+  /// each call has its own renderer state.
+  public func render(
+    _ name: String, context: [String: Value], environment: RenderEnvironment
+  ) throws(DiagnosticList) -> String {
+    guard let index = indices[name] else {
+      throw DiagnosticList([Diagnostic.error("unknown template '\(name)'")])
+    }
+    var renderer = Renderer(library: self, context: context, environment: environment)
+    var out = ""
+    out.reserveCapacity(16_384)
+    do {
+      try renderer.renderPage(index, into: &out)
+    } catch let error as Diagnostic {
+      let text = error.location.flatMap { location in
+        templates.first { $0.path == location.file }?.parsed.text
+      }
+      if let file = error.location?.file {
+        throw DiagnosticList([error.inFile(file, source: text)])
+      }
+      throw DiagnosticList([error])
+    } catch {
+      throw DiagnosticList([Diagnostic.error("\(error)")])
+    }
+    return out
+  }
+}
