@@ -28,6 +28,8 @@ public struct CaseDetails: Sendable, Equatable {
   public var failureFactors: [YAMLStringValue] = []
   public var localities: [YAMLStringValue] = []
   public var links: [SourceLink] = []
+
+  public init() {}
 }
 
 /// A case study, post or page as read from its file, before Markdown is rendered.

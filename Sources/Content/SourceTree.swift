@@ -15,6 +15,11 @@ public struct SourceTree: Sendable {
     /// Path relative to the root, with `/` separators: `content/cases/x.md`.
     public var path: String
     public var url: URL
+
+    public init(path: String, url: URL) {
+      self.path = path
+      self.url = url
+    }
   }
 
   /// Every regular file below `folder` (relative to the root), sorted by path.

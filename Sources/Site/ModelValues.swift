@@ -62,6 +62,7 @@ struct ModelValues: Sendable {
 
   func dateValue(_ date: Date?) -> Value { date.map(Value.date) ?? .null }
 
+
   /// A case study as lists show it, with labels in `language`.
   func caseCard(_ position: Int, _ language: String) -> Value {
     let document = documents[position]
@@ -75,10 +76,8 @@ struct ModelValues: Sendable {
       "kind": "case", "title": .string(document.title), "url": .string(routes.document(document)),
       "lang": .string(document.language), "description": .string(document.description ?? ""),
       "summary": .string(summary(position)), "date": dateValue(document.date),
-      "outcome": details.outcome.map(Value.string) ?? .null,
-      "status": details.status.map(Value.string) ?? .null,
-      "started": details.started.map(Value.int) ?? .null,
-      "ended": details.ended.map(Value.int) ?? .null,
+      "outcome": Value(details.outcome), "status": Value(details.status),
+      "started": Value(details.started), "ended": Value(details.ended),
       "topics": .array(details.topics.map { topicReference($0.text, language) }),
       "countries": .array(countryCodes.map { countryReference($0, language) }),
       "places": .array(localities.map { .string($0.name) }),
@@ -189,4 +188,9 @@ struct ModelValues: Sendable {
       return .object(object)
     }
   }
+}
+
+extension Value {
+  init(_ text: String?) { self = text.map(Value.string) ?? .null }
+  init(_ number: Int?) { self = number.map(Value.int) ?? .null }
 }

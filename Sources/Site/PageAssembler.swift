@@ -64,7 +64,7 @@ struct PageAssembler: Sendable {
       "license": .string(config.license),
       "license_name": .string(License.name(config.license)),
       "license_url": .string(License.url(config.license)),
-      "edit_url": config.editURL.map(Value.string) ?? .null,
+      "edit_url": Value(config.editURL),
       "counts": [
         "cases": .int(values.cases.groups.count), "posts": .int(values.posts.groups.count),
         "localities": .int(content.localities.count),

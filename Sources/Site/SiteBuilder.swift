@@ -103,7 +103,7 @@ public struct SiteBuilder: Sendable {
     let renderer = MarkdownRenderer(
       options: MarkdownOptions(unsafeHTML: content.config.unsafeHTML, basePath: content.config.basePath))
     let markdown = content.documents.parallelMap { document -> Result<RenderedMarkdown, Diagnostic> in
-      do {
+      do throws(Diagnostic) {
         return .success(try renderer.render(document.body, language: document.language))
       } catch {
         var located = error
@@ -141,7 +141,7 @@ public struct SiteBuilder: Sendable {
 
     // render
     let library: TemplateLibrary
-    do {
+    do throws(DiagnosticList) {
       library = try TemplateLibrary(
         sources: loaded.templates,
         filters: SiteFilters(
@@ -161,7 +161,7 @@ public struct SiteBuilder: Sendable {
         let environment = RenderEnvironment(
           language: job.language, basePath: config.basePath, baseURL: config.baseURL,
           translations: loaded.translations[job.language] ?? [:])
-        do {
+        do throws(DiagnosticList) {
           let html = try library.render(job.template, context: job.context, environment: environment)
           return .success(OutputFile(path: Routes.outputFile(for: job.path), contents: Data(html.utf8)))
         } catch {

@@ -1,3 +1,4 @@
+import Diagnostics
 import Markdown
 import Templates
 
@@ -29,7 +30,7 @@ struct SiteFilters: Sendable {
       },
       "markdown": { input, _, environment in
         guard case .string(let text) = input else { return input }
-        do {
+        do throws(Diagnostic) {
           return .html(try markdown.render(text, language: environment.language).html)
         } catch {
           throw FilterError(error.message)
