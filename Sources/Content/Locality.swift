@@ -39,12 +39,15 @@ enum LocalityLoader {
     }
     var rows: [[String]] = []
     do {
+      // Rows as written: SwiftCSV's `rows` would pad short rows, hiding a missing column.
       let csv = try EnumeratedCSV(string: text, delimiter: .comma, loadColumns: false)
-      rows = [csv.header] + csv.rows
+      try csv.enumerateAsArray(startAt: 0, rowLimit: nil) { rows.append($0) }
     } catch {
       // SwiftCSV says what is wrong but not where: find the first line it refuses alone.
       let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-      let bad = lines.indices.first { (try? EnumeratedCSV(string: String(lines[$0]), delimiter: .comma)) == nil }
+      let bad = lines.indices.first { position in
+        (try? EnumeratedCSV(string: String(lines[position]), delimiter: .comma)) == nil
+      }
       problem("malformed CSV quoting (a quote inside an unquoted field?)", line: (bad ?? 0) + 1)
       return ([], diagnostics)
     }

@@ -173,6 +173,7 @@ struct PageAssembler: Sendable {
   func topicCounts(_ language: String) -> [Value] {
     content.topics.map { topic in
       var reference = values.topicReference(topic.id, language).objectFields
+      reference["title"] = reference["label"]
       reference["count"] = .int(values.cases.groupsOf(content.index.casesByTopic[topic.id] ?? []).count)
       return .object(reference)
     }

@@ -16,7 +16,7 @@ import Testing
     let split = try FrontMatter.split("\u{FEFF}---\r\ntitle: A\r\n---\r\nBody\r\n")
     #expect(split.yaml == "title: A")
     #expect(split.body == "Body\n")
-    #expect(split.bodyFirstLine == 3)
+    #expect(split.bodyFirstLine == 4)
   }
 
   @Test func unclosedFrontMatterIsAnErrorOnLineOne() {

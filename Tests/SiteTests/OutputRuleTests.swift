@@ -1,0 +1,134 @@
+import Diagnostics
+import Foundation
+import Testing
+
+@testable import Site
+
+@Suite struct OutputRuleTests {
+  @Test func twoBuildsAreByteIdentical() throws {
+    let site = try TemporarySite()
+    _ = try site.build()
+    let first = try site.tree()
+    let (_, report) = try site.build()
+    #expect(try site.tree() == first)
+    #expect(report.changed == 0)
+  }
+
+  @Test func unchangedFilesKeepTheirModificationTime() throws {
+    let site = try TemporarySite()
+    _ = try site.build()
+    let path = site.output.appending(path: "cases/covoiturage/index.html").path
+    let before = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as! Date
+    Thread.sleep(forTimeInterval: 0.05)
+    try site.write("content/cases/jardins.md", try String(contentsOf: site.root.appending(path: "content/cases/jardins.md"), encoding: .utf8) + "\nAjout.\n")
+    let (_, report) = try site.build()
+    let after = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as! Date
+    #expect(before == after)
+    #expect(report.changed > 0 && report.changed < report.files)
+    #expect(try site.read("cases/jardins/index.html").contains("Ajout."))
+  }
+
+  @Test func aFailedBuildLeavesThePreviousSiteAsItWas() throws {
+    let site = try TemporarySite()
+    _ = try site.build()
+    let before = try site.tree()
+    try site.write("content/cases/casse.md", "---\ntitle: Cassé\nlocalities: [nulle-part]\n---\n")
+    #expect(throws: BuildFailure.self) { try site.build() }
+    #expect(try site.tree() == before)
+    #expect(!FileManager.default.fileExists(atPath: site.output.path + ".staging"))
+  }
+
+  @Test func staleStagingFolderIsCleaned() throws {
+    let site = try TemporarySite()
+    try site.write("site.staging/left-over.html", "x")
+    _ = try site.build()
+    #expect(!FileManager.default.fileExists(atPath: site.output.path + ".staging"))
+    #expect(try site.tree()["left-over.html"] == nil)
+  }
+
+  @Test func dangerousOutputFoldersAreRefused() throws {
+    let site = try TemporarySite()
+    let home = FileManager.default.homeDirectoryForCurrentUser
+    for output in [
+      site.root, site.root.deletingLastPathComponent(), site.root.appending(path: "content"),
+      site.root.appending(path: "themes/default/x"), URL(fileURLWithPath: "/"), home,
+    ] {
+      #expect(throws: Diagnostic.self, "\(output.path)") {
+        try OutputFolder(root: site.root, output: output).validate(force: true)
+      }
+    }
+    try site.write("other/file.txt", "keep me")
+    let other = site.root.appending(path: "other")
+    #expect(throws: Diagnostic.self) { try OutputFolder(root: site.root, output: other).validate(force: false) }
+    try OutputFolder(root: site.root, output: other).validate(force: true)
+  }
+
+  @Test func outputPathsMustStayInside() {
+    for path in ["../x", "/etc/passwd", "a/../../b", "a//b", "", "a\\b"] {
+      #expect(!OutputFolder.isSafeRelativePath(path), "\(path)")
+    }
+    #expect(OutputFolder.isSafeRelativePath("cases/x/index.html"))
+  }
+}
+
+@Suite struct URLCollisionTests {
+  @Test func twoSourcesOnOneURLNameBothFiles() throws {
+    let site = try TemporarySite()
+    try site.write("content/cases/Jardins-bis.md", "---\ntitle: Doublon\nslug: Jardins\nlocalities: [cergy]\n---\n")
+    do {
+      _ = try site.build()
+      Issue.record("the build should fail")
+    } catch {
+      let problem = try #require(error.diagnostics.first { $0.message.contains("map to the URL") })
+      #expect(problem.message == "2 sources map to the URL /cases/jardins/: content/cases/Jardins-bis.md, content/cases/jardins.md")
+      #expect(problem.location?.file == "content/cases/Jardins-bis.md")
+      #expect(problem.notes.first?.location?.file == "content/cases/jardins.md")
+    }
+  }
+
+  @Test(arguments: ["cases", "en", "search"])
+  func pageSlugOnAReservedPathIsAnError(slug: String) throws {
+    let site = try TemporarySite()
+    try site.write("content/pages/p.md", "---\ntitle: P\nslug: \(slug)\n---\n")
+    do {
+      _ = try site.build()
+      Issue.record("the build should fail")
+    } catch {
+      #expect(error.diagnostics.contains { $0.message.contains("page slug '\(slug)'") && $0.location?.file == "content/pages/p.md" })
+    }
+  }
+
+  @Test func unknownReferencesNameFileLineAndColumn() throws {
+    let site = try TemporarySite()
+    try site.write("content/cases/x.md", "---\ntitle: X\ntopics: [inconnu]\nlocalities: [cergy, nulle-part]\n---\n")
+    do {
+      _ = try site.build()
+      Issue.record("the build should fail")
+    } catch {
+      let messages = error.diagnostics.map(\.formatted)
+      #expect(messages.contains { $0.hasPrefix("content/cases/x.md:3:10: error: unknown topic 'inconnu'") })
+      #expect(messages.contains { $0.hasPrefix("content/cases/x.md:4:21: error: unknown locality 'nulle-part'") })
+    }
+  }
+}
+
+@Suite struct SeedArticleTests {
+  @Test(.enabled(if: TemporarySite.sharedFolder != nil, "../shared is absent"))
+  func seedArticleBuildsUnchanged() throws {
+    let site = try TemporarySite()
+    let seed = TemporarySite.sharedFolder!.appending(path: "seed/2017-05-08-proximite.md")
+    try FileManager.default.removeItem(at: site.root.appending(path: "content/posts/2017-05-08-proximite.md"))
+    try FileManager.default.copyItem(at: seed, to: site.root.appending(path: "content/posts/2017-05-08-proximite.md"))
+    // The embedded default theme renders it, as on the real portal.
+    try FileManager.default.removeItem(at: site.root.appending(path: "themes"))
+    _ = try site.build()
+    let html = try site.read("posts/proximite/index.html")
+    #expect(html.contains("<title>Proximus"))
+    #expect(html.contains("name=\"description\" content=\"Proximus est un réseau participatif qui vise à identifier des projets collaboratifs dans le monde"))
+    #expect(html.contains("Olivier Lebel"))
+    #expect(html.contains("Troisième révolution industrielle"))
+    #expect(html.contains("<section class=\"footnotes\" data-footnotes>"))
+    #expect(html.contains("Originaire d’Angleterre, les Incroyables Comestibles"))
+    #expect(html.contains("data-footnote-ref>1</a></sup>"))
+  }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Site
+
+/// A copy of a fixture site in a fresh temporary folder, removed when the test ends.
+final class TemporarySite {
+  let root: URL
+
+  init(fixture: String = "basic") throws {
+    root = FileManager.default.temporaryDirectory.appending(path: "proximus-test-\(UUID().uuidString)")
+    let source = Bundle.module.resourceURL!.appending(path: "Fixtures/\(fixture)")
+    try FileManager.default.copyItem(at: source, to: root)
+  }
+
+  deinit {
+    try? FileManager.default.removeItem(at: root)
+  }
+
+  var output: URL { root.appending(path: "site") }
+
+  func write(_ path: String, _ text: String) throws {
+    let url = root.appending(path: path)
+    try FileManager.default.createDirectory(
+      at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try Data(text.utf8).write(to: url)
+  }
+
+  func read(_ path: String) throws -> String {
+    try String(contentsOf: output.appending(path: path), encoding: .utf8)
+  }
+
+  func build(drafts: Bool = false, baseURL: String? = nil) throws(BuildFailure) -> (
+    GeneratedSite, OutputFolder.Report
+  ) {
+    var options = BuildOptions(root: root, baseURL: baseURL)
+    options.includeDrafts = drafts
+    return try SiteBuilder(options: options).build()
+  }
+
+  /// Every file of the output folder, path → bytes.
+  func tree() throws -> [String: Data] {
+    var files: [String: Data] = [:]
+    let enumerator = FileManager.default.enumerator(at: output, includingPropertiesForKeys: nil)!
+    for case let url as URL in enumerator where !url.hasDirectoryPath {
+      let relative = String(url.standardizedFileURL.path.dropFirst(output.standardizedFileURL.path.count + 1))
+      files[relative] = try Data(contentsOf: url)
+    }
+    return files
+  }
+
+  /// The shared folder beside the repository (`../shared`), when present.
+  static var sharedFolder: URL? {
+    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    let shared = repository.deletingLastPathComponent().appending(path: "shared")
+    return FileManager.default.fileExists(atPath: shared.appending(path: "SPEC.md").path) ? shared : nil
+  }
+
+  static var repositoryRoot: URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+  }
+}
