@@ -179,7 +179,8 @@ public enum EnglishStemmer {
     case .ed, .ing:
       guard word.letters[0..<start].contains(where: vowels.contains) else { return }
       word.removeSuffix(from: start)
-      if rule == .ing, word.count == 2, word.letters[1] == scalar("y"), isConsonant(word.letters[0]) {
+      if rule == .ing, word.count == 2, word.letters[1] == scalar("y"), isConsonant(word.letters[0])
+      {
         word.replaceSuffix(from: 1, with: scalars("ie"))
       } else if endingsTakingE.contains(where: { word.hasSuffix($0) }) {
         word.letters.append(scalar("e"))

@@ -184,7 +184,7 @@ public enum FrenchStemmer {
     )
   ])
 
-  private enum VerbRule: Sendable { case ions, delete, deleteWithE }
+  private enum VerbRule: Sendable { case ions, delete, deleteWithE, ais }
 
   private static let verbSuffixes = SuffixTable<VerbRule>([
     (.ions, ["ions"]),
@@ -192,17 +192,26 @@ public enum FrenchStemmer {
       .delete,
       [
         "é", "ée", "ées", "és", "èrent", "er", "era", "erai", "eraIent", "erais", "erait", "eras",
-        "erez", "eriez", "erions", "erons", "eront", "ez", "iez",
+        "erez", "eriez", "erions", "erons", "eront", "ez", "iez", "eais",
       ]
     ),
     (
       .deleteWithE,
       [
-        "âmes", "ât", "âtes", "a", "ai", "aIent", "ais", "ait", "ant", "ante", "antes", "ants",
+        "âmes", "ât", "âtes", "a", "ai", "aIent", "ait", "ant", "ante", "antes", "ants",
         "as", "asse", "assent", "asses", "assiez", "assions",
       ]
     ),
+    (.ais, ["ais", "aise", "aises"]),
   ])
+
+  /// Endings before which `-ais`/`-aise` belong to the stem (`mauvais`, `déplaise`); `al`
+  /// only right after a first letter (`palais`, `calais`). Inferred from the reference lists.
+  private static func keepsAis(_ word: StemmedWord, before start: Int) -> Bool {
+    word.hasSuffix(scalars("épl"), endingAt: start)
+      || word.hasSuffix(scalars("auv"), endingAt: start)
+      || (start == 3 && word.hasSuffix(scalars("al"), endingAt: start))
+  }
 
   private enum ResidualRule: Sendable { case ion, ier, e }
 
@@ -364,6 +373,9 @@ public enum FrenchStemmer {
       guard start >= regions.r2 else { return false }
       word.removeSuffix(from: start)
     case .delete:
+      word.removeSuffix(from: start)
+    case .ais:
+      guard !keepsAis(word, before: start) else { return false }
       word.removeSuffix(from: start)
     case .deleteWithE:
       let withE = word.letter(at: start - 1, limit: regions.rv) == scalar("e")
