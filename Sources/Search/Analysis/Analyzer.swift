@@ -68,15 +68,15 @@ public struct Analyzer: Sendable {
     fileprivate var entries: [[UInt32]: AnalysedWord?] = [:]
   }
 
-  /// Analyses one lower-cased word; nil for stop words.
-  func analyse(_ word: [UInt32], cache: inout TermCache) -> AnalysedWord? {
+  private func analyse(_ word: [UInt32], cache: inout TermCache) -> AnalysedWord? {
     if let known = cache.entries[word] { return known }
-    let result = analyseUncached(word)
+    let result = analyse(word)
     cache.entries[word] = result
     return result
   }
 
-  private func analyseUncached(_ word: [UInt32]) -> AnalysedWord? {
+  /// Analyses one lower-cased word as `forEachWord` gives it; nil for stop words.
+  func analyse(_ word: [UInt32]) -> AnalysedWord? {
     var letters = word
     if stripsElisions { Self.removeElision(&letters) }
     guard !letters.isEmpty, !stopWords.contains(letters) else { return nil }
