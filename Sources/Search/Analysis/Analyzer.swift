@@ -1,0 +1,114 @@
+import Foundation
+
+/// Turns text into search terms: NFC, tokens of letters/marks/digits (apostrophes inside words
+/// kept), lower case, French elisions removed, stop words dropped, Snowball stem, then accents
+/// folded off the stem (`réseaux` → `reseau`).
+///
+/// Stemming needs the accents, so an unaccented spelling can stem differently (`activité` →
+/// `activ`, `activite` → `activit`). The index therefore also records, for each word, the stem
+/// of its unaccented spelling when that differs (see `indexTerms`), and queries look up both.
+public struct Analyzer: Sendable {
+  public let language: String
+  private let stemmer: (@Sendable (inout [UInt32]) -> Void)?
+  private let stopWords: Set<[UInt32]>
+  private let stripsElisions: Bool
+
+  /// Tokens longer than this many scalars are skipped (hashes, base64, run-together junk).
+  static let maximumTokenLength = 60
+
+  public init(language: String) {
+    self.language = language
+    switch language {
+    case "fr":
+      stemmer = { FrenchStemmer.stem(&$0) }
+      stopWords = Set(StopWords.french.map(scalars))
+      stripsElisions = true
+    case "en":
+      stemmer = { EnglishStemmer.stem(&$0) }
+      stopWords = Set(StopWords.english.map(scalars))
+      stripsElisions = false
+    default:
+      stemmer = nil
+      stopWords = []
+      stripsElisions = false
+    }
+  }
+
+  /// One term per word that is not a stop word, in text order.
+  public func terms(_ text: String) -> [String] {
+    var cache = TermCache()
+    var result: [String] = []
+    forEachWord(in: text) { word in
+      if let analysed = analyse(word, cache: &cache) { result.append(analysed.term) }
+    }
+    return result
+  }
+
+  /// What the index stores for the text: each word's term, followed by the term of its
+  /// unaccented spelling when that is different.
+  public func indexTerms(_ text: String) -> [String] {
+    var cache = TermCache()
+    var result: [String] = []
+    forEachWord(in: text) { word in
+      guard let analysed = analyse(word, cache: &cache) else { return }
+      result.append(analysed.term)
+      if let variant = analysed.unaccentedVariant { result.append(variant) }
+    }
+    return result
+  }
+
+  /// The analysed form of one word, as the builder needs it.
+  struct AnalysedWord: Sendable {
+    var term: String
+    var unaccentedVariant: String?
+  }
+
+  /// Remembers the analysis of words already seen; one per thread of work.
+  struct TermCache {
+    fileprivate var entries: [[UInt32]: AnalysedWord?] = [:]
+  }
+
+  private func analyse(_ word: [UInt32], cache: inout TermCache) -> AnalysedWord? {
+    if let known = cache.entries[word] { return known }
+    let result = analyse(word)
+    cache.entries[word] = result
+    return result
+  }
+
+  /// Analyses one lower-cased word as `forEachWord` gives it; nil for stop words.
+  func analyse(_ word: [UInt32]) -> AnalysedWord? {
+    var letters = word
+    if stripsElisions { Self.removeElision(&letters) }
+    guard !letters.isEmpty, !stopWords.contains(letters) else { return nil }
+    let folded = Folding.fold(letters)
+    var stem = letters
+    stemmer?(&stem)
+    let term = Folding.foldedString(stem)
+    guard folded != letters else { return AnalysedWord(term: term, unaccentedVariant: nil) }
+    var unaccentedStem = folded
+    stemmer?(&unaccentedStem)
+    let variant = Folding.foldedString(unaccentedStem)
+    return AnalysedWord(term: term, unaccentedVariant: variant == term ? nil : variant)
+  }
+
+  private static let elisions = [
+    "jusqu'", "lorsqu'", "puisqu'", "qu'", "l'", "d'", "j'", "n'", "s'", "c'", "m'", "t'",
+  ].map(scalars)
+
+  /// `l'économie` → `économie`; a bare elided article (`l'`) is left for the stop list.
+  static func removeElision(_ letters: inout [UInt32]) {
+    for elision in elisions where letters.count > elision.count {
+      if letters.starts(with: elision) {
+        letters.removeFirst(elision.count)
+        return
+      }
+    }
+  }
+
+  /// Calls `body` with each word of the text, NFC-normalised and lower-cased, as scalars.
+  func forEachWord(in text: String, _ body: (_ word: [UInt32]) -> Void) {
+    let normalized =
+      text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
+    Tokenizer.forEachWord(in: normalized, body)
+  }
+}
