@@ -1,0 +1,125 @@
+// The search page: reads ?q= and facet parameters, runs the query with the in-browser
+// engine, renders results from the page's <template>, and keeps the URL in sync so a
+// search can be shared. Plain DOM, no dependencies; text is always set with textContent.
+import { openIndex } from "./engine.js";
+
+const script = document.currentScript || document.querySelector("script[data-index]");
+const indexURL = script.dataset.index;
+const messages = {
+  none: script.dataset.noResults,
+  one: script.dataset.oneResult,
+  many: script.dataset.manyResults,
+  searching: script.dataset.searching,
+};
+const form = document.getElementById("search-form");
+const input = document.getElementById("search-q");
+const status = document.getElementById("search-status");
+const results = document.getElementById("search-results");
+const template = document.getElementById("search-result-template");
+const facetInputs = Array.from(form.querySelectorAll("input[data-facet]"));
+const sitePath = new URL(indexURL, location.href).pathname.replace(/search\/index\/[^/]+\/$/, "");
+
+let enginePromise = null;
+let generation = 0;
+
+function engine() {
+  enginePromise ??= openIndex(new URL(indexURL, location.href).href);
+  return enginePromise;
+}
+
+function selectedFilters() {
+  const filters = {};
+  for (const box of facetInputs) {
+    if (box.checked) (filters[box.dataset.facet] ??= []).push(box.value);
+  }
+  return filters;
+}
+
+function readURL() {
+  const params = new URLSearchParams(location.search);
+  input.value = params.get("q") ?? "";
+  for (const box of facetInputs) {
+    box.checked = params.getAll(box.dataset.facet).includes(box.value);
+  }
+}
+
+function writeURL() {
+  const params = new URLSearchParams();
+  if (input.value.trim()) params.set("q", input.value.trim());
+  for (const box of facetInputs) if (box.checked) params.append(box.dataset.facet, box.value);
+  const query = params.toString();
+  history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+}
+
+function countMessage(total) {
+  if (total === 0) return messages.none;
+  return (total === 1 ? messages.one : messages.many).replace("{0}", total.toLocaleString(document.documentElement.lang));
+}
+
+function render(result) {
+  results.replaceChildren();
+  for (const hit of result.hits) {
+    const card = template.content.firstElementChild.cloneNode(true);
+    const link = card.querySelector("a");
+    link.href = sitePath + hit.url.replace(/^\//, "");
+    link.textContent = hit.title;
+    card.querySelector(".card-meta").textContent = hit.date ?? "";
+    const text = card.querySelector(".card-text");
+    for (const part of hit.excerpt ?? [{ text: hit.summary ?? "", match: false }]) {
+      if (part.match) {
+        const mark = document.createElement("mark");
+        mark.textContent = part.text;
+        text.append(mark);
+      } else {
+        text.append(part.text);
+      }
+    }
+    results.append(card);
+  }
+  status.textContent = countMessage(result.total);
+  for (const box of facetInputs) {
+    const count = result.facets?.[box.dataset.facet]?.[box.value] ?? 0;
+    const label = form.querySelector(`label[for="${box.id}"]`);
+    let badge = label.querySelector(".facet-count");
+    if (!badge) {
+      badge = document.createElement("span");
+      badge.className = "facet-count";
+      label.append(" ", badge);
+    }
+    badge.textContent = `(${count})`;
+  }
+}
+
+async function run() {
+  const query = input.value.trim();
+  const filters = selectedFilters();
+  writeURL();
+  if (!query && Object.keys(filters).length === 0) {
+    results.replaceChildren();
+    return;
+  }
+  const current = ++generation;
+  status.textContent = messages.searching;
+  const result = await (await engine()).search(query, { filters, limit: 30 });
+  if (current === generation) render(result);
+}
+
+let timer = null;
+input.addEventListener("input", () => {
+  clearTimeout(timer);
+  timer = setTimeout(run, 120);
+});
+form.addEventListener("change", (event) => {
+  if (event.target.matches("input[data-facet]")) run();
+});
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  run();
+});
+window.addEventListener("popstate", () => {
+  readURL();
+  run();
+});
+
+readURL();
+if (location.search) run();
