@@ -1,6 +1,7 @@
 import Content
 import Foundation
 import Markdown
+import Parallelism
 import Templates
 
 /// The portal model turned into template values: references, cards and full pages.
@@ -11,6 +12,34 @@ struct ModelValues: Sendable {
   let rendered: [RenderedMarkdown?]
   let cases: TranslationGroups
   let posts: TranslationGroups
+  /// Per document: the short text of cards and results, made once.
+  private let summaries: [String]
+  /// Language → document index → case card (null for other kinds), made once: a case shows
+  /// on many pages (lists, places, topics, factors, related cases).
+  private var cards: [String: [Value]]
+
+  init(
+    content: SiteContent, routes: Routes, rendered: [RenderedMarkdown?],
+    cases: TranslationGroups, posts: TranslationGroups
+  ) {
+    self.content = content
+    self.routes = routes
+    self.rendered = rendered
+    self.cases = cases
+    self.posts = posts
+    summaries = content.documents.indices.parallelMap { position in
+      Self.summary(of: content.documents[position], rendered: rendered[position], words: 30)
+    }
+    cards = [:]
+    var cards: [String: [Value]] = [:]
+    for language in content.config.languages {
+      let values = self
+      cards[language] = content.documents.indices.parallelMap { position in
+        content.documents[position].kind == .caseStudy ? values.makeCaseCard(position, language) : .null
+      }
+    }
+    self.cards = cards
+  }
 
   var documents: [Document] { content.documents }
 
@@ -52,12 +81,23 @@ struct ModelValues: Sendable {
 
   /// The first words of a document's text, for cards and search results.
   func summary(_ position: Int, words: Int = 30) -> String {
-    if let description = documents[position].description, !description.isEmpty {
-      return description
+    words == 30
+      ? summaries[position]
+      : Self.summary(of: documents[position], rendered: rendered[position], words: words)
+  }
+
+  private static func summary(of document: Document, rendered: RenderedMarkdown?, words: Int)
+    -> String
+  {
+    if let description = document.description, !description.isEmpty { return description }
+    var parts: [Substring] = []
+    for word in (rendered?.plainText ?? "").split(whereSeparator: \.isWhitespace) {
+      if parts.count == words {
+        return parts.joined(separator: " ") + "…"
+      }
+      parts.append(word)
     }
-    let text = rendered[position]?.plainText ?? ""
-    let parts = text.split(whereSeparator: \.isWhitespace)
-    return parts.prefix(words).joined(separator: " ") + (parts.count > words ? "…" : "")
+    return parts.joined(separator: " ")
   }
 
   func dateValue(_ date: Date?) -> Value { date.map(Value.date) ?? .null }
@@ -65,6 +105,10 @@ struct ModelValues: Sendable {
 
   /// A case study as lists show it, with labels in `language`.
   func caseCard(_ position: Int, _ language: String) -> Value {
+    cards[language]?[position] ?? makeCaseCard(position, language)
+  }
+
+  private func makeCaseCard(_ position: Int, _ language: String) -> Value {
     let document = documents[position]
     let details = document.details ?? CaseDetails()
     let localities = details.localities.compactMap { content.index.localityByID[$0.text] }

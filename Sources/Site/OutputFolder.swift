@@ -130,7 +130,7 @@ public struct OutputFolder: Sendable {
     if let failure = results.first(where: { $0.3 != nil })?.3 {
       throw .error(failure)
     }
-    FileManager.default.createFile(atPath: stagingPath + "/" + Self.markerName, contents: Data())
+    _ = FileManager.default.createFile(atPath: stagingPath + "/" + Self.markerName, contents: Data())
     let manifest = Dictionary(results.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
     return (Report(files: files.count, changed: results.filter(\.2).count), manifest)
   }

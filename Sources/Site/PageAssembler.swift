@@ -182,7 +182,8 @@ struct PageAssembler: Sendable {
   /// Paged list pages of `items` at `section` (`cases`, `outcomes/success`, …).
   func pagedList(
     section: String, language: String, kind: String, itemKind: String, heading: String,
-    intro: String? = nil, items: [Value]
+    intro: String? = nil, items: [Value], template: String = "list.html",
+    itemsKey: String = "items", extra: [String: Value] = [:]
   ) -> [PageJob] {
     let size = content.config.paginate
     let total = max(1, (items.count + size - 1) / size)
@@ -199,13 +200,15 @@ struct PageAssembler: Sendable {
       ]
       let slice = Array(items[min(items.count, (number - 1) * size)..<min(items.count, number * size)])
       let title = number > 1 ? "\(heading) (\(number)/\(total))" : heading
+      var context = extra
+      context[itemsKey] = .array(slice)
+      context["item_kind"] = .string(itemKind)
+      context["pagination"] = pagination
+      context["heading"] = .string(heading)
+      context["intro"] = Value(intro)
       return page(
-        path, template: "list.html", language: language, kind: kind, title: title,
-        description: intro ?? "",
-        extra: [
-          "items": .array(slice), "item_kind": .string(itemKind), "pagination": pagination,
-          "heading": .string(heading), "intro": intro.map(Value.string) ?? .null,
-        ], samePath: { routes.list(section, $0, page: number) })
+        path, template: template, language: language, kind: kind, title: title,
+        description: intro ?? "", extra: context, samePath: { routes.list(section, $0, page: number) })
     }
   }
 
@@ -247,21 +250,21 @@ struct PageAssembler: Sendable {
     ]
     for topic in content.topics {
       let groups = values.cases.groupsOf(content.index.casesByTopic[topic.id] ?? [])
-      jobs.append(
-        page(
-          routes.topic(topic.id, language), template: "topic.html", language: language,
-          kind: "topic", title: topic.label.text(in: language),
-          description: topic.description.text(in: language),
-          extra: [
-            "topic": values.topicReference(topic.id, language),
-            "cases": .array(values.caseCards(groups: groups, language)),
-          ], samePath: { routes.topic(topic.id, $0) }))
+      var reference = values.topicReference(topic.id, language).objectFields
+      reference["count"] = .int(groups.count)
+      jobs += pagedList(
+        section: "topics/\(topic.id)", language: language, kind: "topic", itemKind: "case",
+        heading: topic.label.text(in: language), intro: topic.description.text(in: language),
+        items: values.caseCards(groups: groups, language), template: "topic.html",
+        itemsKey: "cases", extra: ["topic": .object(reference)])
     }
     return jobs
   }
 
   func factorPages(_ language: String) -> [PageJob] {
     let statistics = FactorStatistics(values: values)
+    // A factor page lists the newest cases of each side; the outcome counts cover them all.
+    let listLimit = content.config.paginate
     var jobs: [PageJob] = []
     for factor in content.factors {
       let stats = statistics.stats(for: factor.id)
@@ -290,8 +293,12 @@ struct PageAssembler: Sendable {
           description: factor.description.text(in: language),
           extra: [
             "factor": values.factorReference(factor.id, language),
-            "success_cases": .array(values.caseCards(groups: stats.successGroups, language)),
-            "failure_cases": .array(values.caseCards(groups: stats.failureGroups, language)),
+            "success_cases": .array(
+              values.caseCards(groups: Array(stats.successGroups.prefix(listLimit)), language)),
+            "failure_cases": .array(
+              values.caseCards(groups: Array(stats.failureGroups.prefix(listLimit)), language)),
+            "success_total": .int(stats.successGroups.count),
+            "failure_total": .int(stats.failureGroups.count),
             "chart": .html(chart),
             "stats": ["cited": .int(stats.cited), "outcomes": .array(outcomeRows)],
           ], samePath: { routes.factor(factor.id, $0) }))
@@ -344,14 +351,12 @@ struct PageAssembler: Sendable {
     let countries = places.countries(language)
     for (code, country) in countries {
       let groups = values.cases.groupsOf(content.index.casesByCountry[code] ?? [])
-      jobs.append(
-        page(
-          routes.country(code, language), template: "country.html", language: language,
-          kind: "country", title: Country.named(code: code)?.name(in: language) ?? code,
-          extra: [
-            "country": country, "regions": country.objectFields["regions"] ?? [],
-            "cases": .array(values.caseCards(groups: groups, language)),
-          ], samePath: { routes.country(code, $0) }))
+      jobs += pagedList(
+        section: "countries/\(code.lowercased())", language: language, kind: "country",
+        itemKind: "case", heading: Country.named(code: code)?.name(in: language) ?? code,
+        items: values.caseCards(groups: groups, language), template: "country.html",
+        itemsKey: "cases",
+        extra: ["country": country, "regions": country.objectFields["regions"] ?? []])
     }
     jobs.append(
       page(

@@ -5,7 +5,8 @@ Outputs (paths relative to the repository root):
 
 * Sources/Content/Geography/CountryTable.swift -- every ISO 3166-1 country with
   French and English names and a rough bounding box;
-* themes/default/templates/partials/world-outline.svg -- a small world map
+* themes/default/assets/world.svg -- a small world map (one <g id="land">), used by
+  map and locality pages through <use href="…world.svg#land">
   (one <path> per country) in an equirectangular projection, viewBox 0 0 1000 500.
 
 Requirements: Python 3.9+, `pip install pyshp pycountry`, and `pip` itself to
@@ -34,7 +35,7 @@ import shapefile  # pyshp
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SWIFT_OUT = os.path.join(ROOT, "Sources", "Content", "Geography", "CountryTable.swift")
-SVG_OUT = os.path.join(ROOT, "themes", "default", "templates", "partials", "world-outline.svg")
+SVG_OUT = os.path.join(ROOT, "themes", "default", "assets", "world.svg")
 
 GEOPANDAS_WHEEL = "geopandas==0.14.4"
 DATASET = "geopandas/datasets/naturalearth_lowres/naturalearth_lowres"
@@ -407,7 +408,10 @@ def write_svg(rows, rings_by_iso3, tolerance) -> int:
         attribute = f' data-cc="{code.lower()}"' if code else ""
         paths.append((code or "~" + alpha3, f'<path{attribute} d="{d}"/>'))
     paths.sort()
-    text = '<g class="map-land">\n' + "\n".join(p for _, p in paths) + "\n</g>\n"
+    text = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000 500">\n'
+        '<g id="land" class="map-land">\n' + "\n".join(p for _, p in paths) + "\n</g>\n</svg>\n"
+    )
     assert "{{" not in text and "{%" not in text
     os.makedirs(os.path.dirname(SVG_OUT), exist_ok=True)
     with open(SVG_OUT, "w", encoding="utf-8") as f:
