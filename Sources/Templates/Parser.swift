@@ -487,7 +487,9 @@ struct Parser {
     return left
   }
 
-  private mutating func parseUnary() throws(ParseError) -> Expr {
+  /// Unary minus binds tighter than filters, as in Jinja: `-3 | abs` is `(-3) | abs`.
+  private mutating func parseUnary(withFilters: Bool = true) throws(ParseError) -> Expr {
+    var value: Expr
     if let token = current, token.kind == .op, token.text == "-" || token.text == "+" {
       position += 1
       expressionDepth += 1
@@ -495,14 +497,16 @@ struct Parser {
       if expressionDepth > Self.maximumExpressionDepth {
         throw failure("expression is nested too deeply", at: currentLocation)
       }
-      let operand = try parseUnary()
-      return token.text == "-" ? .negate(operand, location(of: token)) : operand
+      let operand = try parseUnary(withFilters: false)
+      value = token.text == "-" ? .negate(operand, location(of: token)) : operand
+    } else {
+      value = try parsePostfix()
     }
-    return try parseFiltered()
+    return withFilters ? try parseFilters(on: value) : value
   }
 
-  private mutating func parseFiltered() throws(ParseError) -> Expr {
-    var value = try parsePostfix()
+  private mutating func parseFilters(on base: Expr) throws(ParseError) -> Expr {
+    var value = base
     while accept(operator: "|") {
       let nameToken = try expectName()
       let name = nameToken.text
