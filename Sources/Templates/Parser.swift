@@ -29,6 +29,8 @@ struct Parser {
   private var position = 0
   private var tagLine = 1
   private var tagColumn = 1
+  private var endLine = 1
+  private var endColumn = 1
   private var expressionDepth = 0
   private var blockDepth = 0
   private var scanner = HTMLScanner()
@@ -63,8 +65,7 @@ struct Parser {
   /// Where the next token is, or the tag itself when there is none left.
   private var currentLocation: SourceLocation {
     if let current { return location(of: current) }
-    if let last = tokens.last { return location(last.line, last.column + last.text.count) }
-    return location(tagLine, tagColumn)
+    return location(endLine, endColumn)
   }
 
   private func failure(_ message: String, at location: SourceLocation) -> ParseError {
@@ -131,7 +132,11 @@ struct Parser {
     }
   }
 
-  private mutating func begin(_ newTokens: [Token], line: Int, column: Int) {
+  private mutating func begin(
+    _ newTokens: [Token], line: Int, column: Int, end: (line: Int, column: Int)
+  ) {
+    endLine = end.line
+    endColumn = end.column
     tokens = newTokens
     position = 0
     tagLine = line
@@ -158,8 +163,8 @@ struct Parser {
       case .text(let text, _, _):
         scanner.feed(text)
         nodes.append(.text(text))
-      case .output(let outputTokens, let line, let column):
-        begin(outputTokens, line: line, column: column)
+      case .output(let outputTokens, let line, let column, let end):
+        begin(outputTokens, line: line, column: column, end: end)
         do throws(ParseError) {
           guard !outputTokens.isEmpty else {
             throw failure("empty '{{ }}'", at: location(line, column))
@@ -180,8 +185,8 @@ struct Parser {
         } catch {
           report(error)
         }
-      case .tag(let tagTokens, let line, let column):
-        begin(tagTokens, line: line, column: column)
+      case .tag(let tagTokens, let line, let column, let end):
+        begin(tagTokens, line: line, column: column, end: end)
         guard let first = tagTokens.first, first.kind == .name else {
           report(failure("expected a tag name", at: location(line, column)))
           continue
@@ -254,8 +259,13 @@ struct Parser {
 
   private mutating func parseIf(at tagLocation: SourceLocation) throws(ParseError) -> Node {
     var branches: [IfBranch] = []
-    var condition = try parseExpression()
-    try expectEnd()
+    var condition = Expr.literal(false)
+    do throws(ParseError) {
+      condition = try parseExpression()
+      try expectEnd()
+    } catch {
+      report(error)
+    }
     while true {
       let (body, terminator) = parseBody(
         terminators: ["elif", "else", "endif"], opener: ("if", tagLocation))
@@ -288,18 +298,24 @@ struct Parser {
   }
 
   private mutating func parseFor(at tagLocation: SourceLocation) throws(ParseError) -> Node {
-    let first = try expectName()
     var keyName: String?
-    var valueName = first.text
-    if accept(operator: ",") {
-      keyName = first.text
-      valueName = try expectName().text
+    var valueName = ""
+    var iterable = Expr.list([])
+    do throws(ParseError) {
+      let first = try expectName()
+      valueName = first.text
+      if accept(operator: ",") {
+        keyName = first.text
+        valueName = try expectName().text
+      }
+      guard accept(name: "in") else {
+        throw failure("expected 'in', found \(describe(current))", at: currentLocation)
+      }
+      iterable = try parseExpression()
+      try expectEnd()
+    } catch {
+      report(error)
     }
-    guard accept(name: "in") else {
-      throw failure("expected 'in', found \(describe(current))", at: currentLocation)
-    }
-    let iterable = try parseExpression()
-    try expectEnd()
     let (body, terminator) = parseBody(terminators: ["else", "endfor"], opener: ("for", tagLocation))
     var elseBody: [Node] = []
     if terminator == "else" {
