@@ -33,11 +33,15 @@ struct Parser {
   private var endColumn = 1
   private var expressionDepth = 0
   private var blockDepth = 0
+  private var nesting = 0
+  /// Set when parsing gave up (nesting too deep): no more "unclosed" errors.
+  private var aborted = false
   private var scanner = HTMLScanner()
   private(set) var diagnostics: [Diagnostic] = []
   private(set) var template: ParsedTemplate
 
   static let maximumExpressionDepth = 64
+  static let maximumNesting = 200
 
   init(source: TemplateSource, segments: [Segment], filters: [String: Filter]) {
     self.filters = filters
@@ -156,6 +160,14 @@ struct Parser {
     terminators: Set<String>, opener: (name: String, location: SourceLocation)?
   ) -> ([Node], String?) {
     var nodes: [Node] = []
+    nesting += 1
+    defer { nesting -= 1 }
+    if nesting > Self.maximumNesting, let opener {
+      report(failure("tags nested more than \(Self.maximumNesting) levels deep", at: opener.location))
+      segmentIndex = segments.count
+      aborted = true
+      return (nodes, "")
+    }
     while segmentIndex < segments.count {
       let segment = segments[segmentIndex]
       segmentIndex += 1
@@ -249,7 +261,7 @@ struct Parser {
         }
       }
     }
-    if let opener {
+    if let opener, !aborted {
       let expected = terminators.filter { $0.hasPrefix("end") }.sorted().joined(separator: "' or '")
       report(
         failure("unclosed '\(opener.name)' (expected '\(expected)')", at: opener.location))
