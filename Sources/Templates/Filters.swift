@@ -23,7 +23,8 @@ enum BuiltinFilters {
     "title": title, "trim": { input, _, _ in .string(trimmed(input.text)) },
     "truncate": truncate, "striptags": { input, _, _ in .string(stripTags(input.text)) },
     "slugify": { input, _, _ in .string(slugify(input.text)) }, "join": join,
-    "length": length, "default": { input, arguments, _ in
+    "length": length,
+    "default": { input, arguments, _ in
       if case .null = input { return arguments.first ?? .null }
       return input
     },
@@ -312,7 +313,8 @@ enum BuiltinFilters {
   static func url(_ path: String, environment: RenderEnvironment) -> String {
     if isAbsolute(path) { return path }
     let relative = path.hasPrefix("/") ? String(path.dropFirst()) : path
-    let base = environment.basePath.hasSuffix("/") ? environment.basePath : environment.basePath + "/"
+    let base =
+      environment.basePath.hasSuffix("/") ? environment.basePath : environment.basePath + "/"
     return base + relative
   }
 
@@ -377,8 +379,8 @@ enum BuiltinFilters {
 
   private static let unique: Filter = { input, _, _ in
     var result: [Value] = []
-    for value in try list("unique", input) where !result.contains(where: { $0.looselyEquals(value) })
-    {
+    for value in try list("unique", input)
+    where !result.contains(where: { $0.looselyEquals(value) }) {
       result.append(value)
     }
     return .array(result)

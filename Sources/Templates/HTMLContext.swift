@@ -58,8 +58,10 @@ struct HTMLScanner: Sendable {
   }
 
   private static let urlAttributes: Set<[UInt8]> = Set(
-    ["href", "src", "action", "formaction", "poster", "cite", "srcset", "data", "xlink:href",
-     "background", "longdesc", "usemap", "manifest", "ping", "icon"].map { Array($0.utf8) })
+    [
+      "href", "src", "action", "formaction", "poster", "cite", "srcset", "data", "xlink:href",
+      "background", "longdesc", "usemap", "manifest", "ping", "icon",
+    ].map { Array($0.utf8) })
 
   private func attributeContext(quoted: Bool, start: Bool) -> EscapeContext {
     if Self.urlAttributes.contains(attributeName) { return .url(quoted: quoted, start: start) }

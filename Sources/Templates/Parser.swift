@@ -163,7 +163,8 @@ struct Parser {
     nesting += 1
     defer { nesting -= 1 }
     if nesting > Self.maximumNesting, let opener {
-      report(failure("tags nested more than \(Self.maximumNesting) levels deep", at: opener.location))
+      report(
+        failure("tags nested more than \(Self.maximumNesting) levels deep", at: opener.location))
       segmentIndex = segments.count
       aborted = true
       return (nodes, "")
@@ -328,7 +329,8 @@ struct Parser {
     } catch {
       report(error)
     }
-    let (body, terminator) = parseBody(terminators: ["else", "endfor"], opener: ("for", tagLocation))
+    let (body, terminator) = parseBody(
+      terminators: ["else", "endfor"], opener: ("for", tagLocation))
     var elseBody: [Node] = []
     if terminator == "else" {
       reportTrailing()
@@ -473,7 +475,8 @@ struct Parser {
         position += 1
         let negated = accept(name: "not")
         let testToken = try expectName()
-        let testName = testToken.text == "none" || testToken.text == "None" ? "none" : testToken.text
+        let testName =
+          testToken.text == "none" || testToken.text == "None" ? "none" : testToken.text
         guard let test = TestKind(rawValue: testName) else {
           throw failure("unknown test '\(testToken.text)'", at: location(of: testToken))
         }
@@ -507,7 +510,8 @@ struct Parser {
   private mutating func parseMultiplicative() throws(ParseError) -> Expr {
     var left = try parseUnary()
     while let token = current, token.kind == .op,
-      let op = BinaryOperator(rawValue: token.text), op == .multiply || op == .divide || op == .modulo
+      let op = BinaryOperator(rawValue: token.text),
+      op == .multiply || op == .divide || op == .modulo
     {
       position += 1
       left = .binary(op, left, try parseUnary(), location(of: token))

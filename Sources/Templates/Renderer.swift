@@ -41,8 +41,10 @@ struct Renderer {
     var object: Value {
       .object(
         Dictionary(
-          uniqueKeysWithValues: ["index", "index0", "first", "last", "length", "revindex", "revindex0"]
-            .compactMap { name in member(name).map { (name, $0) } }))
+          uniqueKeysWithValues: [
+            "index", "index0", "first", "last", "length", "revindex", "revindex0",
+          ]
+          .compactMap { name in member(name).map { (name, $0) } }))
     }
   }
 
@@ -86,7 +88,8 @@ struct Renderer {
     for level in template.preamble {
       try render(level.body, template: level.template, page: page, into: &out)
     }
-    try render(templates[template.root].parsed.body, template: template.root, page: page, into: &out)
+    try render(
+      templates[template.root].parsed.body, template: template.root, page: page, into: &out)
   }
 
   /// `template` is where the nodes are written (imports, macros, file for errors); `page` is
@@ -165,7 +168,9 @@ struct Renderer {
     let iterable = try evaluate(loop.iterable, template: template, page: page)
     switch iterable {
     case .array(let items):
-      if items.isEmpty { return try render(loop.elseBody, template: template, page: page, into: &out) }
+      if items.isEmpty {
+        return try render(loop.elseBody, template: template, page: page, into: &out)
+      }
       frames.append(Frame())
       defer { frames.removeLast() }
       let top = frames.count - 1
@@ -332,7 +337,9 @@ struct Renderer {
       return .array(values)
     case .object(let members):
       var values: [String: Value] = [:]
-      for (key, item) in members { values[key] = try evaluate(item, template: template, page: page) }
+      for (key, item) in members {
+        values[key] = try evaluate(item, template: template, page: page)
+      }
       return .object(values)
     case .not(let operand):
       return .bool(!(try evaluate(operand, template: template, page: page).isTruthy))

@@ -173,7 +173,8 @@ public struct TemplateLibrary: Sendable {
         guard let target = indices[reference.name] else { continue }
         if state[target] == 1 {
           let cycleStart = stack.firstIndex(of: target) ?? 0
-          let names = (stack[cycleStart...].map { templates[$0].parsed.name })
+          let names =
+            (stack[cycleStart...].map { templates[$0].parsed.name })
             + [templates[target].parsed.name]
           diagnostics.append(
             Diagnostic.error(

@@ -26,7 +26,8 @@ import Testing
     #expect(found.first?.sourceLine == "  {{ nope }}</p>")
     #expect(
       found.first?.formatted
-        == "templates/page.html:2:6: error: unknown variable 'nope'\n      {{ nope }}</p>\n         ^")
+        == "templates/page.html:2:6: error: unknown variable 'nope'\n      {{ nope }}</p>\n         ^"
+    )
   }
 
   @Test func unknownMember() {
@@ -70,17 +71,23 @@ import Testing
 
   @Test func unclosedTags() {
     expectError("{% if x %}abc", line: 1, column: 4, message: "unclosed 'if' (expected 'endif')")
-    expectError("a\n{% for x in xs %}", line: 2, column: 4, message: "unclosed 'for' (expected 'endfor')")
+    expectError(
+      "a\n{% for x in xs %}", line: 2, column: 4, message: "unclosed 'for' (expected 'endfor')")
     expectError("{{ x ", line: 1, column: 1, message: "unclosed '{{' (expected '}}')")
-    expectError("{% raw %}x", line: 1, column: 1, message: "unclosed 'raw' tag (expected '{% endraw %}')")
+    expectError(
+      "{% raw %}x", line: 1, column: 1, message: "unclosed 'raw' tag (expected '{% endraw %}')")
     expectError("{# x", line: 1, column: 1, message: "unclosed comment '{#'")
   }
 
   @Test func mismatchedEndTag() {
     let found = diagnostics { _ = try render("{% for x in xs %}{% if x %}{% endfor %}") }
-    #expect(found.map(\.message) == ["unclosed 'for' (expected 'endfor')", "'endfor' does not close 'if' opened at line 1"])
+    #expect(
+      found.map(\.message) == [
+        "unclosed 'for' (expected 'endfor')", "'endfor' does not close 'if' opened at line 1",
+      ])
     #expect(found.map { $0.location?.column } == [4, 31])
-    expectError("{% endif %}", line: 1, column: 4, message: "unexpected 'endif' without an open block")
+    expectError(
+      "{% endif %}", line: 1, column: 4, message: "unexpected 'endif' without an open block")
     expectError(
       "{% block a %}{% endblock b %}", line: 1, column: 26,
       message: "'endblock b' does not match 'block a'")
@@ -88,11 +95,14 @@ import Testing
 
   @Test func syntaxErrors() {
     expectError("{% frobnicate %}", line: 1, column: 4, message: "unknown tag 'frobnicate'")
-    expectError("{{ 1 + }}", line: 1, column: 8, message: "expected an expression, found end of tag")
+    expectError(
+      "{{ 1 + }}", line: 1, column: 8, message: "expected an expression, found end of tag")
     expectError("{{ (1 }}", line: 1, column: 7, message: "expected ')', found end of tag")
     expectError("{{ x is bogus }}", line: 1, column: 9, message: "unknown test 'bogus'")
     expectError("{{ a b }}", line: 1, column: 6, message: "unexpected 'b'")
-    expectError("{{ x | truncate(size=3) }}", line: 1, column: 8, message: "filter 'truncate' has no argument named 'size'")
+    expectError(
+      "{{ x | truncate(size=3) }}", line: 1, column: 8,
+      message: "filter 'truncate' has no argument named 'size'")
   }
 
   @Test func badArgumentTypes() {
@@ -102,7 +112,8 @@ import Testing
     expectError(
       "{{ 5 | join(\",\") }}", line: 1, column: 8,
       message: "filter 'join': 'join' expects a list, got int")
-    expectError("{{ \"a\" - 1 }}", line: 1, column: 8, message: "cannot apply '-' to string and int")
+    expectError(
+      "{{ \"a\" - 1 }}", line: 1, column: 8, message: "cannot apply '-' to string and int")
     expectError("{{ 1 / 0 }}", line: 1, column: 6, message: "division by zero")
   }
 
@@ -126,7 +137,9 @@ import Testing
 
   @Test func recursionDepthIsBounded() {
     let macros = source("m.html", "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}")
-    let found = diagnostics { _ = try render("{% import \"m.html\" as m %}{{ m.f(0) }}", others: [macros]) }
+    let found = diagnostics {
+      _ = try render("{% import \"m.html\" as m %}{{ m.f(0) }}", others: [macros])
+    }
     #expect(found.count == 1)
     #expect(found.first?.message == "nesting deeper than 100 levels of include, macro or super()")
     #expect(found.first?.location?.file == "templates/m.html")
@@ -148,7 +161,9 @@ import Testing
 
   @Test func unknownTemplateAtRender() throws {
     let library = try TemplateLibrary(sources: [])
-    #expect(diagnostics { _ = try library.render("x.html", context: [:], environment: .init()) }.first?.message == "unknown template 'x.html'")
+    #expect(
+      diagnostics { _ = try library.render("x.html", context: [:], environment: .init()) }.first?
+        .message == "unknown template 'x.html'")
   }
 
   @Test func compileReportsEveryErrorOfEveryTemplate() {
@@ -160,7 +175,9 @@ import Testing
       ])
     }
     #expect(
-      found.map { "\($0.location?.file ?? ""):\($0.location?.line ?? 0):\($0.location?.column ?? 0) \($0.message)" }
+      found.map {
+        "\($0.location?.file ?? ""):\($0.location?.line ?? 0):\($0.location?.column ?? 0) \($0.message)"
+      }
         == [
           "templates/a.html:1:8 unknown filter 'nope'",
           "templates/a.html:2:4 unclosed 'if' (expected 'endif')",

@@ -48,15 +48,21 @@ let escapingRows: [EscapingRow] = [
     #expect(try render("<a title='{{ x }}'>", context) == "<a title='\(row.text)'>")
     #expect(try render("<a title={{ x }}>", context) == "<a title=\(row.unquoted)>")
     #expect(try render("<a href=\"{{ x }}\">", context) == "<a href=\"\(row.url)\">")
-    #expect(try render("<img src={{ x }}>", context) == "<img src=\(row.url.replacingOccurrences(of: "=", with: "&#61;"))>")
-    #expect(try render("<script>var x = {{ x }};</script>", context) == "<script>var x = \(row.script);</script>")
+    #expect(
+      try render("<img src={{ x }}>", context)
+        == "<img src=\(row.url.replacingOccurrences(of: "=", with: "&#61;"))>")
+    #expect(
+      try render("<script>var x = {{ x }};</script>", context)
+        == "<script>var x = \(row.script);</script>")
     #expect(
       try render("<script type=\"application/ld+json\">{\"name\": {{ x }}}</script>", context)
         == "<script type=\"application/ld+json\">{\"name\": \(row.script)}</script>")
   }
 
   @Test func contextEndsWithTheTag() throws {
-    #expect(try render("<a href=\"/x\" title=\"t\">{{ x }}</a>", ["x": "<"]) == "<a href=\"/x\" title=\"t\">&lt;</a>")
+    #expect(
+      try render("<a href=\"/x\" title=\"t\">{{ x }}</a>", ["x": "<"])
+        == "<a href=\"/x\" title=\"t\">&lt;</a>")
     #expect(try render("<script>1</script>{{ x }}", ["x": "<"]) == "<script>1</script>&lt;")
     #expect(try render("<SCRIPT>1</Script >{{ x }}", ["x": "<"]) == "<SCRIPT>1</Script >&lt;")
   }
@@ -64,8 +70,12 @@ let escapingRows: [EscapingRow] = [
   @Test func safeHTMLIsRawOnlyInText() throws {
     let context: [String: Value] = ["h": .html("<b>a&amp;b</b>")]
     #expect(try render("{{ h }}", context) == "<b>a&amp;b</b>")
-    #expect(try render("<a title=\"{{ h }}\">", context) == "<a title=\"&lt;b&gt;a&amp;amp;b&lt;/b&gt;\">")
-    #expect(try render("<script>{{ h }}</script>", context) == "<script>\"\\u003cb\\u003ea\\u0026amp;b\\u003c/b\\u003e\"</script>")
+    #expect(
+      try render("<a title=\"{{ h }}\">", context) == "<a title=\"&lt;b&gt;a&amp;amp;b&lt;/b&gt;\">"
+    )
+    #expect(
+      try render("<script>{{ h }}</script>", context)
+        == "<script>\"\\u003cb\\u003ea\\u0026amp;b\\u003c/b\\u003e\"</script>")
     #expect(try render("{{ \"<i>\" | safe }}") == "<i>")
   }
 
@@ -73,7 +83,8 @@ let escapingRows: [EscapingRow] = [
     let context: [String: Value] = ["x": "a&b<"]
     #expect(try render("{{ x | escape }}", context) == "a&amp;b&lt;")
     #expect(try render("<a title=\"{{ x | escape }}\">", context) == "<a title=\"a&amp;b&lt;\">")
-    #expect(try render("<a href=\"/s?q={{ x | escape }}\">", context) == "<a href=\"/s?q=a&amp;b&lt;\">")
+    #expect(
+      try render("<a href=\"/s?q={{ x | escape }}\">", context) == "<a href=\"/s?q=a&amp;b&lt;\">")
     #expect(try render("{{ x | escape | escape }}", context) == "a&amp;b&lt;")
   }
 
@@ -88,33 +99,54 @@ let escapingRows: [EscapingRow] = [
     #expect(try href("\u{01}javascript:x") == "<a href=\"#ZgotmplZ\">")
     #expect(try href("VBScript:x") == "<a href=\"#ZgotmplZ\">")
     #expect(try href("data:text/html,<script>") == "<a href=\"#ZgotmplZ\">")
-    #expect(try render("<img src=\"{{ u }}\">", ["u": "data:image/png;base64,AAA"]) == "<img src=\"data:image/png;base64,AAA\">")
-    #expect(try render("<a href=\"/go/{{ u }}\">", ["u": "javascript:x"]) == "<a href=\"/go/javascript:x\">")
+    #expect(
+      try render("<img src=\"{{ u }}\">", ["u": "data:image/png;base64,AAA"])
+        == "<img src=\"data:image/png;base64,AAA\">")
+    #expect(
+      try render("<a href=\"/go/{{ u }}\">", ["u": "javascript:x"])
+        == "<a href=\"/go/javascript:x\">")
     #expect(try render("<form action={{ u }}>", ["u": "javascript:x"]) == "<form action=#ZgotmplZ>")
   }
 
   @Test func styleContexts() throws {
-    #expect(try render("<p style=\"color: {{ c }}\">", ["c": "#ff0000"]) == "<p style=\"color: #ff0000\">")
-    #expect(try render("<p style=\"color: {{ c }}\">", ["c": "expression(alert(1))"]) == "<p style=\"color: ZgotmplZ\">")
-    #expect(try render("<p style=\"color: {{ c }}\">", ["c": "red;background:url(x)"]) == "<p style=\"color: ZgotmplZ\">")
-    #expect(try render("<style>p { width: {{ w }}; }</style>", ["w": "50%"]) == "<style>p { width: 50%; }</style>")
-    #expect(try render("<style>p { width: {{ w }}; }</style>", ["w": "</style><script>"]) == "<style>p { width: ZgotmplZ; }</style>")
+    #expect(
+      try render("<p style=\"color: {{ c }}\">", ["c": "#ff0000"]) == "<p style=\"color: #ff0000\">"
+    )
+    #expect(
+      try render("<p style=\"color: {{ c }}\">", ["c": "expression(alert(1))"])
+        == "<p style=\"color: ZgotmplZ\">")
+    #expect(
+      try render("<p style=\"color: {{ c }}\">", ["c": "red;background:url(x)"])
+        == "<p style=\"color: ZgotmplZ\">")
+    #expect(
+      try render("<style>p { width: {{ w }}; }</style>", ["w": "50%"])
+        == "<style>p { width: 50%; }</style>")
+    #expect(
+      try render("<style>p { width: {{ w }}; }</style>", ["w": "</style><script>"])
+        == "<style>p { width: ZgotmplZ; }</style>")
   }
 
   @Test func eventHandlerAttributesGetJSON() throws {
-    #expect(try render("<button onclick=\"go({{ x }})\">", ["x": "a\"b"]) == "<button onclick=\"go(&#34;a\\&#34;b&#34;)\">")
+    #expect(
+      try render("<button onclick=\"go({{ x }})\">", ["x": "a\"b"])
+        == "<button onclick=\"go(&#34;a\\&#34;b&#34;)\">")
   }
 
   @Test func tagAndCommentContexts() throws {
     #expect(try render("<div {{ a }}>", ["a": "hidden"]) == "<div hidden>")
     #expect(try render("<div {{ a }}>", ["a": "onclick=alert(1)"]) == "<div ZgotmplZ>")
-    #expect(try render("<!-- {{ a }} -->", ["a": "--><script>"]) == "<!-- &#45;&#45;&gt;&lt;script&gt; -->")
+    #expect(
+      try render("<!-- {{ a }} -->", ["a": "--><script>"])
+        == "<!-- &#45;&#45;&gt;&lt;script&gt; -->")
   }
 
   @Test func scriptValuesAreJSON() throws {
     let context: [String: Value] = ["o": ["n": 1, "s": "x"], "n": 2, "b": true, "z": nil]
-    #expect(try render("<script>f({{ o }}, {{ n }}, {{ b }}, {{ z }})</script>", context) == "<script>f({\"n\":1,\"s\":\"x\"}, 2, true, null)</script>")
-    #expect(try render("<script>{{ s }}</script>", ["s": "\u{2028}"]) == "<script>\"\\u2028\"</script>")
+    #expect(
+      try render("<script>f({{ o }}, {{ n }}, {{ b }}, {{ z }})</script>", context)
+        == "<script>f({\"n\":1,\"s\":\"x\"}, 2, true, null)</script>")
+    #expect(
+      try render("<script>{{ s }}</script>", ["s": "\u{2028}"]) == "<script>\"\\u2028\"</script>")
   }
 
   @Test func numbersAndDatesInText() throws {

@@ -62,9 +62,14 @@ struct SeededGenerator: RandomNumberGenerator {
 
   @Test func deepNestingIsAnErrorNotACrash() {
     let parens = String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000)
-    #expect(diagnostics { _ = try render("{{ \(parens) }}") }.first?.message == "expression is nested too deeply")
-    let ifs = String(repeating: "{% if true %}", count: 5000) + String(repeating: "{% endif %}", count: 5000)
-    #expect(diagnostics { _ = try render(ifs) }.first?.message == "tags nested more than 200 levels deep")
+    #expect(
+      diagnostics { _ = try render("{{ \(parens) }}") }.first?.message
+        == "expression is nested too deeply")
+    let ifs =
+      String(repeating: "{% if true %}", count: 5000)
+      + String(repeating: "{% endif %}", count: 5000)
+    #expect(
+      diagnostics { _ = try render(ifs) }.first?.message == "tags nested more than 200 levels deep")
     let nots = String(repeating: "not ", count: 5000) + "x"
     #expect(!diagnostics { _ = try render("{{ \(nots) }}") }.isEmpty)
   }
@@ -72,7 +77,9 @@ struct SeededGenerator: RandomNumberGenerator {
   @Test func recursiveIncludeThroughMacroIsBounded() {
     let partial = source("p.html", "{% import \"m.html\" as m %}{{ m.f() }}")
     let macros = source("m.html", "{% macro f() %}{% include \"p.html\" %}{% endmacro %}")
-    let found = diagnostics { _ = try render("{% include \"p.html\" %}", others: [partial, macros]) }
+    let found = diagnostics {
+      _ = try render("{% include \"p.html\" %}", others: [partial, macros])
+    }
     #expect(found.first?.message.hasPrefix("nesting deeper than 100") == true)
   }
 
