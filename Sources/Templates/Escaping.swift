@@ -21,37 +21,53 @@
 enum Escaper {
   static let rejected = "ZgotmplZ"
 
+  private static let entityAmp = Array("&amp;".utf8)
+  private static let entityLess = Array("&lt;".utf8)
+  private static let entityGreater = Array("&gt;".utf8)
+  private static let entityQuote = Array("&#34;".utf8)
+  private static let entityApostrophe = Array("&#39;".utf8)
+
+  @inline(__always)
+  private static func needsHTMLEscape(_ byte: UInt8) -> Bool {
+    byte == 38 || byte == 60 || byte == 62 || byte == 34 || byte == 39
+  }
+
+  /// HTML-escapes `string` into `out`: one scan, and when something must be escaped, one
+  /// byte buffer turned into one string.
   static func appendHTML(_ string: String, to out: inout String) {
-    let utf8 = string.utf8
-    var needs = false
-    for byte in utf8 where byte == 38 || byte == 60 || byte == 62 || byte == 34 || byte == 39 {
-      needs = true
-      break
-    }
-    if !needs {
-      out += string
-      return
-    }
-    var start = utf8.startIndex
-    var index = start
-    while index != utf8.endIndex {
-      let replacement: String? =
-        switch utf8[index] {
-        case 38: "&amp;"
-        case 60: "&lt;"
-        case 62: "&gt;"
-        case 34: "&#34;"
-        case 39: "&#39;"
-        default: nil
+    let handled: Bool? = string.utf8.withContiguousStorageIfAvailable { bytes in
+      guard let first = bytes.firstIndex(where: needsHTMLEscape) else { return false }
+      var scratch: [UInt8] = []
+      scratch.reserveCapacity(bytes.count + 24)
+      scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<first]))
+      for byte in UnsafeBufferPointer(rebasing: bytes[first...]) {
+        switch byte {
+        case 38: scratch.append(contentsOf: entityAmp)
+        case 60: scratch.append(contentsOf: entityLess)
+        case 62: scratch.append(contentsOf: entityGreater)
+        case 34: scratch.append(contentsOf: entityQuote)
+        case 39: scratch.append(contentsOf: entityApostrophe)
+        default: scratch.append(byte)
         }
-      if let replacement {
-        out += string[start..<index]
-        out += replacement
-        start = utf8.index(after: index)
       }
-      index = utf8.index(after: index)
+      out += String(decoding: scratch, as: UTF8.self)
+      return true
     }
-    out += string[start..<utf8.endIndex]
+    switch handled {
+    case true?: return
+    case false?: out += string
+    case nil:
+      for scalar in string.unicodeScalars {
+        switch scalar {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&#34;"
+        case "'": out += "&#39;"
+        default: out.unicodeScalars.append(scalar)
+        }
+      }
+    }
   }
 
   static func html(_ string: String) -> String {
@@ -123,31 +139,25 @@ enum Escaper {
       out += "#" + rejected
       return
     }
-    var encoded = ""
-    for byte in string.utf8 {
-      switch byte {
-      case 0...0x20, 0x7F, 34, 39, 60, 62, 96:
-        let hex = String(byte, radix: 16, uppercase: true)
-        encoded += byte < 16 ? "%0" + hex : "%" + hex
-      default:
-        encoded.unicodeScalars.append(Unicode.Scalar(byte))
-      }
+    func needsEncoding(_ byte: UInt8) -> Bool {
+      byte <= 0x20 || byte == 0x7F || byte == 34 || byte == 39 || byte == 60 || byte == 62
+        || byte == 96
     }
-    if encoded.utf8.contains(where: { $0 >= 0x80 }) {
-      // Rebuild with non-ASCII kept as UTF-8 text.
-      encoded = ""
-      var pending: [UInt8] = []
+    var encoded = string
+    if string.utf8.contains(where: needsEncoding) {
+      var bytes: [UInt8] = []
+      bytes.reserveCapacity(string.utf8.count + 16)
+      let hexDigits = Array("0123456789ABCDEF".utf8)
       for byte in string.utf8 {
-        switch byte {
-        case 0...0x20, 0x7F, 34, 39, 60, 62, 96:
-          encoded += String(decoding: pending, as: UTF8.self)
-          pending.removeAll()
-          let hex = String(byte, radix: 16, uppercase: true)
-          encoded += byte < 16 ? "%0" + hex : "%" + hex
-        default: pending.append(byte)
+        if needsEncoding(byte) {
+          bytes.append(37)
+          bytes.append(hexDigits[Int(byte >> 4)])
+          bytes.append(hexDigits[Int(byte & 15)])
+        } else {
+          bytes.append(byte)
         }
       }
-      encoded += String(decoding: pending, as: UTF8.self)
+      encoded = String(decoding: bytes, as: UTF8.self)
     }
     appendAttribute(encoded, unquoted: !quoted, alreadyEscaped: alreadyEscaped, to: &out)
   }

@@ -233,6 +233,7 @@ let iterations = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 3000
 let oursTime = try measure("proximus", iterations: iterations) {
   try ours.render("case.html", context: ourContext, environment: environment)
 }
+if ProcessInfo.processInfo.environment["ONLY_PROXIMUS"] != nil { exit(0) }
 let stencilTime = try measure("stencil", iterations: max(1, iterations / 10)) {
   try stencilTemplate.render(stencilContext)
 }
