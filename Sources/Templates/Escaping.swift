@@ -14,7 +14,10 @@
 ///   attribute-escaped.
 /// - `<script>` bodies (any type, so JSON-LD too) and `on*` attributes: the value is written
 ///   as JSON (strings quoted, `<` `>` `&` `'` U+2028 U+2029 as `\u` escapes); in an
-///   attribute the JSON is then attribute-escaped.
+///   attribute the JSON is then attribute-escaped. Inside a JavaScript string literal of a
+///   `<script>` body (`"name": "{{ page.title }}"`) the value is written as the inside of a
+///   JSON string (no added quotes; in a backtick literal also backtick and `$` escaped).
+///   String literals inside `on*` attributes are not tracked (the JSON gets its quotes).
 /// - `<style>` bodies and `style=` attributes: only a safe CSS value charset passes
 ///   (letters, digits, space, `# % . , - _ + ( )`, no `expression`/`url(`/`javascript`);
 ///   anything else becomes `ZgotmplZ`.
@@ -212,6 +215,17 @@ enum Escaper {
       appendAttribute(json, unquoted: !quoted, to: &out)
     case .script:
       if mode == .json { out += value.text } else { value.appendJSON(to: &out) }
+    case .scriptString(let quote):
+      var json = ""
+      Value.appendJSONString(value.text, to: &json)
+      var content = json.dropFirst().dropLast()[...]
+      if quote == UInt8(ascii: "`") {
+        // Template literals: no `${` and no closing backtick.
+        let escaped = content.replacingOccurrences(of: "`", with: "\\u0060")
+          .replacingOccurrences(of: "$", with: "\\u0024")
+        content = escaped[...]
+      }
+      out += content
     case .style:
       let text = value.text
       out += isSafeCSS(text) ? text : rejected

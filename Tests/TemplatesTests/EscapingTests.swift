@@ -57,6 +57,27 @@ let escapingRows: [EscapingRow] = [
     #expect(
       try render("<script type=\"application/ld+json\">{\"name\": {{ x }}}</script>", context)
         == "<script type=\"application/ld+json\">{\"name\": \(row.script)}</script>")
+    let inString = String(row.script.dropFirst().dropLast())
+    #expect(
+      try render("<script type=\"application/ld+json\">{\"name\": \"{{ x }}\"}</script>", context)
+        == "<script type=\"application/ld+json\">{\"name\": \"\(inString)\"}</script>")
+  }
+
+  @Test func javaScriptStringsAndComments() throws {
+    let context: [String: Value] = ["x": "a'b\"c`${d}", "n": 3]
+    #expect(
+      try render("<script>var s = '{{ x }}', t = \"{{ x }}\", n = {{ n }};</script>", context)
+        == #"<script>var s = 'a\u0027b\"c`${d}', t = "a\u0027b\"c`${d}", n = 3;</script>"#)
+    #expect(
+      try render("<script>var s = `{{ x }}`;</script>", context)
+        == #"<script>var s = `a\u0027b\"c\u0060\u0024{d}`;</script>"#)
+    #expect(
+      try render(
+        "<script>// it's a comment\nvar s = {{ n }}; /* don't */ f({{ n }});</script>", context)
+        == "<script>// it's a comment\nvar s = 3; /* don't */ f(3);</script>")
+    #expect(
+      try render("<script>var s = 'a\\'b{{ n }}';</script>", context)
+        == "<script>var s = 'a\\'b3';</script>")
   }
 
   @Test func contextEndsWithTheTag() throws {
