@@ -60,6 +60,8 @@ struct Renderer {
   private let environment: RenderEnvironment
   private var frames: [Frame] = [Frame()]
   private var depth = 0
+  /// Nested node lists being rendered (tags inside tags across includes and macros).
+  private var renderDepth = 0
   private var blockStack: [BlockPosition] = []
 
   init(library: TemplateLibrary, context: [String: Value], environment: RenderEnvironment) {
@@ -97,6 +99,13 @@ struct Renderer {
   private mutating func render(
     _ nodes: [Node], template: Int, page: Int, into out: inout String
   ) throws {
+    renderDepth += 1
+    defer { renderDepth -= 1 }
+    if renderDepth > TemplateLibrary.maximumRenderDepth, let first = nodes.first {
+      throw error(
+        "templates nested deeper than \(TemplateLibrary.maximumRenderDepth) tags while rendering",
+        at: Self.location(of: first) ?? SourceLocation(file: templates[template].path, line: 0))
+    }
     for node in nodes {
       switch node {
       case .text(let text):
@@ -226,6 +235,17 @@ struct Renderer {
     case .index(let base, _, _): return describe(base) + "[…]"
     case .filter(let call): return describe(call.input) + " | " + call.name
     default: return "expression"
+    }
+  }
+
+  private static func location(of node: Node) -> SourceLocation? {
+    switch node {
+    case .output(let output): return output.location
+    case .forLoop(let loop): return loop.location
+    case .set(_, _, let location), .block(_, let location): return location
+    case .include(let include): return include.location
+    case .ifChain(let branches, _): return branches.first.flatMap { location(of: $0.condition) }
+    case .text: return nil
     }
   }
 

@@ -100,6 +100,8 @@ public struct TemplateLibrary: Sendable {
 
   /// Nesting limit of include, macro and `super()` calls.
   static let maximumDepth = 100
+  /// Nesting limit of tag bodies during one render (keeps the stack bounded in any task).
+  static let maximumRenderDepth = 1000
 
   /// Compiles every source once (lex, parse, resolve extends/includes/imports, detect cycles).
   /// Throws all errors of all sources together.

@@ -113,3 +113,45 @@ struct SeededGenerator: RandomNumberGenerator {
     }
   }
 }
+
+@Suite struct DeepRecursionInTaskTests {
+  /// The nesting limit must trip before a task's (smaller) stack runs out.
+  @Test func depthLimitInsideATask() async {
+    let macros = source(
+      "m.html",
+      "{% macro f(n) %}{% for i in [1] %}{% if true %}<p title=\"{{ n }}\">{{ f(n + 1) | upper }}</p>{% endif %}{% endfor %}{% endmacro %}"
+    )
+    let partial = source("q.html", "{% import \"m2.html\" as k %}<b>{{ k.g() }}</b>")
+    let other = source(
+      "m2.html",
+      "{% macro g() %}{% for i in [1] %}{% if true %}{% include \"q.html\" %}{% endif %}{% endfor %}{% endmacro %}"
+    )
+    let messages = await Task.detached {
+      [
+        diagnostics {
+          _ = try render("{% import \"m.html\" as m %}{{ m.f(0) }}", others: [macros])
+        }.first?.message,
+        diagnostics {
+          _ = try render("{% include \"q.html\" %}", others: [partial, other])
+        }.first?.message,
+      ]
+    }.value
+    #expect(
+      messages.allSatisfy { $0?.hasPrefix("nesting deeper than 100") == true }, "\(messages)")
+  }
+}
+
+extension DeepRecursionInTaskTests {
+  /// 100 macro levels × 12 nested tags: the render depth limit (1,000) trips, no stack overflow.
+  @Test func renderDepthLimitInsideATask() async {
+    let open = String(repeating: "{% for i in [1] %}{% if true %}", count: 6)
+    let close = String(repeating: "{% endif %}{% endfor %}", count: 6)
+    let macros = source("m.html", "{% macro f(n) %}\(open){{ f(n + 1) }}\(close){% endmacro %}")
+    let message = await Task.detached {
+      diagnostics {
+        _ = try render("{% import \"m.html\" as m %}{{ m.f(0) }}", others: [macros])
+      }.first?.message
+    }.value
+    #expect(message == "templates nested deeper than 1000 tags while rendering")
+  }
+}
