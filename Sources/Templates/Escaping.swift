@@ -42,17 +42,24 @@ enum Escaper {
       guard let first = bytes.firstIndex(where: needsHTMLEscape) else { return false }
       var scratch: [UInt8] = []
       scratch.reserveCapacity(bytes.count + 24)
-      scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<first]))
-      for byte in UnsafeBufferPointer(rebasing: bytes[first...]) {
-        switch byte {
-        case 38: scratch.append(contentsOf: entityAmp)
-        case 60: scratch.append(contentsOf: entityLess)
-        case 62: scratch.append(contentsOf: entityGreater)
-        case 34: scratch.append(contentsOf: entityQuote)
-        case 39: scratch.append(contentsOf: entityApostrophe)
-        default: scratch.append(byte)
+      var runStart = 0
+      var index = first
+      while index < bytes.count {
+        let byte = bytes[index]
+        if needsHTMLEscape(byte) {
+          scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+          switch byte {
+          case 38: scratch.append(contentsOf: entityAmp)
+          case 60: scratch.append(contentsOf: entityLess)
+          case 62: scratch.append(contentsOf: entityGreater)
+          case 34: scratch.append(contentsOf: entityQuote)
+          default: scratch.append(contentsOf: entityApostrophe)
+          }
+          runStart = index + 1
         }
+        index += 1
       }
+      scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
       out += String(decoding: scratch, as: UTF8.self)
       return true
     }
@@ -147,7 +154,10 @@ enum Escaper {
         || byte == 96
     }
     var encoded = string
-    if string.utf8.contains(where: needsEncoding) {
+    let clean =
+      string.utf8.withContiguousStorageIfAvailable { !$0.contains(where: needsEncoding) }
+      ?? !string.utf8.contains(where: needsEncoding)
+    if !clean {
       var bytes: [UInt8] = []
       bytes.reserveCapacity(string.utf8.count + 16)
       let hexDigits = Array("0123456789ABCDEF".utf8)
