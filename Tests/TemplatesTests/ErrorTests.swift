@@ -188,4 +188,37 @@ import Testing
         ])
     #expect(found.allSatisfy { $0.sourceLine != nil })
   }
+
+  @Test func errorInsideAnIncludedPartialPointsAtThePartial() {
+    let card = source("partials/card.html", "<b>\n\t{{ c.titel }}</b>")
+    let found = diagnostics {
+      _ = try render("{% include \"partials/card.html\" %}", ["c": ["title": "x"]], others: [card])
+    }
+    #expect(found.count == 1)
+    #expect(
+      found.first?.location
+        == Diagnostics.SourceLocation(file: "templates/partials/card.html", line: 2, column: 7))
+    #expect(found.first?.sourceLine == "\t{{ c.titel }}</b>")
+  }
+
+  @Test func columnsCountCharactersNotBytes() {
+    expectError("é€ {{ nope }}", line: 1, column: 7, message: "unknown variable 'nope'")
+  }
+
+  @Test func macroArgumentErrors() {
+    let macros = source("m.html", "{% macro f(a) %}{{ a }}{% endmacro %}")
+    expectError(
+      "{% import \"m.html\" as m %}{{ m.f(1, 2) }}", others: [macros], line: 1, column: 32,
+      message: "macro 'f' takes 1 arguments, got 2")
+    expectError(
+      "{% import \"m.html\" as m %}{{ m.f(b=2) }}", others: [macros], line: 1, column: 32,
+      message: "macro 'f' has no parameter 'b'")
+  }
+
+  @Test func superOutsideABlockOrWithoutParent() {
+    expectError(
+      "{% block a %}{{ super() }}{% endblock %}", line: 1, column: 17,
+      message: "block 'a' has no parent block for super()")
+    expectError("{{ super() }}", line: 1, column: 4, message: "super() used outside a block")
+  }
 }
