@@ -80,6 +80,8 @@ enum EscapeContext: Sendable, Equatable {
   case scriptAttribute(quoted: Bool)
   case styleAttribute(quoted: Bool)
   case script
+  /// Inside a JavaScript string literal of a `<script>` body, opened by `quote`.
+  case scriptString(quote: UInt8)
   case style
 }
 

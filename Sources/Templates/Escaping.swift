@@ -14,44 +14,70 @@
 ///   attribute-escaped.
 /// - `<script>` bodies (any type, so JSON-LD too) and `on*` attributes: the value is written
 ///   as JSON (strings quoted, `<` `>` `&` `'` U+2028 U+2029 as `\u` escapes); in an
-///   attribute the JSON is then attribute-escaped.
+///   attribute the JSON is then attribute-escaped. Inside a JavaScript string literal of a
+///   `<script>` body (`"name": "{{ page.title }}"`) the value is written as the inside of a
+///   JSON string (no added quotes; in a backtick literal also backtick and `$` escaped).
+///   String literals inside `on*` attributes are not tracked (the JSON gets its quotes).
 /// - `<style>` bodies and `style=` attributes: only a safe CSS value charset passes
 ///   (letters, digits, space, `# % . , - _ + ( )`, no `expression`/`url(`/`javascript`);
 ///   anything else becomes `ZgotmplZ`.
 enum Escaper {
   static let rejected = "ZgotmplZ"
 
+  private static let entityAmp = Array("&amp;".utf8)
+  private static let entityLess = Array("&lt;".utf8)
+  private static let entityGreater = Array("&gt;".utf8)
+  private static let entityQuote = Array("&#34;".utf8)
+  private static let entityApostrophe = Array("&#39;".utf8)
+
+  @inline(__always)
+  private static func needsHTMLEscape(_ byte: UInt8) -> Bool {
+    byte == 38 || byte == 60 || byte == 62 || byte == 34 || byte == 39
+  }
+
+  /// HTML-escapes `string` into `out`: one scan, and when something must be escaped, one
+  /// byte buffer turned into one string.
   static func appendHTML(_ string: String, to out: inout String) {
-    let utf8 = string.utf8
-    var needs = false
-    for byte in utf8 where byte == 38 || byte == 60 || byte == 62 || byte == 34 || byte == 39 {
-      needs = true
-      break
-    }
-    if !needs {
-      out += string
-      return
-    }
-    var start = utf8.startIndex
-    var index = start
-    while index != utf8.endIndex {
-      let replacement: String? =
-        switch utf8[index] {
-        case 38: "&amp;"
-        case 60: "&lt;"
-        case 62: "&gt;"
-        case 34: "&#34;"
-        case 39: "&#39;"
-        default: nil
+    let handled: Bool? = string.utf8.withContiguousStorageIfAvailable { bytes in
+      guard let first = bytes.firstIndex(where: needsHTMLEscape) else { return false }
+      var scratch: [UInt8] = []
+      scratch.reserveCapacity(bytes.count + 24)
+      var runStart = 0
+      var index = first
+      while index < bytes.count {
+        let byte = bytes[index]
+        if needsHTMLEscape(byte) {
+          scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+          switch byte {
+          case 38: scratch.append(contentsOf: entityAmp)
+          case 60: scratch.append(contentsOf: entityLess)
+          case 62: scratch.append(contentsOf: entityGreater)
+          case 34: scratch.append(contentsOf: entityQuote)
+          default: scratch.append(contentsOf: entityApostrophe)
+          }
+          runStart = index + 1
         }
-      if let replacement {
-        out += string[start..<index]
-        out += replacement
-        start = utf8.index(after: index)
+        index += 1
       }
-      index = utf8.index(after: index)
+      scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+      out += String(decoding: scratch, as: UTF8.self)
+      return true
     }
-    out += string[start..<utf8.endIndex]
+    switch handled {
+    case true?: return
+    case false?: out += string
+    case nil:
+      for scalar in string.unicodeScalars {
+        switch scalar {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&#34;"
+        case "'": out += "&#39;"
+        default: out.unicodeScalars.append(scalar)
+        }
+      }
+    }
   }
 
   static func html(_ string: String) -> String {
@@ -123,31 +149,28 @@ enum Escaper {
       out += "#" + rejected
       return
     }
-    var encoded = ""
-    for byte in string.utf8 {
-      switch byte {
-      case 0...0x20, 0x7F, 34, 39, 60, 62, 96:
-        let hex = String(byte, radix: 16, uppercase: true)
-        encoded += byte < 16 ? "%0" + hex : "%" + hex
-      default:
-        encoded.unicodeScalars.append(Unicode.Scalar(byte))
-      }
+    func needsEncoding(_ byte: UInt8) -> Bool {
+      byte <= 0x20 || byte == 0x7F || byte == 34 || byte == 39 || byte == 60 || byte == 62
+        || byte == 96
     }
-    if encoded.utf8.contains(where: { $0 >= 0x80 }) {
-      // Rebuild with non-ASCII kept as UTF-8 text.
-      encoded = ""
-      var pending: [UInt8] = []
+    var encoded = string
+    let clean =
+      string.utf8.withContiguousStorageIfAvailable { !$0.contains(where: needsEncoding) }
+      ?? !string.utf8.contains(where: needsEncoding)
+    if !clean {
+      var bytes: [UInt8] = []
+      bytes.reserveCapacity(string.utf8.count + 16)
+      let hexDigits = Array("0123456789ABCDEF".utf8)
       for byte in string.utf8 {
-        switch byte {
-        case 0...0x20, 0x7F, 34, 39, 60, 62, 96:
-          encoded += String(decoding: pending, as: UTF8.self)
-          pending.removeAll()
-          let hex = String(byte, radix: 16, uppercase: true)
-          encoded += byte < 16 ? "%0" + hex : "%" + hex
-        default: pending.append(byte)
+        if needsEncoding(byte) {
+          bytes.append(37)
+          bytes.append(hexDigits[Int(byte >> 4)])
+          bytes.append(hexDigits[Int(byte & 15)])
+        } else {
+          bytes.append(byte)
         }
       }
-      encoded += String(decoding: pending, as: UTF8.self)
+      encoded = String(decoding: bytes, as: UTF8.self)
     }
     appendAttribute(encoded, unquoted: !quoted, alreadyEscaped: alreadyEscaped, to: &out)
   }
@@ -202,6 +225,17 @@ enum Escaper {
       appendAttribute(json, unquoted: !quoted, to: &out)
     case .script:
       if mode == .json { out += value.text } else { value.appendJSON(to: &out) }
+    case .scriptString(let quote):
+      var json = ""
+      Value.appendJSONString(value.text, to: &json)
+      var content = json.dropFirst().dropLast()[...]
+      if quote == UInt8(ascii: "`") {
+        // Template literals: no `${` and no closing backtick.
+        let escaped = content.replacingOccurrences(of: "`", with: "\\u0060")
+          .replacingOccurrences(of: "$", with: "\\u0024")
+        content = escaped[...]
+      }
+      out += content
     case .style:
       let text = value.text
       out += isSafeCSS(text) ? text : rejected

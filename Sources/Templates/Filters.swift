@@ -23,7 +23,8 @@ enum BuiltinFilters {
     "title": title, "trim": { input, _, _ in .string(trimmed(input.text)) },
     "truncate": truncate, "striptags": { input, _, _ in .string(stripTags(input.text)) },
     "slugify": { input, _, _ in .string(slugify(input.text)) }, "join": join,
-    "length": length, "default": { input, arguments, _ in
+    "length": length,
+    "default": { input, arguments, _ in
       if case .null = input { return arguments.first ?? .null }
       return input
     },
@@ -301,19 +302,33 @@ enum BuiltinFilters {
     return .html(Escaper.html(input.text))
   }
 
+  /// True for URLs with a scheme, protocol-relative URLs, fragments and queries.
   static func isAbsolute(_ url: String) -> Bool {
-    if url.hasPrefix("//") || url.hasPrefix("#") || url.hasPrefix("?") { return true }
-    guard let colon = url.firstIndex(of: ":") else { return false }
-    let scheme = url[..<colon]
-    return !scheme.isEmpty
-      && scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }
+    let utf8 = url.utf8
+    guard let first = utf8.first else { return false }
+    if first == UInt8(ascii: "#") || first == UInt8(ascii: "?") { return true }
+    if first == UInt8(ascii: "/") {
+      return utf8.dropFirst().first == UInt8(ascii: "/")
+    }
+    for byte in utf8 {
+      switch byte {
+      case UInt8(ascii: ":"): return byte != first
+      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"),
+        UInt8(ascii: "."):
+        continue
+      default: return false
+      }
+    }
+    return false
   }
 
   static func url(_ path: String, environment: RenderEnvironment) -> String {
     if isAbsolute(path) { return path }
-    let relative = path.hasPrefix("/") ? String(path.dropFirst()) : path
-    let base = environment.basePath.hasSuffix("/") ? environment.basePath : environment.basePath + "/"
-    return base + relative
+    var result = environment.basePath
+    if !result.hasSuffix("/") { result += "/" }
+    result += path.hasPrefix("/") ? path.dropFirst() : path[...]
+    return result
   }
 
   static func absoluteURL(_ path: String, environment: RenderEnvironment) -> String {
@@ -377,8 +392,8 @@ enum BuiltinFilters {
 
   private static let unique: Filter = { input, _, _ in
     var result: [Value] = []
-    for value in try list("unique", input) where !result.contains(where: { $0.looselyEquals(value) })
-    {
+    for value in try list("unique", input)
+    where !result.contains(where: { $0.looselyEquals(value) }) {
       result.append(value)
     }
     return .array(result)

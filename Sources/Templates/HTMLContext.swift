@@ -30,6 +30,12 @@ struct HTMLScanner: Sendable {
   /// `script` or `style` while in a raw text body.
   private var rawElement: [UInt8] = []
   private var rawMatch = 0
+  /// Inside `<script>`: the open string quote (`"`, `'` or backtick), 0 outside strings.
+  private var jsQuote: UInt8 = 0
+  private var jsEscaped = false
+  /// Inside `<script>`: 1 in a `//` comment, 2 in a `/* */` comment.
+  private var jsComment = 0
+  private var jsPrevious: UInt8 = 0
 
   init() {}
 
@@ -50,7 +56,9 @@ struct HTMLScanner: Sendable {
     switch state {
     case .text, .tagOpen: return .text
     case .markupDeclaration, .comment, .bogusComment: return .comment
-    case .rawText: return rawElement == Array("script".utf8) ? .script : .style
+    case .rawText:
+      guard rawElement == Array("script".utf8) else { return .style }
+      return jsQuote == 0 ? .script : .scriptString(quote: jsQuote)
     case .tagName, .inTag, .attributeName, .afterAttributeName: return .tag
     case .beforeValue: return attributeContext(quoted: false, start: true)
     case .value(let quote): return attributeContext(quoted: quote != 0, start: !valueHasLiteral)
@@ -58,8 +66,10 @@ struct HTMLScanner: Sendable {
   }
 
   private static let urlAttributes: Set<[UInt8]> = Set(
-    ["href", "src", "action", "formaction", "poster", "cite", "srcset", "data", "xlink:href",
-     "background", "longdesc", "usemap", "manifest", "ping", "icon"].map { Array($0.utf8) })
+    [
+      "href", "src", "action", "formaction", "poster", "cite", "srcset", "data", "xlink:href",
+      "background", "longdesc", "usemap", "manifest", "ping", "icon",
+    ].map { Array($0.utf8) })
 
   private func attributeContext(quoted: Bool, start: Bool) -> EscapeContext {
     if Self.urlAttributes.contains(attributeName) { return .url(quoted: quoted, start: start) }
@@ -95,9 +105,54 @@ struct HTMLScanner: Sendable {
     if !isEndTag, tagName == Array("script".utf8) || tagName == Array("style".utf8) {
       rawElement = tagName
       rawMatch = 0
+      jsQuote = 0
+      jsEscaped = false
+      jsComment = 0
+      jsPrevious = 0
       state = .rawText
     } else {
       state = .text
+    }
+  }
+
+  /// Follows JavaScript strings and comments just enough to know whether a value lands
+  /// inside a string literal (regular expression literals are not recognised).
+  private mutating func stepScript(_ byte: UInt8) {
+    if jsComment == 1 {
+      if byte == 10 { jsComment = 0 }
+      return
+    }
+    if jsComment == 2 {
+      if jsPrevious == UInt8(ascii: "*"), byte == UInt8(ascii: "/") {
+        jsComment = 0
+        jsPrevious = 0
+      } else {
+        jsPrevious = byte
+      }
+      return
+    }
+    if jsQuote != 0 {
+      if jsEscaped {
+        jsEscaped = false
+      } else if byte == UInt8(ascii: "\\") {
+        jsEscaped = true
+      } else if byte == jsQuote {
+        jsQuote = 0
+      }
+      return
+    }
+    switch byte {
+    case UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "`"):
+      jsQuote = byte
+      jsPrevious = 0
+    case UInt8(ascii: "/") where jsPrevious == UInt8(ascii: "/"):
+      jsComment = 1
+      jsPrevious = 0
+    case UInt8(ascii: "*") where jsPrevious == UInt8(ascii: "/"):
+      jsComment = 2
+      jsPrevious = 0
+    default:
+      jsPrevious = byte
     }
   }
 
@@ -198,6 +253,7 @@ struct HTMLScanner: Sendable {
     case .bogusComment:
       if byte == UInt8(ascii: ">") { state = .text }
     case .rawText:
+      if rawElement.first == UInt8(ascii: "s"), rawElement.count == 6 { stepScript(byte) }
       // Looks for `</` + the element name, case-insensitively.
       if rawMatch == 0 {
         if byte == UInt8(ascii: "<") { rawMatch = 1 }

@@ -23,8 +23,9 @@ struct Token: Sendable {
 /// `{% raw %}` bodies become text, whitespace control is already applied.
 enum Segment: Sendable {
   case text(String, line: Int, column: Int)
-  case output([Token], line: Int, column: Int)
-  case tag([Token], line: Int, column: Int)
+  /// `end` is where the closing delimiter starts (for "end of tag" errors).
+  case output([Token], line: Int, column: Int, end: (line: Int, column: Int))
+  case tag([Token], line: Int, column: Int, end: (line: Int, column: Int))
 }
 
 /// Splits a template into segments, tokenizing the inside of every delimiter pair.
@@ -35,6 +36,8 @@ struct Lexer {
   private var line = 1
   private var column = 1
   private var trimNext = false
+  private var closeLine = 1
+  private var closeColumn = 1
   private(set) var segments: [Segment] = []
   private(set) var diagnostics: [Diagnostic] = []
 
@@ -122,7 +125,9 @@ struct Lexer {
           error("unclosed '{{' (expected '}}')", line: startLine, column: startColumn)
           return
         }
-        segments.append(.output(tokens, line: startLine, column: startColumn))
+        segments.append(
+          .output(
+            tokens, line: startLine, column: startColumn, end: (closeLine, closeColumn)))
       default:
         guard let tokens = lexTokens(closing: UInt8(ascii: "%")) else {
           error("unclosed '{%' (expected '%}')", line: startLine, column: startColumn)
@@ -131,7 +136,8 @@ struct Lexer {
         if tokens.count == 1, tokens[0].kind == .name, tokens[0].text == "raw" {
           if !lexRaw(line: startLine, column: startColumn) { return }
         } else {
-          segments.append(.tag(tokens, line: startLine, column: startColumn))
+          segments.append(
+            .tag(tokens, line: startLine, column: startColumn, end: (closeLine, closeColumn)))
         }
       }
       textStart = pos
@@ -208,6 +214,8 @@ struct Lexer {
       if byte == UInt8(ascii: "-"), peek(1) == closing, peek(2) == UInt8(ascii: "}"),
         braceDepth == 0 || closing == UInt8(ascii: "%")
       {
+        closeLine = line
+        closeColumn = column
         advance(3)
         trimNext = true
         return tokens
@@ -215,6 +223,8 @@ struct Lexer {
       if byte == closing, peek(1) == UInt8(ascii: "}"),
         braceDepth == 0 || closing == UInt8(ascii: "%")
       {
+        closeLine = line
+        closeColumn = column
         advance(2)
         trimNext = false
         return tokens

@@ -29,13 +29,19 @@ struct Parser {
   private var position = 0
   private var tagLine = 1
   private var tagColumn = 1
+  private var endLine = 1
+  private var endColumn = 1
   private var expressionDepth = 0
   private var blockDepth = 0
+  private var nesting = 0
+  /// Set when parsing gave up (nesting too deep): no more "unclosed" errors.
+  private var aborted = false
   private var scanner = HTMLScanner()
   private(set) var diagnostics: [Diagnostic] = []
   private(set) var template: ParsedTemplate
 
   static let maximumExpressionDepth = 64
+  static let maximumNesting = 200
 
   init(source: TemplateSource, segments: [Segment], filters: [String: Filter]) {
     self.filters = filters
@@ -63,8 +69,7 @@ struct Parser {
   /// Where the next token is, or the tag itself when there is none left.
   private var currentLocation: SourceLocation {
     if let current { return location(of: current) }
-    if let last = tokens.last { return location(last.line, last.column + last.text.count) }
-    return location(tagLine, tagColumn)
+    return location(endLine, endColumn)
   }
 
   private func failure(_ message: String, at location: SourceLocation) -> ParseError {
@@ -131,7 +136,11 @@ struct Parser {
     }
   }
 
-  private mutating func begin(_ newTokens: [Token], line: Int, column: Int) {
+  private mutating func begin(
+    _ newTokens: [Token], line: Int, column: Int, end: (line: Int, column: Int)
+  ) {
+    endLine = end.line
+    endColumn = end.column
     tokens = newTokens
     position = 0
     tagLine = line
@@ -151,6 +160,15 @@ struct Parser {
     terminators: Set<String>, opener: (name: String, location: SourceLocation)?
   ) -> ([Node], String?) {
     var nodes: [Node] = []
+    nesting += 1
+    defer { nesting -= 1 }
+    if nesting > Self.maximumNesting, let opener {
+      report(
+        failure("tags nested more than \(Self.maximumNesting) levels deep", at: opener.location))
+      segmentIndex = segments.count
+      aborted = true
+      return (nodes, "")
+    }
     while segmentIndex < segments.count {
       let segment = segments[segmentIndex]
       segmentIndex += 1
@@ -158,8 +176,8 @@ struct Parser {
       case .text(let text, _, _):
         scanner.feed(text)
         nodes.append(.text(text))
-      case .output(let outputTokens, let line, let column):
-        begin(outputTokens, line: line, column: column)
+      case .output(let outputTokens, let line, let column, let end):
+        begin(outputTokens, line: line, column: column, end: end)
         do throws(ParseError) {
           guard !outputTokens.isEmpty else {
             throw failure("empty '{{ }}'", at: location(line, column))
@@ -180,8 +198,8 @@ struct Parser {
         } catch {
           report(error)
         }
-      case .tag(let tagTokens, let line, let column):
-        begin(tagTokens, line: line, column: column)
+      case .tag(let tagTokens, let line, let column, let end):
+        begin(tagTokens, line: line, column: column, end: end)
         guard let first = tagTokens.first, first.kind == .name else {
           report(failure("expected a tag name", at: location(line, column)))
           continue
@@ -244,7 +262,7 @@ struct Parser {
         }
       }
     }
-    if let opener {
+    if let opener, !aborted {
       let expected = terminators.filter { $0.hasPrefix("end") }.sorted().joined(separator: "' or '")
       report(
         failure("unclosed '\(opener.name)' (expected '\(expected)')", at: opener.location))
@@ -254,8 +272,13 @@ struct Parser {
 
   private mutating func parseIf(at tagLocation: SourceLocation) throws(ParseError) -> Node {
     var branches: [IfBranch] = []
-    var condition = try parseExpression()
-    try expectEnd()
+    var condition = Expr.literal(false)
+    do throws(ParseError) {
+      condition = try parseExpression()
+      try expectEnd()
+    } catch {
+      report(error)
+    }
     while true {
       let (body, terminator) = parseBody(
         terminators: ["elif", "else", "endif"], opener: ("if", tagLocation))
@@ -288,19 +311,26 @@ struct Parser {
   }
 
   private mutating func parseFor(at tagLocation: SourceLocation) throws(ParseError) -> Node {
-    let first = try expectName()
     var keyName: String?
-    var valueName = first.text
-    if accept(operator: ",") {
-      keyName = first.text
-      valueName = try expectName().text
+    var valueName = ""
+    var iterable = Expr.list([])
+    do throws(ParseError) {
+      let first = try expectName()
+      valueName = first.text
+      if accept(operator: ",") {
+        keyName = first.text
+        valueName = try expectName().text
+      }
+      guard accept(name: "in") else {
+        throw failure("expected 'in', found \(describe(current))", at: currentLocation)
+      }
+      iterable = try parseExpression()
+      try expectEnd()
+    } catch {
+      report(error)
     }
-    guard accept(name: "in") else {
-      throw failure("expected 'in', found \(describe(current))", at: currentLocation)
-    }
-    let iterable = try parseExpression()
-    try expectEnd()
-    let (body, terminator) = parseBody(terminators: ["else", "endfor"], opener: ("for", tagLocation))
+    let (body, terminator) = parseBody(
+      terminators: ["else", "endfor"], opener: ("for", tagLocation))
     var elseBody: [Node] = []
     if terminator == "else" {
       reportTrailing()
@@ -445,7 +475,8 @@ struct Parser {
         position += 1
         let negated = accept(name: "not")
         let testToken = try expectName()
-        let testName = testToken.text == "none" || testToken.text == "None" ? "none" : testToken.text
+        let testName =
+          testToken.text == "none" || testToken.text == "None" ? "none" : testToken.text
         guard let test = TestKind(rawValue: testName) else {
           throw failure("unknown test '\(testToken.text)'", at: location(of: testToken))
         }
@@ -479,7 +510,8 @@ struct Parser {
   private mutating func parseMultiplicative() throws(ParseError) -> Expr {
     var left = try parseUnary()
     while let token = current, token.kind == .op,
-      let op = BinaryOperator(rawValue: token.text), op == .multiply || op == .divide || op == .modulo
+      let op = BinaryOperator(rawValue: token.text),
+      op == .multiply || op == .divide || op == .modulo
     {
       position += 1
       left = .binary(op, left, try parseUnary(), location(of: token))
@@ -487,7 +519,9 @@ struct Parser {
     return left
   }
 
-  private mutating func parseUnary() throws(ParseError) -> Expr {
+  /// Unary minus binds tighter than filters, as in Jinja: `-3 | abs` is `(-3) | abs`.
+  private mutating func parseUnary(withFilters: Bool = true) throws(ParseError) -> Expr {
+    var value: Expr
     if let token = current, token.kind == .op, token.text == "-" || token.text == "+" {
       position += 1
       expressionDepth += 1
@@ -495,14 +529,16 @@ struct Parser {
       if expressionDepth > Self.maximumExpressionDepth {
         throw failure("expression is nested too deeply", at: currentLocation)
       }
-      let operand = try parseUnary()
-      return token.text == "-" ? .negate(operand, location(of: token)) : operand
+      let operand = try parseUnary(withFilters: false)
+      value = token.text == "-" ? .negate(operand, location(of: token)) : operand
+    } else {
+      value = try parsePostfix()
     }
-    return try parseFiltered()
+    return withFilters ? try parseFilters(on: value) : value
   }
 
-  private mutating func parseFiltered() throws(ParseError) -> Expr {
-    var value = try parsePostfix()
+  private mutating func parseFilters(on base: Expr) throws(ParseError) -> Expr {
+    var value = base
     while accept(operator: "|") {
       let nameToken = try expectName()
       let name = nameToken.text

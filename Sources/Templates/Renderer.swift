@@ -41,8 +41,10 @@ struct Renderer {
     var object: Value {
       .object(
         Dictionary(
-          uniqueKeysWithValues: ["index", "index0", "first", "last", "length", "revindex", "revindex0"]
-            .compactMap { name in member(name).map { (name, $0) } }))
+          uniqueKeysWithValues: [
+            "index", "index0", "first", "last", "length", "revindex", "revindex0",
+          ]
+          .compactMap { name in member(name).map { (name, $0) } }))
     }
   }
 
@@ -58,6 +60,8 @@ struct Renderer {
   private let environment: RenderEnvironment
   private var frames: [Frame] = [Frame()]
   private var depth = 0
+  /// Nested node lists being rendered (tags inside tags across includes and macros).
+  private var renderDepth = 0
   private var blockStack: [BlockPosition] = []
 
   init(library: TemplateLibrary, context: [String: Value], environment: RenderEnvironment) {
@@ -86,7 +90,8 @@ struct Renderer {
     for level in template.preamble {
       try render(level.body, template: level.template, page: page, into: &out)
     }
-    try render(templates[template.root].parsed.body, template: template.root, page: page, into: &out)
+    try render(
+      templates[template.root].parsed.body, template: template.root, page: page, into: &out)
   }
 
   /// `template` is where the nodes are written (imports, macros, file for errors); `page` is
@@ -94,6 +99,13 @@ struct Renderer {
   private mutating func render(
     _ nodes: [Node], template: Int, page: Int, into out: inout String
   ) throws {
+    renderDepth += 1
+    defer { renderDepth -= 1 }
+    if renderDepth > TemplateLibrary.maximumRenderDepth, let first = nodes.first {
+      throw error(
+        "templates nested deeper than \(TemplateLibrary.maximumRenderDepth) tags while rendering",
+        at: Self.location(of: first) ?? SourceLocation(file: templates[template].path, line: 0))
+    }
     for node in nodes {
       switch node {
       case .text(let text):
@@ -165,7 +177,9 @@ struct Renderer {
     let iterable = try evaluate(loop.iterable, template: template, page: page)
     switch iterable {
     case .array(let items):
-      if items.isEmpty { return try render(loop.elseBody, template: template, page: page, into: &out) }
+      if items.isEmpty {
+        return try render(loop.elseBody, template: template, page: page, into: &out)
+      }
       frames.append(Frame())
       defer { frames.removeLast() }
       let top = frames.count - 1
@@ -221,6 +235,17 @@ struct Renderer {
     case .index(let base, _, _): return describe(base) + "[…]"
     case .filter(let call): return describe(call.input) + " | " + call.name
     default: return "expression"
+    }
+  }
+
+  private static func location(of node: Node) -> SourceLocation? {
+    switch node {
+    case .output(let output): return output.location
+    case .forLoop(let loop): return loop.location
+    case .set(_, _, let location), .block(_, let location): return location
+    case .include(let include): return include.location
+    case .ifChain(let branches, _): return branches.first.flatMap { location(of: $0.condition) }
+    case .text: return nil
     }
   }
 
@@ -332,7 +357,9 @@ struct Renderer {
       return .array(values)
     case .object(let members):
       var values: [String: Value] = [:]
-      for (key, item) in members { values[key] = try evaluate(item, template: template, page: page) }
+      for (key, item) in members {
+        values[key] = try evaluate(item, template: template, page: page)
+      }
       return .object(values)
     case .not(let operand):
       return .bool(!(try evaluate(operand, template: template, page: page).isTruthy))

@@ -72,12 +72,36 @@ struct CompiledTemplate: Sendable {
 }
 
 /// Every template of a theme, compiled once; renders any of them by name.
+///
+/// Language notes (the Liquid/Jinja family, as Zola/Tera users know it):
+/// - `{% include "partials/card.html" %}` renders the partial with the current variables;
+///   `{% include "x.html" with { "case": c } %}` adds variables; adding `only`
+///   (`{% include "x.html" with { "case": c } only %}`) shows the partial nothing but them.
+///   `set` inside an include stays inside it. Template names are string literals, so every
+///   reference is checked at compile time.
+/// - Macros: `{% macro card(case, compact=false) %}…{% endmacro %}` anywhere in a file;
+///   `{% import "partials/macros.html" as m %}` then `{{ m.card(c) }}` or
+///   `{{ m.card(case=c, compact=true) }}`. A macro sees only its arguments (plus macros and
+///   imports of its own file, called by bare name) and returns already-escaped `Value.html`.
+///   Missing arguments without a default are `none`.
+/// - `set` is scoped like Jinja: inside a `for` body it is local to the iteration; inside `if`
+///   it writes to the enclosing scope. Top-level `set`s of a child template run before the
+///   parent is rendered, so its blocks see them.
+/// - `{{ x if cond else y }}` is accepted; `-x | f` is `(-x) | f`; other filters bind tighter
+///   than any operator (`a ~ b | upper` is `a ~ (b | upper)`).
+/// - Strictness: an unknown variable or member is an error unless read through `default` or
+///   the `is defined` / `is not defined` tests.
+/// - Limits: 100 nested include/macro/`super()` calls, 200 nested tags, expressions nested 64
+///   deep; beyond them a diagnostic, never a crash.
+/// - Escaping is contextual, decided at compile time; see ``Escaper`` for each context.
 public struct TemplateLibrary: Sendable {
   let templates: [CompiledTemplate]
   let indices: [String: Int]
 
   /// Nesting limit of include, macro and `super()` calls.
   static let maximumDepth = 100
+  /// Nesting limit of tag bodies during one render (keeps the stack bounded in any task).
+  static let maximumRenderDepth = 1000
 
   /// Compiles every source once (lex, parse, resolve extends/includes/imports, detect cycles).
   /// Throws all errors of all sources together.
@@ -173,7 +197,8 @@ public struct TemplateLibrary: Sendable {
         guard let target = indices[reference.name] else { continue }
         if state[target] == 1 {
           let cycleStart = stack.firstIndex(of: target) ?? 0
-          let names = (stack[cycleStart...].map { templates[$0].parsed.name })
+          let names =
+            (stack[cycleStart...].map { templates[$0].parsed.name })
             + [templates[target].parsed.name]
           diagnostics.append(
             Diagnostic.error(

@@ -87,7 +87,8 @@ extension Value {
   /// An order for sorting and `<`; nil when the two values do not compare.
   func compare(_ other: Value) -> ComparisonResult? {
     switch (self, other) {
-    case (.int(let a), .int(let b)): return a < b ? .orderedAscending : a == b ? .orderedSame : .orderedDescending
+    case (.int(let a), .int(let b)):
+      return a < b ? .orderedAscending : a == b ? .orderedSame : .orderedDescending
     case (.int, .double), (.double, .int), (.double, .double):
       guard let a = number, let b = other.number else { return nil }
       return a < b ? .orderedAscending : a == b ? .orderedSame : .orderedDescending
@@ -227,7 +228,8 @@ struct CivilDate: Sendable {
 
   private static func pad(_ value: Int, _ width: Int) -> String {
     let digits = String(value)
-    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    return digits.count >= width
+      ? digits : String(repeating: "0", count: width - digits.count) + digits
   }
 
   var isoDate: String { "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))" }
@@ -255,7 +257,9 @@ struct CivilDate: Sendable {
   private static let daysEN = [
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
   ]
-  private static let daysFR = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+  private static let daysFR = [
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+  ]
 
   /// strftime subset: `%Y %m %d %-d %e %B %b %A %a %H %M %S %%`; names in `language`
   /// (fr or en, anything else falls back to en).
