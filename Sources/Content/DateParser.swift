@@ -11,8 +11,9 @@ public enum DateParser {
       guard position + digits <= scalars.count else { return nil }
       var value = 0
       for index in position..<(position + digits) {
-        guard let digit = scalars[index].properties.numericType != nil
-          ? Int(String(scalars[index])) : nil
+        guard
+          let digit = scalars[index].properties.numericType != nil
+            ? Int(String(scalars[index])) : nil
         else { return nil }
         value = value * 10 + digit
       }

@@ -43,8 +43,10 @@ struct DocumentParser {
     guard case .mapping(let entries) = node.kind else {
       return (
         nil,
-        [Diagnostic.error("front matter must be a set of 'key: value' lines", at: node.location)
-          .inFile(path, source: text)]
+        [
+          Diagnostic.error("front matter must be a set of 'key: value' lines", at: node.location)
+            .inFile(path, source: text)
+        ]
       )
     }
 
@@ -109,8 +111,10 @@ struct DocumentParser {
       if case .mapping(let entries) = factors.kind {
         for entry in entries {
           switch entry.key {
-          case "success": details.successFactors = reader.stringList(entry.value, key: "factors.success")
-          case "failure": details.failureFactors = reader.stringList(entry.value, key: "factors.failure")
+          case "success":
+            details.successFactors = reader.stringList(entry.value, key: "factors.success")
+          case "failure":
+            details.failureFactors = reader.stringList(entry.value, key: "factors.failure")
           default:
             reader.diagnostics.append(
               .error(
@@ -138,7 +142,8 @@ struct DocumentParser {
       }
     }
     if let started = details.started, let ended = details.ended, ended < started {
-      reader.problem("'ended' (\(ended)) is before 'started' (\(started))", at: reader.node["ended"]!)
+      reader.problem(
+        "'ended' (\(ended)) is before 'started' (\(started))", at: reader.node["ended"]!)
     }
     return details
   }
@@ -156,7 +161,8 @@ struct FileNameParts {
     for suffix in [".markdown", ".md"] where stem.hasSuffix(suffix) {
       stem.removeLast(suffix.count)
     }
-    if let dot = stem.lastIndex(of: "."), languages.contains(String(stem[stem.index(after: dot)...]))
+    if let dot = stem.lastIndex(of: "."),
+      languages.contains(String(stem[stem.index(after: dot)...]))
     {
       language = String(stem[stem.index(after: dot)...])
       stem = String(stem[..<dot])

@@ -66,7 +66,8 @@ struct FieldReader {
   mutating func integer(_ key: String) -> Int? {
     guard let text = string(key) else { return nil }
     guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else {
-      problem("'\(key)' must be a whole number (a year such as 2008), not '\(text)'", at: node[key]!)
+      problem(
+        "'\(key)' must be a whole number (a year such as 2008), not '\(text)'", at: node[key]!)
       return nil
     }
     return number

@@ -14,10 +14,10 @@ public struct FrontMatter: Sendable {
   public static func split(_ text: String) throws(Diagnostic) -> FrontMatter {
     var text = text
     if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-    if text.contains("\r\n") || text.contains("\r") {
+    if text.utf8.contains(UInt8(ascii: "\r")) {
       text = text.replacingCRLF()
     }
-    guard text.hasPrefix("---\n") || text == "---" else {
+    guard text.utf8.starts(with: "---\n".utf8) || text == "---" else {
       return FrontMatter(yaml: "", yamlFirstLine: 1, body: text, bodyFirstLine: 1)
     }
     var lineNumber = 1

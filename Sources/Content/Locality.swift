@@ -52,7 +52,9 @@ enum LocalityLoader {
       return ([], diagnostics)
     }
     guard let header = rows.first, !header.isEmpty else {
-      problem("localities.csv is empty; it needs the header \(requiredColumns.joined(separator: ","))", line: 1)
+      problem(
+        "localities.csv is empty; it needs the header \(requiredColumns.joined(separator: ","))",
+        line: 1)
       return ([], diagnostics)
     }
     let columns = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
@@ -61,7 +63,8 @@ enum LocalityLoader {
       problem("missing column(s) \(missing.joined(separator: ", ")) in the header", line: 1)
       return ([], diagnostics)
     }
-    let index = Dictionary(columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    let index = Dictionary(
+      columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
 
     var localities: [Locality] = []
     var seen: [String: Int] = [:]
@@ -72,7 +75,9 @@ enum LocalityLoader {
         problem("this row has \(row.count) columns; the header has \(header.count)", line: line)
         continue
       }
-      func field(_ name: String) -> String { row[index[name]!].trimmingCharacters(in: .whitespaces) }
+      func field(_ name: String) -> String {
+        row[index[name]!].trimmingCharacters(in: .whitespaces)
+      }
       let id = field("id")
       if let reason = SlugRules.problem(with: id) {
         problem("locality id '\(id)' \(reason)", line: line)

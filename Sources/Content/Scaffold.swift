@@ -31,7 +31,9 @@ public enum Scaffold {
     let quotedTitle = "\"" + title.replacingOccurrences(of: "\"", with: "\\\"") + "\""
     switch kind {
     case .caseStudy:
-      let text = french ? """
+      let text =
+        french
+        ? """
         ---
         title: \(quotedTitle)   # nom du projet (obligatoire)
         slug: \(slug)            # adresse de la page : /cases/\(slug)/
@@ -62,7 +64,8 @@ public enum Scaffold {
 
         ## Leçons
 
-        """ : """
+        """
+        : """
         ---
         title: \(quotedTitle)   # name of the project (required)
         slug: \(slug)            # page address: /\(language)/cases/\(slug)/

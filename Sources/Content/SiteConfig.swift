@@ -47,8 +47,10 @@ public struct SiteConfig: Sendable {
     guard case .mapping(let entries) = node.kind else {
       return (
         config,
-        [Diagnostic.error("proximus.yml must be a set of 'key: value' lines", at: node.location)
-          .inFile(path, source: text)]
+        [
+          Diagnostic.error("proximus.yml must be a set of 'key: value' lines", at: node.location)
+            .inFile(path, source: text)
+        ]
       )
     }
     var reader = FieldReader(node)

@@ -87,7 +87,9 @@ public struct ContentLoader: Sendable {
     var localities: [Locality] = []
     let csvPath = "content/data/localities.csv"
     if FileManager.default.fileExists(atPath: tree.root.appending(path: csvPath).path) {
-      switch SourceTree.readText(SourceTree.File(path: csvPath, url: tree.root.appending(path: csvPath))) {
+      switch SourceTree.readText(
+        SourceTree.File(path: csvPath, url: tree.root.appending(path: csvPath)))
+      {
       case .success(let text):
         let (rows, problems) = LocalityLoader.load(text, path: csvPath)
         localities = rows
@@ -119,7 +121,8 @@ public struct ContentLoader: Sendable {
     let (staticFiles, staticProblems) = tree.files(under: "content/static")
     diagnostics += staticProblems
 
-    let index = CrossIndex(documents: documents, topics: topics, factors: factors, localities: localities)
+    let index = CrossIndex(
+      documents: documents, topics: topics, factors: factors, localities: localities)
     diagnostics += ReferenceCheck(documents: documents, index: index).run()
     let content = SiteContent(
       config: config, documents: documents, topics: topics, factors: factors,
@@ -168,7 +171,9 @@ struct ReferenceCheck {
             "unknown \(what) '\(value.text)' (\(hint))",
             at: SourceLocation(file: document.sourcePath, line: value.line, column: value.column)))
       }
-      if let original = document.translationOf, !slugs.contains("\(document.kind.rawValue)/\(original)") {
+      if let original = document.translationOf,
+        !slugs.contains("\(document.kind.rawValue)/\(original)")
+      {
         diagnostics.append(
           .error(
             "translation_of '\(original)' names no \(document.kind.rawValue) document",
@@ -187,7 +192,9 @@ struct ReferenceCheck {
       }
       if details.localities.isEmpty {
         diagnostics.append(
-          .warning("this case study names no localities, so no map or place lists it", at: document.location))
+          .warning(
+            "this case study names no localities, so no map or place lists it",
+            at: document.location))
       }
     }
     return diagnostics

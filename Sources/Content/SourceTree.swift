@@ -27,7 +27,9 @@ public struct SourceTree: Sendable {
     var files: [File] = []
     var diagnostics: [Diagnostic] = []
     var visited: Set<String> = []
-    walk(root.appending(path: folder), relative: folder, files: &files, diagnostics: &diagnostics, visited: &visited)
+    walk(
+      root.appending(path: folder), relative: folder, files: &files, diagnostics: &diagnostics,
+      visited: &visited)
     return (files.sorted { $0.path < $1.path }, diagnostics)
   }
 
@@ -38,7 +40,9 @@ public struct SourceTree: Sendable {
     let real = directory.resolvingSymlinksInPath().path
     guard visited.insert(real).inserted else {
       diagnostics.append(
-        .error("symbolic link loop: this folder leads back to one already read", at: SourceLocation(file: relative, line: 0)))
+        .error(
+          "symbolic link loop: this folder leads back to one already read",
+          at: SourceLocation(file: relative, line: 0)))
       return
     }
     guard
@@ -61,7 +65,8 @@ public struct SourceTree: Sendable {
       }
       var isDirectory: ObjCBool = false
       guard FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory) else {
-        diagnostics.append(.warning("broken symbolic link; skipped", at: SourceLocation(file: path, line: 0)))
+        diagnostics.append(
+          .warning("broken symbolic link; skipped", at: SourceLocation(file: path, line: 0)))
         continue
       }
       if isDirectory.boolValue {

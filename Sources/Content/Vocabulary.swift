@@ -59,12 +59,18 @@ enum VocabularyLoader {
       }
       if let first = seen[id] {
         diagnostics.append(
-          .error("duplicate \(what) id '\(id)' (first defined on line \(first))", at: item["id"]!.location))
+          .error(
+            "duplicate \(what) id '\(id)' (first defined on line \(first))",
+            at: item["id"]!.location))
         continue
       }
       seen[id] = item["id"]!.line
-      let label = localized(item["label"], what: "label", diagnostics: &diagnostics) ?? LocalizedText(["en": id])
-      let description = localized(item["description"], what: "description", diagnostics: &diagnostics) ?? LocalizedText([:])
+      let label =
+        localized(item["label"], what: "label", diagnostics: &diagnostics)
+        ?? LocalizedText(["en": id])
+      let description =
+        localized(item["description"], what: "description", diagnostics: &diagnostics)
+        ?? LocalizedText([:])
       result.append((id, label, description))
     }
     return result
@@ -81,7 +87,8 @@ enum VocabularyLoader {
       var values: [String: String] = [:]
       for entry in entries {
         guard let text = entry.value.string else {
-          diagnostics.append(.error("\(what).\(entry.key) must be a text", at: entry.value.location))
+          diagnostics.append(
+            .error("\(what).\(entry.key) must be a text", at: entry.value.location))
           continue
         }
         values[entry.key] = text

@@ -73,14 +73,16 @@ public struct YAMLNode: Sendable, Equatable {
     }
     switch node {
     case .scalar(let scalar):
-      let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
+      let quoted =
+        scalar.style == .singleQuoted || scalar.style == .doubleQuoted
         || scalar.style == .literal || scalar.style == .folded
       return YAMLNode(kind: .scalar(scalar.string, quoted: quoted), line: line, column: column)
     case .sequence(let sequence):
       var items: [YAMLNode] = []
       for item in sequence {
         items.append(
-          try convert(item, depth: depth + 1, budget: &budget, limits: limits, lineOffset: lineOffset))
+          try convert(
+            item, depth: depth + 1, budget: &budget, limits: limits, lineOffset: lineOffset))
       }
       return YAMLNode(kind: .sequence(items), line: line, column: column)
     case .mapping(let mapping):

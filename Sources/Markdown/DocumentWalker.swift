@@ -8,6 +8,7 @@ struct DocumentWalker {
   private(set) var plainText = ""
   private(set) var headings: [Heading] = []
   private(set) var links: [String] = []
+  private(set) var hasFootnotes = false
   private var headingNodes: [(node: OpaquePointer, id: String)] = []
   private var usedIDs: Set<String> = ["main", "top", "content", "footnotes", "search"]
   /// Text of the heading being walked, if any.
@@ -42,6 +43,8 @@ struct DocumentWalker {
       plainText += "\n"
     case CMARK_NODE_HEADING:
       headingText = ""
+    case CMARK_NODE_FOOTNOTE_DEFINITION:
+      hasFootnotes = true
     case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
       var url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
       if basePath != "/", url.hasPrefix("/"), !url.hasPrefix("//") {

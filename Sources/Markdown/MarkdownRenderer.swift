@@ -112,7 +112,7 @@ public struct MarkdownRenderer: Sendable {
     }
     defer { free(rendered) }
     var html = String(cString: rendered)
-    if html.contains("data-footnote-backref") {
+    if walker.hasFootnotes {
       html = FootnoteLabels.localize(html, language: language)
     }
     return RenderedMarkdown(

@@ -24,12 +24,12 @@ struct Exports: Sendable {
     var status: String?
     var outcome: String?
     var topics: [String]
-    var success_factors: [String]
-    var failure_factors: [String]
+    var successFactors: [String]
+    var failureFactors: [String]
     var localities: [String]
     var countries: [String]
     var links: [Link]
-    var translation_of: String?
+    var translationOf: String?
 
     struct Link: Encodable {
       var title: String
@@ -55,18 +55,18 @@ struct Exports: Sendable {
         date: document.date.map(DateParser.isoDay), authors: document.authors,
         started: details.started, ended: details.ended, status: details.status,
         outcome: details.outcome, topics: details.topics.map(\.text),
-        success_factors: details.successFactors.map(\.text),
-        failure_factors: details.failureFactors.map(\.text), localities: localities,
+        successFactors: details.successFactors.map(\.text),
+        failureFactors: details.failureFactors.map(\.text), localities: localities,
         countries: countries,
         links: details.links.map { CaseRecord.Link(title: $0.title, url: $0.url) },
-        translation_of: document.translationOf)
+        translationOf: document.translationOf)
     }
   }
 
   func casesJSON() throws -> Data {
     struct Export: Encodable {
       var license: String
-      var license_url: String
+      var licenseUrl: String
       var source: String
       var count: Int
       var cases: [CaseRecord]
@@ -74,15 +74,17 @@ struct Exports: Sendable {
     let records = caseRecords()
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
     return try encoder.encode(
       Export(
-        license: config.license, license_url: License.url(config.license), source: config.baseURL,
+        license: config.license, licenseUrl: License.url(config.license), source: config.baseURL,
         count: records.count, cases: records))
   }
 
   func casesCSV() -> Data {
     let header = [
-      "slug", "lang", "title", "url", "description", "date", "authors", "started", "ended", "status",
+      "slug", "lang", "title", "url", "description", "date", "authors", "started", "ended",
+      "status",
       "outcome", "topics", "success_factors", "failure_factors", "localities", "countries", "links",
       "translation_of",
     ]
@@ -93,9 +95,10 @@ struct Exports: Sendable {
         record.date ?? "", record.authors.joined(separator: ";"),
         record.started.map(String.init) ?? "", record.ended.map(String.init) ?? "",
         record.status ?? "", record.outcome ?? "", record.topics.joined(separator: ";"),
-        record.success_factors.joined(separator: ";"), record.failure_factors.joined(separator: ";"),
+        record.successFactors.joined(separator: ";"),
+        record.failureFactors.joined(separator: ";"),
         record.localities.joined(separator: ";"), record.countries.joined(separator: ";"),
-        record.links.map(\.url).joined(separator: ";"), record.translation_of ?? "",
+        record.links.map(\.url).joined(separator: ";"), record.translationOf ?? "",
       ]
       lines.append(fields.map(Self.csvField).joined(separator: ","))
     }
@@ -124,7 +127,7 @@ struct Exports: Sendable {
       var name: String
       var country: String
       var region: String
-      var case_count: Int
+      var caseCount: Int
       var url: String
     }
     struct Collection: Encodable {
@@ -137,11 +140,12 @@ struct Exports: Sendable {
         id: locality.id, geometry: Geometry(coordinates: [locality.longitude, locality.latitude]),
         properties: Properties(
           name: locality.name, country: locality.country, region: locality.region,
-          case_count: values.cases.groupsOf(content.index.casesByLocality[locality.id] ?? []).count,
+          caseCount: values.cases.groupsOf(content.index.casesByLocality[locality.id] ?? []).count,
           url: absolute(values.routes.locality(locality.id, config.defaultLanguage))))
     }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
     return try encoder.encode(Collection(license: config.license, features: features))
   }
 
@@ -151,9 +155,12 @@ struct Exports: Sendable {
     let entries = candidates.sorted {
       let left = content.documents[$0]
       let right = content.documents[$1]
-      return (left.date ?? .distantPast, right.sourcePath) > (right.date ?? .distantPast, left.sourcePath)
+      return (left.date ?? .distantPast, right.sourcePath) > (
+        right.date ?? .distantPast, left.sourcePath
+      )
     }.prefix(50)
-    let updated = entries.first.flatMap { content.documents[$0].date } ?? Date(timeIntervalSince1970: 0)
+    let updated =
+      entries.first.flatMap { content.documents[$0].date } ?? Date(timeIntervalSince1970: 0)
     var xml = """
       <?xml version="1.0" encoding="utf-8"?>
       <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="\(config.defaultLanguage)">

@@ -24,7 +24,9 @@ struct RelatedCases: Sendable {
         scores[other, default: 0] += weight
       }
     }
-    for locality in Set(details.localities.map(\.text)) { add(index.casesByLocality[locality], weight: 3) }
+    for locality in Set(details.localities.map(\.text)) {
+      add(index.casesByLocality[locality], weight: 3)
+    }
     for factor in Set(details.successFactors.map(\.text)) {
       add(index.casesBySuccessFactor[factor], weight: 2)
     }
@@ -75,7 +77,8 @@ struct FactorStatistics: Sendable {
         counts[outcome, default: 0] += 1
       }
     }
-    return Stats(id: id, successGroups: success, failureGroups: failure, cited: cited.count, counts: counts)
+    return Stats(
+      id: id, successGroups: success, failureGroups: failure, cited: cited.count, counts: counts)
   }
 
   /// Every factor, most cited first.
@@ -159,7 +162,9 @@ struct PlaceTree: Sendable {
   func countries(_ language: String) -> [(String, Value)] {
     let index = values.content.index
     var byCountry: [String: [Locality]] = [:]
-    for locality in values.content.localities { byCountry[locality.country, default: []].append(locality) }
+    for locality in values.content.localities {
+      byCountry[locality.country, default: []].append(locality)
+    }
     let routes = values.routes
     let entries = byCountry.map { code, localities -> (String, String, Value) in
       let name = Country.named(code: code)?.name(in: language) ?? code
@@ -174,11 +179,15 @@ struct PlaceTree: Sendable {
             "count": .int(values.cases.groupsOf(index.casesByLocality[$0.id] ?? []).count),
           ]
         }
-        let count = values.cases.groupsOf(members.flatMap { index.casesByLocality[$0.id] ?? [] }).count
-        return ["name": .string(region), "count": .int(count), "localities": .array(localityValues)]
+        let count = values.cases.groupsOf(members.flatMap { index.casesByLocality[$0.id] ?? [] })
+          .count
+        return [
+          "name": .string(region), "count": .int(count), "localities": .array(localityValues),
+        ]
       }
       let value: Value = [
-        "code": .string(code), "name": .string(name), "url": .string(routes.country(code, language)),
+        "code": .string(code), "name": .string(name),
+        "url": .string(routes.country(code, language)),
         "count": .int(values.cases.groupsOf(index.casesByCountry[code] ?? []).count),
         "regions": .array(regionValues),
       ]

@@ -26,14 +26,17 @@ public struct LinkChecker: Sendable {
     var idsCache: [String: Set<String>] = [:]
     func ids(of path: String) -> Set<String> {
       if let cached = idsCache[path] { return cached }
-      let found = Set(HTMLScanner.attributeValues(in: byPath[path]?.contents ?? Data(), names: ["id"]))
+      let found = Set(
+        HTMLScanner.attributeValues(in: byPath[path]?.contents ?? Data(), names: ["id"]))
       idsCache[path] = found
       return found
     }
     var broken: [BrokenLink] = []
     for file in files.sorted(by: { $0.path < $1.path }) where file.path.hasSuffix(".html") {
       let pageURL = URL(string: basePath + file.path, relativeTo: baseURL)!
-      for link in Set(HTMLScanner.attributeValues(in: file.contents, names: ["href", "src"])).sorted() {
+      for link in Set(HTMLScanner.attributeValues(in: file.contents, names: ["href", "src"]))
+        .sorted()
+      {
         if link.isEmpty { continue }
         guard let resolved = URL(string: link, relativeTo: pageURL)?.absoluteURL else {
           broken.append(BrokenLink(page: file.path, link: link, reason: "not a valid URL"))
@@ -42,22 +45,28 @@ public struct LinkChecker: Sendable {
         guard resolved.scheme == baseURL.scheme, resolved.host == baseURL.host,
           resolved.port == baseURL.port
         else { continue }
-        let path = resolved.path + (resolved.absoluteString.hasSuffix("/") && !resolved.path.hasSuffix("/") ? "/" : "")
+        let path =
+          resolved.path
+          + (resolved.absoluteString.hasSuffix("/") && !resolved.path.hasSuffix("/") ? "/" : "")
         guard path.hasPrefix(basePath) || path + "/" == basePath else {
-          broken.append(BrokenLink(page: file.path, link: link, reason: "leaves the site's base path \(basePath)"))
+          broken.append(
+            BrokenLink(
+              page: file.path, link: link, reason: "leaves the site's base path \(basePath)"))
           continue
         }
         var target = String(path.dropFirst(basePath.count))
         if target.isEmpty || target.hasSuffix("/") { target += "index.html" }
         if byPath[target] == nil, byPath[target + "/index.html"] != nil { target += "/index.html" }
         guard byPath[target] != nil else {
-          broken.append(BrokenLink(page: file.path, link: link, reason: "no file /\(target) in the site"))
+          broken.append(
+            BrokenLink(page: file.path, link: link, reason: "no file /\(target) in the site"))
           continue
         }
         if let fragment = resolved.fragment, !fragment.isEmpty, target.hasSuffix(".html"),
           !ids(of: target).contains(fragment.removingPercentEncoding ?? fragment)
         {
-          broken.append(BrokenLink(page: file.path, link: link, reason: "no id '\(fragment)' on /\(target)"))
+          broken.append(
+            BrokenLink(page: file.path, link: link, reason: "no id '\(fragment)' on /\(target)"))
         }
       }
     }
@@ -72,9 +81,14 @@ enum HTMLScanner {
     var values: [String] = []
     var index = 0
     let count = bytes.count
-    func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C }
+    func isSpace(_ byte: UInt8) -> Bool {
+      byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C
+    }
     while index < count {
-      guard bytes[index] == UInt8(ascii: "<") else { index += 1; continue }
+      guard bytes[index] == UInt8(ascii: "<") else {
+        index += 1
+        continue
+      }
       // Skip comments and the bodies of script and style elements.
       if bytes[index...].starts(with: Array("<!--".utf8)) {
         index = find(Array("-->".utf8), in: bytes, from: index) ?? count
@@ -111,7 +125,9 @@ enum HTMLScanner {
           index += 1
         } else {
           let valueStart = index
-          while index < count, !isSpace(bytes[index]), bytes[index] != UInt8(ascii: ">") { index += 1 }
+          while index < count, !isSpace(bytes[index]), bytes[index] != UInt8(ascii: ">") {
+            index += 1
+          }
           value = String(decoding: bytes[valueStart..<index], as: UTF8.self)
         }
         if names.contains(attribute) { values.append(decodeEntities(value)) }
@@ -137,8 +153,10 @@ enum HTMLScanner {
 
   static func decodeEntities(_ text: String) -> String {
     guard text.contains("&") else { return text }
-    return text.replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&#39;", with: "'")
-      .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#43;", with: "+")
-      .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+    return text.replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(
+      of: "&#39;", with: "'"
+    )
+    .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#43;", with: "+")
+    .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
   }
 }

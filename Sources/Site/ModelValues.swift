@@ -35,7 +35,8 @@ struct ModelValues: Sendable {
     for language in content.config.languages {
       let values = self
       cards[language] = content.documents.indices.parallelMap { position in
-        content.documents[position].kind == .caseStudy ? values.makeCaseCard(position, language) : .null
+        content.documents[position].kind == .caseStudy
+          ? values.makeCaseCard(position, language) : .null
       }
     }
     self.cards = cards
@@ -71,7 +72,8 @@ struct ModelValues: Sendable {
 
   func localityReference(_ locality: Locality, _ language: String) -> Value {
     [
-      "id": .string(locality.id), "name": .string(locality.name), "region": .string(locality.region),
+      "id": .string(locality.id), "name": .string(locality.name),
+      "region": .string(locality.region),
       "url": .string(routes.locality(locality.id, language)),
       "country": countryReference(locality.country, language),
       "lat": .double(locality.latitude), "lon": .double(locality.longitude),
@@ -90,18 +92,16 @@ struct ModelValues: Sendable {
     -> String
   {
     if let description = document.description, !description.isEmpty { return description }
+    let text = rendered?.plainText ?? ""
     var parts: [Substring] = []
-    for word in (rendered?.plainText ?? "").split(whereSeparator: \.isWhitespace) {
-      if parts.count == words {
-        return parts.joined(separator: " ") + "…"
-      }
+    let complete = Words.forEach(in: text) { word in
       parts.append(word)
+      return parts.count < words
     }
-    return parts.joined(separator: " ")
+    return parts.joined(separator: " ") + (complete ? "" : "…")
   }
 
   func dateValue(_ date: Date?) -> Value { date.map(Value.date) ?? .null }
-
 
   /// A case study as lists show it, with labels in `language`.
   func caseCard(_ position: Int, _ language: String) -> Value {
@@ -181,7 +181,11 @@ struct ModelValues: Sendable {
   func documentPage(_ position: Int) -> [String: Value] {
     let document = documents[position]
     let markdown = rendered[position]
-    let words = (markdown?.plainText ?? "").split(whereSeparator: \.isWhitespace).count
+    var words = 0
+    _ = Words.forEach(in: markdown?.plainText ?? "") { _ in
+      words += 1
+      return true
+    }
     var page: [String: Value] = [
       "title": .string(document.title), "url": .string(routes.document(document)),
       "description": .string(document.description ?? summary(position)),
@@ -237,4 +241,27 @@ struct ModelValues: Sendable {
 extension Value {
   init(_ text: String?) { self = text.map(Value.string) ?? .null }
   init(_ number: Int?) { self = number.map(Value.int) ?? .null }
+}
+
+/// Words as runs of bytes between ASCII whitespace: much cheaper than Unicode properties, and
+/// the same for the texts cards and reading times are made from.
+enum Words {
+  /// Calls `body` with each word until it returns false; returns whether every word was seen.
+  static func forEach(in text: String, _ body: (Substring) -> Bool) -> Bool {
+    var wordStart: String.Index?
+    var index = text.utf8.startIndex
+    while index < text.utf8.endIndex {
+      let byte = text.utf8[index]
+      let isSpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+      if isSpace, let start = wordStart {
+        wordStart = nil
+        if !body(text[start..<index]) { return text[index...].utf8.allSatisfy { $0 <= 0x20 } }
+      } else if !isSpace, wordStart == nil {
+        wordStart = index
+      }
+      index = text.utf8.index(after: index)
+    }
+    if let start = wordStart { _ = body(text[start...]) }
+    return true
+  }
 }

@@ -124,13 +124,16 @@ public struct OutputFolder: Sendable {
         try file.contents.write(to: URL(fileURLWithPath: target))
         return (file.path, signature, true, nil)
       } catch {
-        return (file.path, signature, true, "cannot write \(file.path): \(error.localizedDescription)")
+        return (
+          file.path, signature, true, "cannot write \(file.path): \(error.localizedDescription)"
+        )
       }
     }
     if let failure = results.first(where: { $0.3 != nil })?.3 {
       throw .error(failure)
     }
-    _ = FileManager.default.createFile(atPath: stagingPath + "/" + Self.markerName, contents: Data())
+    _ = FileManager.default.createFile(
+      atPath: stagingPath + "/" + Self.markerName, contents: Data())
     let manifest = Dictionary(results.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
     return (Report(files: files.count, changed: results.filter(\.2).count), manifest)
   }
@@ -140,7 +143,8 @@ public struct OutputFolder: Sendable {
     let fileManager = FileManager.default
     if !fileManager.fileExists(atPath: output.path) {
       guard rename(staging.path, output.path) == 0 else {
-        throw .error("cannot move the new site into \(output.path): \(String(cString: strerror(errno)))")
+        throw .error(
+          "cannot move the new site into \(output.path): \(String(cString: strerror(errno)))")
       }
       return
     }
@@ -156,7 +160,8 @@ public struct OutputFolder: Sendable {
     }
     guard rename(staging.path, output.path) == 0 else {
       _ = rename(previous.path, output.path)
-      throw .error("cannot move the new site into \(output.path): \(String(cString: strerror(errno)))")
+      throw .error(
+        "cannot move the new site into \(output.path): \(String(cString: strerror(errno)))")
     }
     try? fileManager.removeItem(at: previous)
   }

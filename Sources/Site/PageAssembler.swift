@@ -1,4 +1,5 @@
 import Content
+import Diagnostics
 import Foundation
 import Parallelism
 import Templates
@@ -96,8 +97,41 @@ struct PageAssembler: Sendable {
     content.config.baseURL + path.dropFirst()
   }
 
-  func t(_ key: String, _ language: String) -> String {
-    translations[language]?[key] ?? key
+  /// A UI string the builder writes itself; ``requiredKeys`` are checked at load, so a
+  /// missing one never reaches a page.
+  func t(_ key: String, _ language: String, _ arguments: CustomStringConvertible...) -> String {
+    var text = translations[language]?[key] ?? key
+    for (position, argument) in arguments.enumerated() {
+      text = text.replacingOccurrences(of: "{\(position)}", with: argument.description)
+    }
+    return text
+  }
+
+  /// Every UI string key the builder itself uses, for every language of the site.
+  static let requiredKeys: [String] =
+    [
+      "pages.cases", "pages.cases_intro", "pages.posts", "pages.topics", "pages.topics_intro",
+      "pages.factors", "pages.places", "pages.search", "pages.home_description", "factors.intro",
+      "places.intro", "map.title", "map.intro", "notfound.title", "chart.this", "chart.all",
+      "chart.title",
+    ] + CaseDetails.outcomes.flatMap { ["outcome.\($0)", "outcome_intro.\($0)"] }
+    + ["topic", "factor", "outcome", "country", "lang"].map { "facet.\($0)" }
+
+  /// Missing required keys (and language names) of each language, as errors naming the file.
+  static func missingKeys(
+    _ translations: [String: [String: String]], languages: [String], file: (String) -> String
+  ) -> [Diagnostic] {
+    var diagnostics: [Diagnostic] = []
+    for language in languages {
+      let strings = translations[language] ?? [:]
+      for key in requiredKeys + languages.map({ "language.\($0)" }) where strings[key] == nil {
+        diagnostics.append(
+          .error(
+            "missing UI string '\(key)' for language '\(language)'",
+            at: SourceLocation(file: file(language), line: 0)))
+      }
+    }
+    return diagnostics
   }
 
   // MARK: Documents
@@ -150,7 +184,8 @@ struct PageAssembler: Sendable {
   // MARK: Lists
 
   func homePage(_ language: String) -> PageJob {
-    let recentCases = values.caseCards(groups: Array(values.cases.groups.indices.prefix(12)), language)
+    let recentCases = values.caseCards(
+      groups: Array(values.cases.groups.indices.prefix(12)), language)
     let recentPosts = values.posts.groups.indices.prefix(5).map {
       values.postCard(values.posts.preferred($0, language: language, documents: documents))
     }
@@ -163,7 +198,7 @@ struct PageAssembler: Sendable {
     }
     return page(
       routes.home(language), template: "home.html", language: language, kind: "home",
-      title: content.config.title, description: t("home.description", language),
+      title: content.config.title, description: t("pages.home_description", language),
       extra: [
         "recent_cases": .array(recentCases), "recent_posts": .array(recentPosts),
         "outcomes": .array(outcomes), "topics": .array(topicCounts(language)),
@@ -174,7 +209,8 @@ struct PageAssembler: Sendable {
     content.topics.map { topic in
       var reference = values.topicReference(topic.id, language).objectFields
       reference["title"] = reference["label"]
-      reference["count"] = .int(values.cases.groupsOf(content.index.casesByTopic[topic.id] ?? []).count)
+      reference["count"] = .int(
+        values.cases.groupsOf(content.index.casesByTopic[topic.id] ?? []).count)
       return .object(reference)
     }
   }
@@ -198,7 +234,8 @@ struct PageAssembler: Sendable {
         "next": number < total ? .string(routes.list(section, language, page: number + 1)) : .null,
         "pages": .array(pages),
       ]
-      let slice = Array(items[min(items.count, (number - 1) * size)..<min(items.count, number * size)])
+      let slice = Array(
+        items[min(items.count, (number - 1) * size)..<min(items.count, number * size)])
       let title = number > 1 ? "\(heading) (\(number)/\(total))" : heading
       var context = extra
       context[itemsKey] = .array(slice)
@@ -208,20 +245,21 @@ struct PageAssembler: Sendable {
       context["intro"] = Value(intro)
       return page(
         path, template: template, language: language, kind: kind, title: title,
-        description: intro ?? "", extra: context, samePath: { routes.list(section, $0, page: number) })
+        description: intro ?? "", extra: context,
+        samePath: { routes.list(section, $0, page: number) })
     }
   }
 
   func caseLists(_ language: String) -> [PageJob] {
     var jobs = pagedList(
       section: "cases", language: language, kind: "list", itemKind: "case",
-      heading: t("cases.title", language), intro: t("cases.intro", language),
+      heading: t("pages.cases", language), intro: t("pages.cases_intro", language),
       items: values.caseCards(groups: Array(values.cases.groups.indices), language))
     for outcome in CaseDetails.outcomes {
       let groups = values.cases.groupsOf(content.index.casesByOutcome[outcome] ?? [])
       jobs += pagedList(
         section: "outcomes/\(outcome)", language: language, kind: "outcome", itemKind: "case",
-        heading: t("outcome.\(outcome)", language), intro: t("outcome.\(outcome).intro", language),
+        heading: t("outcome.\(outcome)", language), intro: t("outcome_intro.\(outcome)", language),
         items: values.caseCards(groups: groups, language))
     }
     return jobs
@@ -233,19 +271,19 @@ struct PageAssembler: Sendable {
     }
     return pagedList(
       section: "posts", language: language, kind: "list", itemKind: "post",
-      heading: t("posts.title", language), items: cards)
+      heading: t("pages.posts", language), items: cards)
   }
 
   func topicPages(_ language: String) -> [PageJob] {
     var jobs = [
       page(
         routes.list("topics", language), template: "list.html", language: language, kind: "topics",
-        title: t("topics.title", language), description: t("topics.intro", language),
+        title: t("pages.topics", language), description: t("pages.topics_intro", language),
         extra: [
           "items": .array(topicCounts(language)), "item_kind": "topic",
           "pagination": ["current": 1, "total": 1, "previous": nil, "next": nil, "pages": []],
-          "heading": .string(t("topics.title", language)),
-          "intro": .string(t("topics.intro", language)),
+          "heading": .string(t("pages.topics", language)),
+          "intro": .string(t("pages.topics_intro", language)),
         ], samePath: { routes.list("topics", $0) })
     ]
     for topic in content.topics {
@@ -274,7 +312,8 @@ struct PageAssembler: Sendable {
           "count": .int(stats.counts[outcome] ?? 0),
           "share": .int(FactorStatistics.percent(stats.counts[outcome] ?? 0, stats.cited)),
           "overall_count": .int(statistics.overall[outcome] ?? 0),
-          "overall_share": .int(FactorStatistics.percent(statistics.overall[outcome] ?? 0, statistics.total)),
+          "overall_share": .int(
+            FactorStatistics.percent(statistics.overall[outcome] ?? 0, statistics.total)),
         ]
       }
       let chart = FactorChart.svg(
@@ -282,10 +321,11 @@ struct PageAssembler: Sendable {
           FactorChart.Row(
             label: t("outcome.\(outcome)", language), outcome: outcome,
             factorShare: FactorStatistics.percent(stats.counts[outcome] ?? 0, stats.cited),
-            overallShare: FactorStatistics.percent(statistics.overall[outcome] ?? 0, statistics.total))
+            overallShare: FactorStatistics.percent(
+              statistics.overall[outcome] ?? 0, statistics.total))
         },
-        factorLabel: t("factor.chart.this", language), overallLabel: t("factor.chart.all", language),
-        title: "\(t("factor.chart.title", language)) — \(factor.label.text(in: language))")
+        factorLabel: t("chart.this", language), overallLabel: t("chart.all", language),
+        title: "\(t("chart.title", language)) — \(factor.label.text(in: language))")
       jobs.append(
         page(
           routes.factor(factor.id, language), template: "factor.html", language: language,
@@ -318,8 +358,8 @@ struct PageAssembler: Sendable {
     jobs.append(
       page(
         routes.list("factors", language), template: "factors.html", language: language,
-        kind: "factors", title: t("factors.title", language),
-        description: t("factors.intro", language),
+        kind: "factors", title: t("pages.factors", language),
+        description: t("factors.intro", language, statistics.total),
         extra: [
           "success_factors": .array(ranked.filter { polarity($0) == "success" }),
           "failure_factors": .array(ranked.filter { polarity($0) == "failure" }),
@@ -361,7 +401,7 @@ struct PageAssembler: Sendable {
     jobs.append(
       page(
         routes.list("places", language), template: "places.html", language: language,
-        kind: "places", title: t("places.title", language),
+        kind: "places", title: t("pages.places", language),
         description: t("places.intro", language),
         extra: ["countries": .array(countries.map(\.1))], samePath: { routes.list("places", $0) }))
     return jobs
@@ -411,7 +451,7 @@ struct PageAssembler: Sendable {
     ]
     return page(
       routes.list("search", language), template: "search.html", language: language,
-      kind: "search", title: t("search.title", language),
+      kind: "search", title: t("pages.search", language),
       extra: [
         "index_url": .string("/search/index/\(language)/"), "facets": .array(facets),
       ], samePath: { routes.list("search", $0) })

@@ -36,14 +36,18 @@ struct SearchDocuments: Sendable {
         places += [locality.name, locality.region].filter { !$0.isEmpty }
         if let country = Country.named(code: locality.country) {
           places.append(country.name(in: language))
-          if !countries.contains(country.code.lowercased()) { countries.append(country.code.lowercased()) }
+          if !countries.contains(country.code.lowercased()) {
+            countries.append(country.code.lowercased())
+          }
         }
       }
       let factors = details.successFactors + details.failureFactors
       var labels = details.topics.map {
         content.index.topicByID[$0.text]?.label.text(in: language) ?? $0.text
       }
-      labels += factors.map { content.index.factorByID[$0.text]?.label.text(in: language) ?? $0.text }
+      labels += factors.map {
+        content.index.factorByID[$0.text]?.label.text(in: language) ?? $0.text
+      }
       var facets: [String: [String]] = ["lang": [document.language]]
       if document.kind == .caseStudy {
         facets["topic"] = details.topics.map(\.text)

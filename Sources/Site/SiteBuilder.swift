@@ -101,8 +101,10 @@ public struct SiteBuilder: Sendable {
     let content = loaded.content
     progress?(BuildProgress(phase: "markdown", done: 0, total: content.documents.count))
     let renderer = MarkdownRenderer(
-      options: MarkdownOptions(unsafeHTML: content.config.unsafeHTML, basePath: content.config.basePath))
-    let markdown = content.documents.parallelMap { document -> Result<RenderedMarkdown, Diagnostic> in
+      options: MarkdownOptions(
+        unsafeHTML: content.config.unsafeHTML, basePath: content.config.basePath))
+    let markdown = content.documents.parallelMap {
+      document -> Result<RenderedMarkdown, Diagnostic> in
       do throws(Diagnostic) {
         return .success(try renderer.render(document.body, language: document.language))
       } catch {
@@ -129,7 +131,8 @@ public struct SiteBuilder: Sendable {
     let routes = Routes(defaultLanguage: content.config.defaultLanguage)
     let values = ModelValues(
       content: content, routes: routes, rendered: rendered,
-      cases: TranslationGroups(documents: content.documents, kind: .caseStudy, index: content.index),
+      cases: TranslationGroups(
+        documents: content.documents, kind: .caseStudy, index: content.index),
       posts: TranslationGroups(documents: content.documents, kind: .post, index: content.index))
     let assembler = PageAssembler(values: values, translations: loaded.translations)
     let jobs = assembler.jobs()
@@ -154,7 +157,9 @@ public struct SiteBuilder: Sendable {
     }
     let config = content.config
     var files: [OutputFile] = []
-    let chunks = stride(from: 0, to: jobs.count, by: 500).map { Array(jobs[$0..<min($0 + 500, jobs.count)]) }
+    let chunks = stride(from: 0, to: jobs.count, by: 500).map {
+      Array(jobs[$0..<min($0 + 500, jobs.count)])
+    }
     var done = 0
     for chunk in chunks {
       let results = chunk.parallelMap { job -> Result<OutputFile, DiagnosticList> in
@@ -162,8 +167,10 @@ public struct SiteBuilder: Sendable {
           language: job.language, basePath: config.basePath, baseURL: config.baseURL,
           translations: loaded.translations[job.language] ?? [:])
         do throws(DiagnosticList) {
-          let html = try library.render(job.template, context: job.context, environment: environment)
-          return .success(OutputFile(path: Routes.outputFile(for: job.path), contents: Data(html.utf8)))
+          let html = try library.render(
+            job.template, context: job.context, environment: environment)
+          return .success(
+            OutputFile(path: Routes.outputFile(for: job.path), contents: Data(html.utf8)))
         } catch {
           return .failure(error)
         }
@@ -188,7 +195,8 @@ public struct SiteBuilder: Sendable {
     for language in config.languages {
       let documents = SearchDocuments(values: values).documents(for: language)
       for file in SearchIndexBuilder(language: language).build(documents) {
-        files.append(OutputFile(path: "search/index/\(language)/\(file.path)", contents: file.contents))
+        files.append(
+          OutputFile(path: "search/index/\(language)/\(file.path)", contents: file.contents))
       }
     }
     timings.append(clock.lap("index"))
@@ -197,7 +205,8 @@ public struct SiteBuilder: Sendable {
     let exports = Exports(values: values)
     do {
       files.append(OutputFile(path: "data/cases.json", contents: try exports.casesJSON()))
-      files.append(OutputFile(path: "data/localities.geojson", contents: try exports.localitiesGeoJSON()))
+      files.append(
+        OutputFile(path: "data/localities.geojson", contents: try exports.localitiesGeoJSON()))
     } catch {
       diagnostics.append(.error("cannot encode the open data files: \(error)"))
     }
@@ -213,16 +222,19 @@ public struct SiteBuilder: Sendable {
     }
     for file in content.staticFiles {
       guard let data = FileManager.default.contents(atPath: file.url.path) else {
-        diagnostics.append(.error("cannot read this file", at: SourceLocation(file: file.path, line: 0)))
+        diagnostics.append(
+          .error("cannot read this file", at: SourceLocation(file: file.path, line: 0)))
         continue
       }
-      files.append(OutputFile(path: String(file.path.dropFirst("content/static/".count)), contents: data))
+      files.append(
+        OutputFile(path: String(file.path.dropFirst("content/static/".count)), contents: data))
     }
     timings.append(clock.lap("export"))
     if !config.hasExplicitBaseURL {
       diagnostics.append(
         .warning(
-          "no base_url in proximus.yml: the feed, sitemap and canonical links use \(SiteConfig.defaultBaseURL)"))
+          "no base_url in proximus.yml: the feed, sitemap and canonical links use \(SiteConfig.defaultBaseURL)"
+        ))
     }
     guard !diagnostics.contains(where: { $0.severity == .error }) else { throw fail() }
     return GeneratedSite(
@@ -281,6 +293,9 @@ public struct SiteBuilder: Sendable {
       translations[language] = strings
       diagnostics += problems
     }
+    diagnostics += PageAssembler.missingKeys(translations, languages: config.languages) {
+      theme.origins["i18n/\($0).yaml"] ?? "themes/\(config.theme)/i18n/\($0).yaml"
+    }
     let loader = ContentLoader(
       tree: SourceTree(root: root), config: config, includeDrafts: options.includeDrafts)
     let (content, contentProblems) = loader.load()
@@ -297,6 +312,7 @@ struct PhaseClock {
   mutating func lap(_ phase: String) -> PhaseTiming {
     let now = DispatchTime.now()
     defer { last = now }
-    return PhaseTiming(phase: phase, seconds: Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e9)
+    return PhaseTiming(
+      phase: phase, seconds: Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e9)
   }
 }

@@ -101,10 +101,12 @@ struct Theme: Sendable {
           for imported in imports {
             let directory = (name as NSString).deletingLastPathComponent
             let hashed = names[imported]!
-            let relativeHashed = directory.isEmpty ? hashed : String(hashed.dropFirst(directory.count + 1))
+            let relativeHashed =
+              directory.isEmpty ? hashed : String(hashed.dropFirst(directory.count + 1))
             let relativeOriginal =
               directory.isEmpty ? imported : String(imported.dropFirst(directory.count + 1))
-            text = text.replacingOccurrences(of: "\"./\(relativeOriginal)\"", with: "\"./\(relativeHashed)\"")
+            text = text.replacingOccurrences(
+              of: "\"./\(relativeOriginal)\"", with: "\"./\(relativeHashed)\"")
           }
           bytes = Data(text.utf8)
         }

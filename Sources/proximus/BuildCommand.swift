@@ -67,7 +67,8 @@ struct CheckCommand: ParsableCommand {
       let site = try SiteBuilder(options: options).generate(progress: console.progress)
       console.finishProgress()
       console.report(site.diagnostics)
-      console.summary("checked \(site.pageCount) pages: no errors in \(Console.seconds(since: start))")
+      console.summary(
+        "checked \(site.pageCount) pages: no errors in \(Console.seconds(since: start))")
     } catch {
       console.finishProgress()
       console.report(error.diagnostics)

@@ -47,7 +47,9 @@ final class Console: Sendable {
     var line = "error: build failed with \(errors) error\(errors == 1 ? "" : "s")"
     if warnings > 0 { line += " and \(warnings) warning\(warnings == 1 ? "" : "s")" }
     FileHandle.standardError.write(
-      Data((line + " in \(Console.seconds(since: start)); the previous site was left as it was\n").utf8))
+      Data(
+        (line + " in \(Console.seconds(since: start)); the previous site was left as it was\n").utf8
+      ))
   }
 
   func timings(_ timings: [PhaseTiming]) {

@@ -27,13 +27,15 @@ struct NewCommand: ParsableCommand {
   func run() throws {
     let rootURL = URL(fileURLWithPath: root).standardizedFileURL
     var config = SiteConfig()
-    if let text = try? String(contentsOf: rootURL.appending(path: "proximus.yml"), encoding: .utf8) {
+    if let text = try? String(contentsOf: rootURL.appending(path: "proximus.yml"), encoding: .utf8)
+    {
       config = SiteConfig.load(text, path: "proximus.yml").0
     }
     let language = lang ?? config.defaultLanguage
     guard config.languages.contains(language) else {
       throw ValidationError(
-        "language '\(language)' is not one of the site's languages (\(config.languages.joined(separator: ", ")))")
+        "language '\(language)' is not one of the site's languages (\(config.languages.joined(separator: ", ")))"
+      )
     }
     let (path, text) = Scaffold.file(
       kind: kind.documentKind, title: title, language: language,

@@ -34,7 +34,10 @@ struct RootOption: ParsableArguments {
   var root: String = "."
 
   var url: URL {
-    URL(fileURLWithPath: root, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-      .standardizedFileURL
+    URL(
+      fileURLWithPath: root,
+      relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    )
+    .standardizedFileURL
   }
 }

@@ -46,7 +46,8 @@ import Testing
   }
 
   @Test func quoteInsideAnUnquotedFieldIsAnError() {
-    let (_, problems) = LocalityLoader.load(header + "a,A,FR,,1,2\nb,B\"x\",FR,,1,2\n", path: "l.csv")
+    let (_, problems) = LocalityLoader.load(
+      header + "a,A,FR,,1,2\nb,B\"x\",FR,,1,2\n", path: "l.csv")
     #expect(problems.first?.location?.line == 3)
     #expect(problems.first?.message.contains("quoting") == true)
   }
@@ -56,7 +57,8 @@ import Testing
     let alphabet = Array("ab,\"\n\r 1.-é\u{0}")
     for _ in 0..<2_000 {
       let length = Int(generator.next() % 60)
-      let text = String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+      let text = String(
+        (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
       _ = LocalityLoader.load(header + text, path: "l.csv")
       _ = try? FrontMatter.split("---\n" + text)
       _ = try? YAMLNode.parse(text)
@@ -75,7 +77,8 @@ import Testing
           label: {fr: "A", en: "A"}
       """
     var problems: [Diagnostic] = []
-    let factors = VocabularyLoader.factors(try #require(try YAMLNode.parse(yaml)), diagnostics: &problems)
+    let factors = VocabularyLoader.factors(
+      try #require(try YAMLNode.parse(yaml)), diagnostics: &problems)
     #expect(factors.count == 1)
     #expect(problems.first?.message == "duplicate factor id 'a' (first defined on line 2)")
     #expect(problems.first?.location?.line == 5)
@@ -128,7 +131,8 @@ import Testing
   }
 
   @Test func badValuesAreErrorsWithLines() {
-    let (_, problems) = SiteConfig.load("base_url: /relative\npaginate: 0\ntitel: x\n", path: "proximus.yml")
+    let (_, problems) = SiteConfig.load(
+      "base_url: /relative\npaginate: 0\ntitel: x\n", path: "proximus.yml")
     #expect(problems.map(\.location?.line) == [1, 2, 3])
     #expect(problems[2].severity == .warning)
   }

@@ -119,7 +119,9 @@ import Testing
 
   @Test func unknownOutcomeIsAnError() {
     let (_, problems) = parse("---\ntitle: A\noutcome: great\n---\n")
-    #expect(problems.first?.message == "'outcome' must be one of success, mixed, failure, ongoing, not 'great'")
+    #expect(
+      problems.first?.message
+        == "'outcome' must be one of success, mixed, failure, ongoing, not 'great'")
   }
 
   @Test func misspeltKeyIsAWarningAndOtherKeysAreKept() {
@@ -142,7 +144,9 @@ import Testing
     var yaml = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
     for level in 1...8 {
       let previous = level == 1 ? "a" : "l\(level - 1)"
-      yaml += "l\(level): &l\(level) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
+      yaml +=
+        "l\(level): &l\(level) ["
+        + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
     }
     let start = Date()
     let (document, problems) = parse("---\ntitle: A\n\(yaml)---\n")

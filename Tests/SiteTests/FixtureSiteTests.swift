@@ -1,12 +1,12 @@
 import Diagnostics
 import Foundation
+import Testing
+
+@testable import Site
 
 #if canImport(FoundationXML)
   import FoundationXML
 #endif
-import Testing
-
-@testable import Site
 
 @Suite struct FixtureSiteTests {
   @Test func everyPageKindIsWritten() throws {
@@ -82,7 +82,8 @@ import Testing
     let html = try site.read("factors/epuisement/index.html")
     // Cited by "jardins" (success, as a failure factor) and "covoiturage" (failure); the
     // English translation of "jardins" counts once.
-    #expect(html.contains("cited=2 success:1/50%/50% mixed:0/0%/0% failure:1/50%/50% ongoing:0/0%/0%"))
+    #expect(
+      html.contains("cited=2 success:1/50%/50% mixed:0/0%/0% failure:1/50%/50% ongoing:0/0%/0%"))
     #expect(html.contains("<svg class=\"factor-chart\""))
     let local = try site.read("factors/ancrage-local/index.html")
     #expect(local.contains("cited=1 success:1/100%/50%"))
@@ -92,10 +93,16 @@ import Testing
     let site = try TemporarySite()
     _ = try site.build()
     let french = try site.read("index.html")
-    #expect(french.contains("<a href=\"/portail/cases/jardins/\">Jardins partagés</a> <a href=\"/portail/cases/covoiturage/\">Covoiturage rural</a>"))
+    #expect(
+      french.contains(
+        "<a href=\"/portail/cases/jardins/\">Jardins partagés</a> <a href=\"/portail/cases/covoiturage/\">Covoiturage rural</a>"
+      ))
     #expect(french.contains("success=1 mixed=0 failure=1 ongoing=0"))
     let english = try site.read("en/index.html")
-    #expect(english.contains("<a href=\"/portail/en/cases/gardens/\">Shared gardens</a> <a href=\"/portail/cases/covoiturage/\">Covoiturage rural</a>"))
+    #expect(
+      english.contains(
+        "<a href=\"/portail/en/cases/gardens/\">Shared gardens</a> <a href=\"/portail/cases/covoiturage/\">Covoiturage rural</a>"
+      ))
   }
 
   @Test func draftsOnlyWithTheFlag() throws {
@@ -107,7 +114,9 @@ import Testing
   @Test func exportsAgreeWithTheContent() throws {
     let site = try TemporarySite()
     _ = try site.build()
-    let json = try JSONSerialization.jsonObject(with: Data(try site.read("data/cases.json").utf8)) as! [String: Any]
+    let json =
+      try JSONSerialization.jsonObject(with: Data(try site.read("data/cases.json").utf8))
+      as! [String: Any]
     let cases = json["cases"] as! [[String: Any]]
     #expect(json["count"] as? Int == 3)
     #expect(cases.map { $0["slug"] as! String } == ["covoiturage", "gardens", "jardins"])
@@ -119,16 +128,20 @@ import Testing
 
     let csv = try site.read("data/cases.csv").split(separator: "\n")
     #expect(csv.count == 5)
-    #expect(csv[3].hasPrefix("jardins,fr,Jardins partagés,https://example.org/portail/cases/jardins/,"))
+    #expect(
+      csv[3].hasPrefix("jardins,fr,Jardins partagés,https://example.org/portail/cases/jardins/,"))
     #expect(csv[3].contains(",todmorden;cergy,GB;FR,"))
 
-    let geo = try JSONSerialization.jsonObject(with: Data(try site.read("data/localities.geojson").utf8)) as! [String: Any]
+    let geo =
+      try JSONSerialization.jsonObject(with: Data(try site.read("data/localities.geojson").utf8))
+      as! [String: Any]
     let features = geo["features"] as! [[String: Any]]
     #expect(geo["type"] as? String == "FeatureCollection")
     #expect(features.count == 3)
     let todmorden = features.first { $0["id"] as? String == "todmorden" }!
     #expect((todmorden["properties"] as! [String: Any])["case_count"] as? Int == 1)
-    #expect((todmorden["geometry"] as! [String: Any])["coordinates"] as? [Double] == [-2.097, 53.7135])
+    #expect(
+      (todmorden["geometry"] as! [String: Any])["coordinates"] as? [Double] == [-2.097, 53.7135])
   }
 
   @Test func feedAndSitemapAreWellFormedAndComplete() throws {
@@ -142,19 +155,24 @@ import Testing
     #expect(XMLParser(data: Data(sitemap.utf8)).parse())
     #expect(sitemap.components(separatedBy: "<loc>").count - 1 == generated.pageCount - 1)
     #expect(sitemap.contains("<loc>https://example.org/portail/en/cases/gardens/</loc>"))
-    #expect(try site.read("robots.txt").contains("Sitemap: https://example.org/portail/sitemap.xml"))
+    #expect(
+      try site.read("robots.txt").contains("Sitemap: https://example.org/portail/sitemap.xml"))
   }
 
   @Test func everyInternalLinkResolvesUnderTheSubPath() throws {
     let site = try TemporarySite()
     let (generated, _) = try site.build()
-    let broken = LinkChecker(baseURL: URL(string: "https://example.org/portail/")!).check(generated.files)
+    let broken = LinkChecker(baseURL: URL(string: "https://example.org/portail/")!).check(
+      generated.files)
     #expect(broken == [])
   }
 
   @Test func linkCheckerReportsMissingPagesAndAnchors() {
     let files = [
-      OutputFile(path: "index.html", contents: Data("<a href=\"/p/x/\">x</a><a href='a/#nope'>a</a><a id=\"top\" href=\"#top\">t</a>".utf8)),
+      OutputFile(
+        path: "index.html",
+        contents: Data(
+          "<a href=\"/p/x/\">x</a><a href='a/#nope'>a</a><a id=\"top\" href=\"#top\">t</a>".utf8)),
       OutputFile(path: "a/index.html", contents: Data("<h1 id=\"here\">".utf8)),
     ]
     let broken = LinkChecker(baseURL: URL(string: "https://e.org/p/")!).check(files)

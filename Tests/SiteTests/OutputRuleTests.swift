@@ -20,7 +20,10 @@ import Testing
     let path = site.output.appending(path: "cases/covoiturage/index.html").path
     let before = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as! Date
     Thread.sleep(forTimeInterval: 0.05)
-    try site.write("content/cases/jardins.md", try String(contentsOf: site.root.appending(path: "content/cases/jardins.md"), encoding: .utf8) + "\nAjout.\n")
+    try site.write(
+      "content/cases/jardins.md",
+      try String(contentsOf: site.root.appending(path: "content/cases/jardins.md"), encoding: .utf8)
+        + "\nAjout.\n")
     let (_, report) = try site.build()
     let after = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as! Date
     #expect(before == after)
@@ -59,7 +62,9 @@ import Testing
     }
     try site.write("other/file.txt", "keep me")
     let other = site.root.appending(path: "other")
-    #expect(throws: Diagnostic.self) { try OutputFolder(root: site.root, output: other).validate(force: false) }
+    #expect(throws: Diagnostic.self) {
+      try OutputFolder(root: site.root, output: other).validate(force: false)
+    }
     try OutputFolder(root: site.root, output: other).validate(force: true)
   }
 
@@ -74,13 +79,18 @@ import Testing
 @Suite struct URLCollisionTests {
   @Test func twoSourcesOnOneURLNameBothFiles() throws {
     let site = try TemporarySite()
-    try site.write("content/cases/Jardins-bis.md", "---\ntitle: Doublon\nslug: Jardins\nlocalities: [cergy]\n---\n")
+    try site.write(
+      "content/cases/Jardins-bis.md",
+      "---\ntitle: Doublon\nslug: Jardins\nlocalities: [cergy]\n---\n")
     do {
       _ = try site.build()
       Issue.record("the build should fail")
     } catch {
       let problem = try #require(error.diagnostics.first { $0.message.contains("map to the URL") })
-      #expect(problem.message == "2 sources map to the URL /cases/jardins/: content/cases/Jardins-bis.md, content/cases/jardins.md")
+      #expect(
+        problem.message
+          == "2 sources map to the URL /cases/jardins/: content/cases/Jardins-bis.md, content/cases/jardins.md"
+      )
       #expect(problem.location?.file == "content/cases/Jardins-bis.md")
       #expect(problem.notes.first?.location?.file == "content/cases/jardins.md")
     }
@@ -94,20 +104,31 @@ import Testing
       _ = try site.build()
       Issue.record("the build should fail")
     } catch {
-      #expect(error.diagnostics.contains { $0.message.contains("page slug '\(slug)'") && $0.location?.file == "content/pages/p.md" })
+      #expect(
+        error.diagnostics.contains {
+          $0.message.contains("page slug '\(slug)'") && $0.location?.file == "content/pages/p.md"
+        })
     }
   }
 
   @Test func unknownReferencesNameFileLineAndColumn() throws {
     let site = try TemporarySite()
-    try site.write("content/cases/x.md", "---\ntitle: X\ntopics: [inconnu]\nlocalities: [cergy, nulle-part]\n---\n")
+    try site.write(
+      "content/cases/x.md",
+      "---\ntitle: X\ntopics: [inconnu]\nlocalities: [cergy, nulle-part]\n---\n")
     do {
       _ = try site.build()
       Issue.record("the build should fail")
     } catch {
       let messages = error.diagnostics.map(\.formatted)
-      #expect(messages.contains { $0.hasPrefix("content/cases/x.md:3:10: error: unknown topic 'inconnu'") })
-      #expect(messages.contains { $0.hasPrefix("content/cases/x.md:4:21: error: unknown locality 'nulle-part'") })
+      #expect(
+        messages.contains {
+          $0.hasPrefix("content/cases/x.md:3:10: error: unknown topic 'inconnu'")
+        })
+      #expect(
+        messages.contains {
+          $0.hasPrefix("content/cases/x.md:4:21: error: unknown locality 'nulle-part'")
+        })
     }
   }
 }
@@ -117,14 +138,19 @@ import Testing
   func seedArticleBuildsUnchanged() throws {
     let site = try TemporarySite()
     let seed = TemporarySite.sharedFolder!.appending(path: "seed/2017-05-08-proximite.md")
-    try FileManager.default.removeItem(at: site.root.appending(path: "content/posts/2017-05-08-proximite.md"))
-    try FileManager.default.copyItem(at: seed, to: site.root.appending(path: "content/posts/2017-05-08-proximite.md"))
+    try FileManager.default.removeItem(
+      at: site.root.appending(path: "content/posts/2017-05-08-proximite.md"))
+    try FileManager.default.copyItem(
+      at: seed, to: site.root.appending(path: "content/posts/2017-05-08-proximite.md"))
     // The embedded default theme renders it, as on the real portal.
     try FileManager.default.removeItem(at: site.root.appending(path: "themes"))
     _ = try site.build()
     let html = try site.read("posts/proximite/index.html")
     #expect(html.contains("<title>Proximus"))
-    #expect(html.contains("name=\"description\" content=\"Proximus est un réseau participatif qui vise à identifier des projets collaboratifs dans le monde"))
+    #expect(
+      html.contains(
+        "name=\"description\" content=\"Proximus est un réseau participatif qui vise à identifier des projets collaboratifs dans le monde"
+      ))
     #expect(html.contains("Olivier Lebel"))
     #expect(html.contains("Troisième révolution industrielle"))
     #expect(html.contains("<section class=\"footnotes\" data-footnotes>"))

@@ -6,7 +6,8 @@ final class TemporarySite {
   let root: URL
 
   init(fixture: String = "basic") throws {
-    root = FileManager.default.temporaryDirectory.appending(path: "proximus-test-\(UUID().uuidString)")
+    root = FileManager.default.temporaryDirectory.appending(
+      path: "proximus-test-\(UUID().uuidString)")
     let source = Bundle.module.resourceURL!.appending(path: "Fixtures/\(fixture)")
     try FileManager.default.copyItem(at: source, to: root)
   }
@@ -41,7 +42,8 @@ final class TemporarySite {
     var files: [String: Data] = [:]
     let enumerator = FileManager.default.enumerator(at: output, includingPropertiesForKeys: nil)!
     for case let url as URL in enumerator where !url.hasDirectoryPath {
-      let relative = String(url.standardizedFileURL.path.dropFirst(output.standardizedFileURL.path.count + 1))
+      let relative = String(
+        url.standardizedFileURL.path.dropFirst(output.standardizedFileURL.path.count + 1))
       files[relative] = try Data(contentsOf: url)
     }
     return files
@@ -52,7 +54,8 @@ final class TemporarySite {
     let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       .deletingLastPathComponent().deletingLastPathComponent()
     let shared = repository.deletingLastPathComponent().appending(path: "shared")
-    return FileManager.default.fileExists(atPath: shared.appending(path: "SPEC.md").path) ? shared : nil
+    return FileManager.default.fileExists(atPath: shared.appending(path: "SPEC.md").path)
+      ? shared : nil
   }
 
   static var repositoryRoot: URL {
