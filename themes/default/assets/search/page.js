@@ -1,7 +1,7 @@
 // The search page: reads ?q= and facet parameters, runs the query with the in-browser
 // engine, renders results from the page's <template>, and keeps the URL in sync so a
-// search can be shared. Plain DOM, no dependencies; text is always set with textContent.
-import { openIndex } from "./engine.js";
+// search can be shared. Plain DOM, no dependencies.
+import { SearchEngine } from "./engine.js";
 
 const script = document.currentScript || document.querySelector("script[data-index]");
 const indexURL = script.dataset.index;
@@ -23,7 +23,7 @@ let enginePromise = null;
 let generation = 0;
 
 function engine() {
-  enginePromise ??= openIndex(new URL(indexURL, location.href).href);
+  enginePromise ??= SearchEngine.open(new URL(indexURL, location.href).href);
   return enginePromise;
 }
 
@@ -58,22 +58,16 @@ function countMessage(total) {
 
 function render(result) {
   results.replaceChildren();
-  for (const hit of result.hits) {
+  for (const hit of result.results) {
     const card = template.content.firstElementChild.cloneNode(true);
     const link = card.querySelector("a");
     link.href = sitePath + hit.url.replace(/^\//, "");
-    link.textContent = hit.title;
+    // The engine escapes the texts and wraps matched words in <mark>.
+    link.innerHTML = hit.titleHTML;
     card.querySelector(".card-meta").textContent = hit.date ?? "";
     const text = card.querySelector(".card-text");
-    for (const part of hit.excerpt ?? [{ text: hit.summary ?? "", match: false }]) {
-      if (part.match) {
-        const mark = document.createElement("mark");
-        mark.textContent = part.text;
-        text.append(mark);
-      } else {
-        text.append(part.text);
-      }
-    }
+    if (hit.excerptHTML) text.innerHTML = hit.excerptHTML;
+    else text.textContent = hit.summary ?? "";
     results.append(card);
   }
   status.textContent = countMessage(result.total);
