@@ -130,7 +130,7 @@ public struct Analyzer: Sendable {
   /// Calls `body` with each word of the text, NFC-normalised and lower-cased, as scalars.
   func forEachWord(in text: String, _ body: (_ word: [UInt32]) -> Void) {
     let normalized =
-      text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
+      Self.mayChangeUnderNFC(text) ? text.precomposedStringWithCanonicalMapping : text
     Tokenizer.forEachWord(in: normalized, body)
   }
 }
