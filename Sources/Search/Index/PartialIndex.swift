@@ -65,9 +65,9 @@ struct PartialIndex: Sendable {
         }
       }
       for term in touched {
-        postings[Int(term)].append(contentsOf: [
-          Int32(documentNumber), frequencies[Int(term)], fieldBits[Int(term)],
-        ])
+        postings[Int(term)].append(Int32(documentNumber))
+        postings[Int(term)].append(frequencies[Int(term)])
+        postings[Int(term)].append(fieldBits[Int(term)])
         frequencies[Int(term)] = 0
         fieldBits[Int(term)] = 0
       }
