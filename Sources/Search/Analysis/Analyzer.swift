@@ -105,10 +105,32 @@ public struct Analyzer: Sendable {
     }
   }
 
+  /// False when NFC certainly leaves the text as it is: no combining marks, no conjoining Hangul
+  /// jamo and none of the characters NFC replaces by another (Ω, Å, CJK compatibility ideographs
+  /// and the like). Normalising is slow, and most text needs none.
+  static func mayChangeUnderNFC(_ text: String) -> Bool {
+    for scalar in text.unicodeScalars where scalar.value >= 0x300 {
+      switch scalar.value {
+      case 0x300...0x36F, 0x374, 0x37E, 0x387, 0x1100...0x11FF, 0x1F71...0x1FFD, 0x2000...0x2001,
+        0x2126, 0x212A...0x212B, 0x2329...0x232A, 0xF900...0xFAFF, 0x2F800...0x2FA1F:
+        return true
+      case 0x2002...0x2125, 0x3000...0x303F, 0xFF00...0xFFEF:
+        // Punctuation, symbols and full-width forms that never change.
+        continue
+      default:
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: continue
+        }
+      }
+    }
+    return false
+  }
+
   /// Calls `body` with each word of the text, NFC-normalised and lower-cased, as scalars.
   func forEachWord(in text: String, _ body: (_ word: [UInt32]) -> Void) {
     let normalized =
-      text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
+      Self.mayChangeUnderNFC(text) ? text.precomposedStringWithCanonicalMapping : text
     Tokenizer.forEachWord(in: normalized, body)
   }
 }

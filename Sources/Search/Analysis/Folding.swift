@@ -8,6 +8,18 @@ enum Folding {
     0x142: "l", 0x141: "l", 0x111: "d", 0x110: "d",
   ]
 
+  /// Folded forms of U+0080…U+036F (Latin, IPA, combining marks), computed once.
+  private static let latinFolds: [[UInt32]] = (0x80..<0x370).map { value in
+    foldUncached(UInt32(value))
+  }
+
+  private static func foldUncached(_ value: UInt32) -> [UInt32] {
+    guard let scalar = Unicode.Scalar(value) else { return [] }
+    if let replacement = spelledOut[value] { return replacement.unicodeScalars.map(\.value) }
+    return String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars
+      .filter { $0.properties.generalCategory != .nonspacingMark }.map(\.value)
+  }
+
   /// The folded scalars of a word.
   static func fold(_ letters: [UInt32]) -> [UInt32] {
     guard letters.contains(where: { $0 >= 0x80 }) else { return letters }
@@ -21,19 +33,19 @@ enum Folding {
       text.append(contentsOf: letters.compactMap(Unicode.Scalar.init))
       return String(text)
     }
+    var onlyLatin = true
     for value in letters {
-      guard let scalar = Unicode.Scalar(value) else { continue }
       if value < 0x80 {
-        text.append(scalar)
-      } else if let replacement = spelledOut[value] {
-        text.append(contentsOf: replacement.unicodeScalars)
-      } else {
-        for part in String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars
-        where part.properties.generalCategory != .nonspacingMark {
-          text.append(part)
-        }
+        text.append(Unicode.Scalar(UInt8(value)))
+        continue
+      }
+      let folded = value < 0x370 ? latinFolds[Int(value) - 0x80] : foldUncached(value)
+      for part in folded {
+        if part >= 0x300 { onlyLatin = false }
+        if let scalar = Unicode.Scalar(part) { text.append(scalar) }
       }
     }
-    return String(text).precomposedStringWithCanonicalMapping
+    // Text below U+0300 is already in NFC.
+    return onlyLatin ? String(text) : String(text).precomposedStringWithCanonicalMapping
   }
 }

@@ -1,3 +1,9 @@
+/// A word's term number and its unaccented variant's (-1 for none); -1 terms for stop words.
+private struct WordTerms {
+  var term: Int32
+  var variant: Int32
+}
+
 /// The postings of a contiguous run of documents, built by one worker.
 struct PartialIndex: Sendable {
   /// Local term number → term.
@@ -10,8 +16,8 @@ struct PartialIndex: Sendable {
   /// Analyses `documents[range]`, numbering them from `range.lowerBound`.
   init(_ documents: [SearchDocument], range: Range<Int>, analyzer: Analyzer) {
     var termNumbers: [String: Int32] = [:]
-    // Word as tokenised → (term number, unaccented variant number or -1); nil for stop words.
-    var wordTerms: [[UInt32]: (term: Int32, variant: Int32)?] = [:]
+    // Word as tokenised → its term numbers.
+    var wordTerms: [[UInt32]: WordTerms] = [:]
     var frequencies: [Int32] = []
     var fieldBits: [Int32] = []
     var touched: [Int32] = []
@@ -39,16 +45,19 @@ struct PartialIndex: Sendable {
       for field in IndexedField.allCases {
         for text in field.texts(of: document) where !text.isEmpty {
           analyzer.forEachWord(in: text) { word in
-            let numbers: (term: Int32, variant: Int32)?
+            let numbers: WordTerms
             if let known = wordTerms[word] {
               numbers = known
             } else {
-              numbers = analyzer.analyse(word).map { analysed in
-                (number(of: analysed.term), analysed.unaccentedVariant.map(number(of:)) ?? -1)
-              }
+              numbers =
+                analyzer.analyse(word).map { analysed in
+                  WordTerms(
+                    term: number(of: analysed.term),
+                    variant: analysed.unaccentedVariant.map(number(of:)) ?? -1)
+                } ?? WordTerms(term: -1, variant: -1)
               wordTerms[word] = numbers
             }
-            guard let numbers else { return }
+            guard numbers.term >= 0 else { return }
             lengths[field.rawValue] += 1
             count(numbers.term, in: field)
             if numbers.variant >= 0 { count(numbers.variant, in: field) }
@@ -56,9 +65,9 @@ struct PartialIndex: Sendable {
         }
       }
       for term in touched {
-        postings[Int(term)].append(contentsOf: [
-          Int32(documentNumber), frequencies[Int(term)], fieldBits[Int(term)],
-        ])
+        postings[Int(term)].append(Int32(documentNumber))
+        postings[Int(term)].append(frequencies[Int(term)])
+        postings[Int(term)].append(fieldBits[Int(term)])
         frequencies[Int(term)] = 0
         fieldBits[Int(term)] = 0
       }

@@ -110,8 +110,7 @@ public struct SearchIndexBuilder: Sendable {
     writer.raw("[")
     for (offset, document) in documents.enumerated() {
       if offset > 0 { writer.raw(",") }
-      let excerpt = document.body.split(whereSeparator: \.isWhitespace)
-        .prefix(excerptWordCount).joined(separator: " ")
+      let excerpt = Self.leadingWords(of: document.body, count: excerptWordCount)
       let keys = ["date", "excerpt", "summary", "title", "url"].filter {
         $0 != "date" || document.date != nil
       }
@@ -128,6 +127,27 @@ public struct SearchIndexBuilder: Sendable {
     writer.raw("]")
     let path = "chunks/\(start / displayChunkSize).\(contentHash(writer.bytes)).json"
     return IndexFile(path: path, contents: writer.data)
+  }
+
+  /// The first `count` whitespace-separated words, joined by single spaces.
+  static func leadingWords(of text: String, count: Int) -> String {
+    var words = String.UnicodeScalarView()
+    var wordCount = 0
+    var inWord = false
+    for scalar in text.unicodeScalars {
+      if scalar.properties.isWhitespace {
+        inWord = false
+      } else {
+        if !inWord {
+          if wordCount == count { break }
+          if wordCount > 0 { words.append(" ") }
+          wordCount += 1
+          inWord = true
+        }
+        words.append(scalar)
+      }
+    }
+    return String(words)
   }
 
   private func manifestFile(
