@@ -118,7 +118,8 @@ struct ModelValues: Sendable {
     }
     return [
       "kind": "case", "title": .string(document.title), "url": .string(routes.document(document)),
-      "lang": .string(document.language), "description": .string(document.description ?? ""),
+      "lang": .string(document.language), "foreign": .bool(document.language != language),
+      "description": .string(document.description ?? ""),
       "summary": .string(summary(position)), "date": dateValue(document.date),
       "outcome": Value(details.outcome), "status": Value(details.status),
       "started": Value(details.started), "ended": Value(details.ended),
