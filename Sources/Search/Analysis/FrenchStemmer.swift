@@ -247,8 +247,8 @@ public enum FrenchStemmer {
     return true
   }
 
-  // One branch per rule of step 1 of the algorithm; the rules are easiest to check side by side.
-  // swift-format-ignore
+  /// Step 1 of the algorithm: one branch per group of standard suffixes. Returns false when
+  /// the verb steps should run next.
   private static func removeStandardSuffix(_ word: inout StemmedWord, _ regions: Regions) -> Bool {
     guard let (start, rule) = standardSuffixes.longestMatch(in: word) else { return false }
     let inR1 = start >= regions.r1

@@ -31,7 +31,7 @@ enum Tokenizer {
       } else if value >= 0xC0 && value <= 0xFF && value != 0xD7 && value != 0xF7 {
         // Latin-1 letters: upper case is 0xC0…0xDE, lower case 0x20 above.
         appendPending(&word, &pendingApostrophe)
-        word.append(value <= 0xDE && value != 0xDF ? value + 0x20 : value)
+        word.append(value <= 0xDE ? value + 0x20 : value)
       } else if value == rightSingleQuote, !word.isEmpty, !pendingApostrophe {
         pendingApostrophe = true
       } else if isWordCharacter(scalar) {

@@ -37,7 +37,8 @@ public struct SearchIndexBuilder: Sendable {
       Self.shardFile(shard, postings: postings)
     }
     files += shardFiles.map(\.file)
-    let chunkFiles = stride(from: 0, to: documents.count, by: displayChunkSize).map { start in
+    let chunkStarts = Array(stride(from: 0, to: documents.count, by: displayChunkSize))
+    let chunkFiles = chunkStarts.concurrentMap { start in
       displayChunkFile(documents[start..<min(start + displayChunkSize, documents.count)], start)
     }
     files += chunkFiles
