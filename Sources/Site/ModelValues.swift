@@ -1,4 +1,5 @@
 import Content
+import Diagnostics
 import Foundation
 import Markdown
 import Parallelism
@@ -212,10 +213,15 @@ struct ModelValues: Sendable {
     return page
   }
 
-  /// `image` is a path under `content/static/` (written from the site root) or beside the file.
+  /// `image` is a path under `content/static/` (published at the site root) or a file beside
+  /// the document (published beside its page, see ``ImageResources``).
   func imagePath(_ image: String, of document: Document) -> String {
     if image.hasPrefix("http://") || image.hasPrefix("https://") { return image }
-    return image.hasPrefix("/") ? image : "/" + image
+    let relative = image.hasPrefix("/") ? String(image.dropFirst()) : image
+    if content.staticFiles.contains(where: { $0.path == "content/static/" + relative }) {
+      return "/" + relative
+    }
+    return routes.document(document) + relative
   }
 
   /// A front-matter value as templates see it.
@@ -264,5 +270,34 @@ enum Words {
     }
     if let start = wordStart { _ = body(text[start...]) }
     return true
+  }
+}
+
+/// Images named in front matter that sit beside their document: copied next to its page.
+enum ImageResources {
+  static func files(values: ModelValues, root: URL) -> ([OutputFile], [Diagnostic]) {
+    var files: [OutputFile] = []
+    var diagnostics: [Diagnostic] = []
+    for document in values.documents {
+      guard let image = document.image, !image.hasPrefix("http://"), !image.hasPrefix("https://")
+      else { continue }
+      let published = values.imagePath(image, of: document)
+      guard published.hasPrefix(values.routes.document(document)) else { continue }
+      let name = String(published.dropFirst(values.routes.document(document).count))
+      let source = root.appending(path: document.sourcePath).deletingLastPathComponent()
+        .appending(path: name).standardizedFileURL
+      // No `..`: the image is read from inside the document's folder only.
+      guard !name.split(separator: "/").contains(".."),
+        let data = FileManager.default.contents(atPath: source.path)
+      else {
+        diagnostics.append(
+          .error(
+            "image '\(image)' is neither in content/static/ nor beside this file",
+            at: document.location))
+        continue
+      }
+      files.append(OutputFile(path: String(published.dropFirst()), contents: data))
+    }
+    return (files, diagnostics)
   }
 }

@@ -220,6 +220,9 @@ public struct SiteBuilder: Sendable {
     for (path, data) in assets.sorted(by: { $0.key < $1.key }) {
       files.append(OutputFile(path: path, contents: data))
     }
+    let (images, imageProblems) = ImageResources.files(values: values, root: options.root)
+    files += images
+    diagnostics += imageProblems
     for file in content.staticFiles {
       guard let data = FileManager.default.contents(atPath: file.url.path) else {
         diagnostics.append(
