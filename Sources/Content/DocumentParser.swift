@@ -95,8 +95,9 @@ struct DocumentParser {
       categories: categories, tags: reader.strings("tags").map(\.text), body: frontMatter.body,
       bodyFirstLine: frontMatter.bodyFirstLine, details: details, extra: extra)
     diagnostics += reader.diagnostics.map { $0.inFile(path, source: text) }
-    let failed = diagnostics.contains { $0.severity == .error }
-    return (failed ? nil : document, diagnostics)
+    // Kept even with errors, so its references are checked too and every problem of the
+    // file is reported in one run; the build stops before rendering anyway.
+    return (document, diagnostics)
   }
 
   private func readCaseDetails(_ reader: inout FieldReader) -> CaseDetails {

@@ -124,10 +124,26 @@ public struct ContentLoader: Sendable {
     let index = CrossIndex(
       documents: documents, topics: topics, factors: factors, localities: localities)
     diagnostics += ReferenceCheck(documents: documents, index: index).run()
+    diagnostics = withSourceLines(diagnostics)
     let content = SiteContent(
       config: config, documents: documents, topics: topics, factors: factors,
       localities: localities, staticFiles: staticFiles, index: index)
     return (content, diagnostics)
+  }
+
+  /// Fills in the source line of diagnostics made without the file's text at hand.
+  private func withSourceLines(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+    var texts: [String: String] = [:]
+    return diagnostics.map { diagnostic in
+      guard diagnostic.sourceLine == nil, let location = diagnostic.location, location.line > 0
+      else { return diagnostic }
+      if texts[location.file] == nil {
+        let file = SourceTree.File(
+          path: location.file, url: tree.root.appending(path: location.file))
+        texts[location.file] = (try? SourceTree.readText(file).get()) ?? ""
+      }
+      return diagnostic.inFile(location.file, source: texts[location.file])
+    }
   }
 
   private func loadYAML<T>(

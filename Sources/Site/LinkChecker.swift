@@ -19,6 +19,34 @@ public struct LinkChecker: Sendable {
     public var reason: String
   }
 
+  /// Broken links as diagnostics: at the line of the source document that writes the link
+  /// when the page comes from one, else at the generated page (a theme template's link).
+  public func diagnostics(for site: GeneratedSite, root: URL) -> [Diagnostic] {
+    let basePath = baseURL.path.hasSuffix("/") ? baseURL.path : baseURL.path + "/"
+    return check(site.files).map { broken in
+      let message = "broken link '\(broken.link)': \(broken.reason)"
+      guard let source = site.sources[broken.page],
+        let text = try? String(contentsOf: root.appending(path: source), encoding: .utf8)
+      else {
+        return .error(message + " (in the generated page /\(broken.page))")
+      }
+      // Markdown writes root-relative links without the base path the build added.
+      let written =
+        broken.link.hasPrefix(basePath) ? "/" + broken.link.dropFirst(basePath.count) : broken.link
+      for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false)
+        .enumerated()
+      {
+        if let range = line.range(of: written) {
+          let column = line.distance(from: line.startIndex, to: range.lowerBound) + 1
+          return Diagnostic(
+            .error, message, at: SourceLocation(file: source, line: index + 1, column: column),
+            sourceLine: String(line))
+        }
+      }
+      return .error(message, at: SourceLocation(file: source, line: 1, column: 1))
+    }
+  }
+
   public func check(_ files: [OutputFile]) -> [BrokenLink] {
     let basePath = baseURL.path.hasSuffix("/") ? baseURL.path : baseURL.path + "/"
     var byPath: [String: OutputFile] = [:]

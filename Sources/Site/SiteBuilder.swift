@@ -42,6 +42,10 @@ public struct BuildProgress: Sendable {
 public struct GeneratedSite: Sendable {
   public var files: [OutputFile]
   public var pageCount: Int
+  /// Output path of each document's page → its source (`content/cases/x.md`), for reports.
+  public var sources: [String: String]
+  /// The absolute base URL the site was generated for.
+  public var baseURL: String
   public var diagnostics: [Diagnostic]
   public var timings: [PhaseTiming]
 }
@@ -240,9 +244,13 @@ public struct SiteBuilder: Sendable {
         ))
     }
     guard !diagnostics.contains(where: { $0.severity == .error }) else { throw fail() }
+    var sources: [String: String] = [:]
+    for document in content.documents {
+      sources[Routes.outputFile(for: routes.document(document))] = document.sourcePath
+    }
     return GeneratedSite(
-      files: files, pageCount: jobs.count, diagnostics: DiagnosticList(diagnostics).sorted,
-      timings: timings)
+      files: files, pageCount: jobs.count, sources: sources, baseURL: config.baseURL,
+      diagnostics: DiagnosticList(diagnostics).sorted, timings: timings)
   }
 
   struct LoadedSite {

@@ -63,17 +63,25 @@ struct CheckCommand: ParsableCommand {
     options.includeDrafts = drafts
     let console = Console(quiet: false)
     let start = DispatchTime.now()
+    let site: GeneratedSite
     do {
-      let site = try SiteBuilder(options: options).generate(progress: console.progress)
-      console.finishProgress()
-      console.report(site.diagnostics)
-      console.summary(
-        "checked \(site.pageCount) pages: no errors in \(Console.seconds(since: start))")
+      site = try SiteBuilder(options: options).generate(progress: console.progress)
     } catch {
       console.finishProgress()
       console.report(error.diagnostics)
-      console.failure(error.diagnostics, since: start)
+      console.failure(error.diagnostics, since: start, building: false)
       throw ExitCode(1)
     }
+    console.finishProgress()
+    let baseURL = URL(string: site.baseURL) ?? URL(fileURLWithPath: "/")
+    let broken = LinkChecker(baseURL: baseURL).diagnostics(for: site, root: root.url)
+    console.report(site.diagnostics + broken)
+    guard broken.isEmpty else {
+      console.failure(site.diagnostics + broken, since: start, building: false)
+      throw ExitCode(1)
+    }
+    console.summary(
+      "checked \(site.pageCount) pages and their links: no errors in \(Console.seconds(since: start))"
+    )
   }
 }

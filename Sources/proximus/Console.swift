@@ -40,16 +40,17 @@ final class Console: Sendable {
     print(text)
   }
 
-  func failure(_ diagnostics: [Diagnostic], since start: DispatchTime) {
+  /// The closing line of a failed run; a failed build also says the old site is untouched.
+  func failure(_ diagnostics: [Diagnostic], since start: DispatchTime, building: Bool = true) {
     let list = DiagnosticList(diagnostics)
     let errors = list.errors.count
     let warnings = list.warnings.count
-    var line = "error: build failed with \(errors) error\(errors == 1 ? "" : "s")"
+    var line = building ? "error: build failed with " : "error: check found "
+    line += "\(errors) error\(errors == 1 ? "" : "s")"
     if warnings > 0 { line += " and \(warnings) warning\(warnings == 1 ? "" : "s")" }
-    FileHandle.standardError.write(
-      Data(
-        (line + " in \(Console.seconds(since: start)); the previous site was left as it was\n").utf8
-      ))
+    line += " in \(Console.seconds(since: start))"
+    if building { line += "; the previous site was left as it was" }
+    FileHandle.standardError.write(Data((line + "\n").utf8))
   }
 
   func timings(_ timings: [PhaseTiming]) {

@@ -42,7 +42,7 @@ import Testing
 
   @Test func wrongTypesAreErrorsAtTheValue() {
     let (document, problems) = parse("---\ntitle: [1, 2]\nstarted: soon\n---\n")
-    #expect(document == nil)
+    #expect(document?.title == "")
     #expect(problems.map(\.location?.line) == [2, 3])
     #expect(problems[0].message == "'title' must be a text, not a list or a mapping")
     #expect(problems[1].location?.column == 10)
@@ -136,7 +136,7 @@ import Testing
   func unsafeSlugsAreErrors(slug: String) {
     let escaped = slug.replacingOccurrences(of: "\u{7}", with: "\\a")
     let (document, problems) = parse("---\ntitle: A\nslug: \"\(escaped)\"\n---\n")
-    #expect(document == nil)
+    #expect(problems.allSatisfy { $0.severity == .error } && document != nil)
     #expect(problems.first?.message.hasPrefix("slug") == true)
   }
 

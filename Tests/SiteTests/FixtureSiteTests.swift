@@ -23,7 +23,8 @@ import Testing
       "outcomes/success/index.html", "outcomes/failure/index.html", "map/index.html",
       "search/index.html", "en/search/index.html", "404.html", "data/cases.json",
       "data/cases.csv", "data/localities.geojson", "feed.xml", "sitemap.xml", "robots.txt",
-      "img/logo.png", "cases/covoiturage/covoiturage.png", "search/index/fr/manifest.json", "search/index/en/manifest.json",
+      "img/logo.png", "cases/covoiturage/covoiturage.png", "search/index/fr/manifest.json",
+      "search/index/en/manifest.json",
       ".proximus-output",
     ] {
       #expect(files[path] != nil, "missing \(path)")
@@ -109,14 +110,22 @@ import Testing
     let site = try TemporarySite()
     let (generated, _) = try site.build()
     #expect(try site.tree()["cases/covoiturage/covoiturage.png"] == Data("PNG".utf8))
-    let broken = LinkChecker(baseURL: URL(string: "https://example.org/portail/")!).check(generated.files)
+    let broken = LinkChecker(baseURL: URL(string: "https://example.org/portail/")!).check(
+      generated.files)
     #expect(broken == [])
-    try site.write("content/cases/covoiturage.md", try String(contentsOf: site.root.appending(path: "content/cases/covoiturage.md"), encoding: .utf8).replacingOccurrences(of: "covoiturage.png", with: "absente.png"))
+    try site.write(
+      "content/cases/covoiturage.md",
+      try String(
+        contentsOf: site.root.appending(path: "content/cases/covoiturage.md"), encoding: .utf8
+      ).replacingOccurrences(of: "covoiturage.png", with: "absente.png"))
     do {
       _ = try site.build()
       Issue.record("the build should fail")
     } catch {
-      #expect(error.diagnostics.map(\.formatted) == ["content/cases/covoiturage.md:1:1: error: image 'absente.png' is neither in content/static/ nor beside this file"])
+      #expect(
+        error.diagnostics.map(\.formatted) == [
+          "content/cases/covoiturage.md:1:1: error: image 'absente.png' is neither in content/static/ nor beside this file"
+        ])
     }
   }
 
