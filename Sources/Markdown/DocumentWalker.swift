@@ -11,6 +11,7 @@ struct DocumentWalker {
   private(set) var hasFootnotes = false
   private var headingNodes: [(node: OpaquePointer, id: String)] = []
   private var usedIDs: Set<String> = ["main", "top", "content", "footnotes", "search"]
+  private var extensionTypeNames: [UInt32: String] = [:]
   /// Text of the heading being walked, if any.
   private var headingText: String?
 
@@ -69,12 +70,21 @@ struct DocumentWalker {
     case CMARK_NODE_PARAGRAPH, CMARK_NODE_ITEM, CMARK_NODE_BLOCK_QUOTE:
       if !plainText.hasSuffix("\n") { plainText += "\n" }
     default:
-      if cmark_node_get_type_string(node).map({ String(cString: $0) }) == "table_cell" {
-        appendText(" ")
-      } else if cmark_node_get_type_string(node).map({ String(cString: $0) }) == "table_row" {
-        plainText += "\n"
+      switch extensionTypeName(of: node, type: type) {
+      case "table_cell": appendText(" ")
+      case "table_row", "table_header": plainText += "\n"
+      default: break
       }
     }
+  }
+
+  /// Node types registered by extensions (tables…) have no constant: name each type once,
+  /// from the first node of that type (a table's header and body rows share one type).
+  private mutating func extensionTypeName(of node: OpaquePointer, type: cmark_node_type) -> String {
+    if let name = extensionTypeNames[type.rawValue] { return name }
+    let name = cmark_node_get_type_string(node).map { String(cString: $0) } ?? ""
+    extensionTypeNames[type.rawValue] = name
+    return name
   }
 
   private mutating func appendText(_ text: String) {

@@ -103,6 +103,11 @@ import Testing
     #expect(rendered.plainText == "Titre\nUn texte sur deux lignes.\nun\ndeux\n")
   }
 
+  @Test func plainTextOfTablesKeepsCellsApartAndRowsOnTheirLines() throws {
+    let rendered = try renderer.render("| a | b |\n|---|---|\n| 1 | 2 |\n")
+    #expect(rendered.plainText == "a b \n1 2 \n")
+  }
+
   @Test func rootRelativeLinksFollowTheBasePath() throws {
     let renderer = MarkdownRenderer(options: MarkdownOptions(basePath: "/portail/"))
     let rendered = try renderer.render(
