@@ -1,0 +1,102 @@
+import Diagnostics
+import Foundation
+import Site
+
+/// The site as currently served: the last good build, and the errors of the latest build
+/// when it failed (the overlay shows them over the last good pages).
+public struct ServedSite: Sendable {
+  /// File map of the last successful build (empty until one succeeds).
+  public var files: [String: Data]
+  /// Increases with every successful build; pages carry it so a stale client reloads.
+  public var generation: Int
+  /// Errors of the latest build, empty when it succeeded.
+  public var errors: [Diagnostic]
+
+  public init(files: [String: Data] = [:], generation: Int = 0, errors: [Diagnostic] = []) {
+    self.files = files
+    self.generation = generation
+    self.errors = errors
+  }
+}
+
+/// What a rebuild produced, for the terminal and the browsers.
+public enum BuildOutcome: Sendable {
+  case built(pages: Int, files: Int, warnings: [Diagnostic], seconds: Double)
+  case failed([Diagnostic], seconds: Double)
+}
+
+/// Owns the current site: regenerates it in memory when sources change and swaps it in
+/// atomically. Today every rebuild is a whole generation; an incremental one can replace
+/// ``generate()`` without changing callers.
+public actor Rebuilder {
+  private let options: BuildOptions
+  private(set) public var current = ServedSite()
+  private var building = false
+  private var rebuildRequested = false
+  private let onOutcome: @Sendable (BuildOutcome, ServedSite) async -> Void
+  private var finishedOnce = false
+  private var waiting: [CheckedContinuation<Void, Never>] = []
+
+  public init(
+    options: BuildOptions, onOutcome: @escaping @Sendable (BuildOutcome, ServedSite) async -> Void
+  ) {
+    self.options = options
+    self.onOutcome = onOutcome
+  }
+
+  /// Rebuilds now, or once more after the running build when one is under way.
+  public func rebuild() async {
+    if building {
+      rebuildRequested = true
+      return
+    }
+    building = true
+    defer { building = false }
+    repeat {
+      rebuildRequested = false
+      let outcome = await generate()
+      if !finishedOnce {
+        finishedOnce = true
+        for continuation in waiting { continuation.resume() }
+        waiting = []
+      }
+      await onOutcome(outcome, current)
+    } while rebuildRequested
+  }
+
+  /// The current site, once the first build has finished (requests that arrive during the
+  /// first build wait for it).
+  public func ready() async -> ServedSite {
+    if !finishedOnce {
+      await withCheckedContinuation { waiting.append($0) }
+    }
+    return current
+  }
+
+  /// One whole in-memory generation, off the actor; swaps the result in.
+  private func generate() async -> BuildOutcome {
+    let builder = SiteBuilder(options: options)
+    let start = DispatchTime.now()
+    let result = await Task.detached { () -> Result<GeneratedSite, BuildFailure> in
+      do throws(BuildFailure) {
+        return .success(try builder.generate())
+      } catch {
+        return .failure(error)
+      }
+    }.value
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    switch result {
+    case .success(let site):
+      var files: [String: Data] = [:]
+      files.reserveCapacity(site.files.count)
+      for file in site.files { files[file.path] = file.contents }
+      current = ServedSite(files: files, generation: current.generation + 1, errors: [])
+      return .built(
+        pages: site.pageCount, files: files.count,
+        warnings: site.diagnostics.filter { $0.severity == .warning }, seconds: seconds)
+    case .failure(let failure):
+      current.errors = DiagnosticList(failure.diagnostics).sorted
+      return .failed(current.errors, seconds: seconds)
+    }
+  }
+}
