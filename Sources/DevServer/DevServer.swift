@@ -72,10 +72,16 @@ public final class DevServer: Sendable {
     let hub = self.hub
     self.rebuilder = Rebuilder(options: configuration.options) { outcome, site in
       switch outcome {
-      case .built(let pages, let files, let warnings, let seconds):
+      case .built(let pages, let files, let warnings, let seconds, let stylesheets):
         for warning in warnings { log(warning.formatted) }
         log(String(format: "built %d pages, %d files in %.2f s", pages, files, seconds))
-        await hub.broadcast(LiveReload.event("reload", data: String(site.generation)))
+        if let stylesheets {
+          await hub.broadcast(
+            LiveReload.event(
+              "css", data: LiveReload.stylesheetsJSON(stylesheets, build: site.generation)))
+        } else {
+          await hub.broadcast(LiveReload.event("reload", data: String(site.generation)))
+        }
       case .failed(let diagnostics, let seconds):
         for diagnostic in diagnostics { log(diagnostic.formatted) }
         let errors = diagnostics.filter { $0.severity == .error }.count
@@ -146,7 +152,7 @@ public final class DevServer: Sendable {
       watcher.run { paths in
         let shown = Set(paths).sorted().prefix(3).joined(separator: ", ")
         log("changed: \(shown.isEmpty ? "(many files)" : shown)\(paths.count > 3 ? ", …" : "")")
-        Task { await rebuilder.rebuild() }
+        Task { await rebuilder.rebuild(changed: paths) }
       }
     }
     thread.name = "proximus-watch"

@@ -62,6 +62,18 @@ public enum LiveReload {
     return String(decoding: data, as: UTF8.self)
   }
 
+  /// The `css` event's data: the new build and old → new stylesheet paths.
+  public static func stylesheetsJSON(_ swap: [String: String], build: Int) -> String {
+    struct Swap: Encodable {
+      var build: Int
+      var stylesheets: [String: String]
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    let data = (try? encoder.encode(Swap(build: build, stylesheets: swap))) ?? Data("{}".utf8)
+    return String(decoding: data, as: UTF8.self)
+  }
+
   /// One Server-Sent Event; `data` is split into `data:` lines.
   public static func event(_ name: String, data: String) -> Data {
     var text = "event: \(name)\n"
@@ -77,7 +89,7 @@ public enum LiveReload {
     (() => {
       "use strict";
       const me = document.currentScript;
-      const pageBuild = me ? me.dataset.proximusBuild : null;
+      let pageBuild = me ? me.dataset.proximusBuild : null;
       const OVERLAY = "proximus-error-overlay";
       function removeOverlay() {
         const old = document.getElementById(OVERLAY);
@@ -137,6 +149,19 @@ public enum LiveReload {
         source.addEventListener("reload", () => {
           removeOverlay();
           location.reload();
+        });
+        source.addEventListener("css", (event) => {
+          let swap;
+          try { swap = JSON.parse(event.data); } catch (e) { location.reload(); return; }
+          removeOverlay();
+          const stamp = "proximus=" + swap.build;
+          for (const link of document.querySelectorAll('link[rel~="stylesheet"]')) {
+            const url = new URL(link.href, location.href);
+            const next = swap.stylesheets[url.pathname];
+            if (url.origin !== location.origin || !next) continue;
+            link.href = next + "?" + stamp;
+          }
+          pageBuild = String(swap.build);
         });
         source.addEventListener("error", (event) => {
           if (!event.data) return;

@@ -21,7 +21,11 @@ public struct ServedSite: Sendable {
 
 /// What a rebuild produced, for the terminal and the browsers.
 public enum BuildOutcome: Sendable {
-  case built(pages: Int, files: Int, warnings: [Diagnostic], seconds: Double)
+  /// `stylesheets` is set when only stylesheets changed: old URL path → new URL path, so the
+  /// browser swaps them without a reload.
+  case built(
+    pages: Int, files: Int, warnings: [Diagnostic], seconds: Double,
+    stylesheets: [String: String]?)
   case failed([Diagnostic], seconds: Double)
 }
 
@@ -33,6 +37,8 @@ public actor Rebuilder {
   private(set) public var current = ServedSite()
   private var building = false
   private var rebuildRequested = false
+  /// Source paths changed since the last successful build.
+  private var changedSinceSuccess: Set<String> = []
   private let onOutcome: @Sendable (BuildOutcome, ServedSite) async -> Void
   private var finishedOnce = false
   private var waiting: [CheckedContinuation<Void, Never>] = []
@@ -44,8 +50,10 @@ public actor Rebuilder {
     self.onOutcome = onOutcome
   }
 
-  /// Rebuilds now, or once more after the running build when one is under way.
-  public func rebuild() async {
+  /// Rebuilds now, or once more after the running build when one is under way. `changed` are
+  /// the source paths (relative to the root) that changed.
+  public func rebuild(changed: [String] = []) async {
+    changedSinceSuccess.formUnion(changed)
     if building {
       rebuildRequested = true
       return
@@ -90,13 +98,50 @@ public actor Rebuilder {
       var files: [String: Data] = [:]
       files.reserveCapacity(site.files.count)
       for file in site.files { files[file.path] = file.contents }
+      let onlyStyles =
+        !changedSinceSuccess.isEmpty && changedSinceSuccess.allSatisfy { $0.hasSuffix(".css") }
+        && current.generation > 0 && current.errors.isEmpty
+      let swap = onlyStyles ? Self.stylesheetSwap(from: current.files, to: files) : nil
+      changedSinceSuccess = []
       current = ServedSite(files: files, generation: current.generation + 1, errors: [])
       return .built(
         pages: site.pageCount, files: files.count,
-        warnings: site.diagnostics.filter { $0.severity == .warning }, seconds: seconds)
+        warnings: site.diagnostics.filter { $0.severity == .warning }, seconds: seconds,
+        stylesheets: swap)
     case .failure(let failure):
       current.errors = DiagnosticList(failure.diagnostics).sorted
       return .failed(current.errors, seconds: seconds)
     }
+  }
+
+  /// How stylesheet URLs moved between two builds (`/style.1a2b.css` → `/style.3c4d.css`), or
+  /// nil when anything but stylesheets changed in a way a swap cannot express.
+  static func stylesheetSwap(from old: [String: Data], to new: [String: Data]) -> [String: String]?
+  {
+    func stem(_ key: String) -> String {
+      key.replacingOccurrences(
+        of: #"\.[0-9a-fA-F]{6,}\.css$"#, with: ".css", options: .regularExpression)
+    }
+    let oldStyles = old.keys.filter { $0.hasSuffix(".css") }
+    let newStyles = new.keys.filter { $0.hasSuffix(".css") }
+    let newByStem = Dictionary(
+      newStyles.map { (stem($0), $0) }, uniquingKeysWith: { first, _ in first })
+    var swap: [String: String] = [:]
+    for key in oldStyles {
+      guard let replacement = newByStem[stem(key)] else { return nil }
+      if replacement != key || old[key] != new[replacement] {
+        swap["/" + key] = "/" + replacement
+      }
+    }
+    guard newStyles.count == oldStyles.count, !swap.isEmpty else { return nil }
+    // Every other file must be the same once the stylesheet names are replaced.
+    for (key, data) in new where !key.hasSuffix(".css") {
+      guard let before = old[key] else { return nil }
+      if before == data { continue }
+      guard var text = String(data: before, encoding: .utf8) else { return nil }
+      for (from, to) in swap { text = text.replacingOccurrences(of: from, with: to) }
+      guard Data(text.utf8) == data else { return nil }
+    }
+    return swap
   }
 }

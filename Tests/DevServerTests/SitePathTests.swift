@@ -135,3 +135,24 @@ import Testing
         == "event: error\ndata: a\ndata: b\n\n")
   }
 }
+
+@Suite struct StylesheetSwapTests {
+  func site(_ css: String, _ html: String) -> [String: Data] {
+    [css: Data("body{}".utf8), "index.html": Data(html.utf8), "data.json": Data("[]".utf8)]
+  }
+
+  @Test func pairsFingerprintedStylesheets() {
+    let old = site("style.abcdef12.css", "<link href=\"/style.abcdef12.css\">")
+    var new = site("style.99887766.css", "<link href=\"/style.99887766.css\">")
+    new["style.99887766.css"] = Data("body{color:red}".utf8)
+    #expect(
+      Rebuilder.stylesheetSwap(from: old, to: new) == ["/style.abcdef12.css": "/style.99887766.css"]
+    )
+  }
+
+  @Test func refusesWhenPagesChangedOtherwise() {
+    let old = site("style.abcdef12.css", "<p>a</p><link href=\"/style.abcdef12.css\">")
+    let new = site("style.99887766.css", "<p>b</p><link href=\"/style.99887766.css\">")
+    #expect(Rebuilder.stylesheetSwap(from: old, to: new) == nil)
+  }
+}

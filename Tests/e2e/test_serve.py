@@ -204,6 +204,14 @@ def test_live_reload_and_error_overlay(proximus, tmp_path, browser):
         print(f"\nsave-to-reload latency: {latency * 1000:.0f} ms")
         assert browser.execute_script("return window.__notReloaded === undefined")
 
+        # A stylesheet-only change swaps the stylesheet without reloading the page.
+        browser.execute_script("window.__notReloaded = true;")
+        style = root / "themes" / "default" / "assets" / "style.css"
+        style.write_text(style.read_text() + "\nbody { outline: 3px solid rgb(1, 2, 3); }\n")
+        outline = "return getComputedStyle(document.body).outlineColor"
+        wait_until(lambda: browser.execute_script(outline) == "rgb(1, 2, 3)")
+        assert browser.execute_script("return window.__notReloaded === true")
+
         # Broken front matter: the overlay names the file and line, over the last good page.
         page.write_text(re.sub(r"^title: .*$", "title: [", original, count=1, flags=re.M))
         overlay = wait_until(lambda: browser.find_elements(By.ID, "proximus-error-overlay"))[0]
