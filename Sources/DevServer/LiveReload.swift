@@ -139,7 +139,9 @@ public enum LiveReload {
         }
         panel.append(list);
         panel.append(el("p", "color:#aaa;", "The page reloads when the build succeeds again."));
+        panel.tabIndex = -1;
         document.body.append(panel);
+        panel.focus();
       }
       function connect() {
         const source = new EventSource("/__proximus/events");

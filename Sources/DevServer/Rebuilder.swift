@@ -7,7 +7,8 @@ import Site
 public struct ServedSite: Sendable {
   /// File map of the last successful build (empty until one succeeds).
   public var files: [String: Data]
-  /// Increases with every successful build; pages carry it so a stale client reloads.
+  /// Increases with every successful build, from a random start so that a restarted server
+  /// differs too; pages carry it so a stale client reloads.
   public var generation: Int
   /// Errors of the latest build, empty when it succeeded.
   public var errors: [Diagnostic]
@@ -48,6 +49,7 @@ public actor Rebuilder {
   ) {
     self.options = options
     self.onOutcome = onOutcome
+    self.current = ServedSite(generation: Int.random(in: 1..<1_000_000) * 1000)
   }
 
   /// Rebuilds now, or once more after the running build when one is under way. `changed` are
@@ -100,7 +102,7 @@ public actor Rebuilder {
       for file in site.files { files[file.path] = file.contents }
       let onlyStyles =
         !changedSinceSuccess.isEmpty && changedSinceSuccess.allSatisfy { $0.hasSuffix(".css") }
-        && current.generation > 0 && current.errors.isEmpty
+        && !current.files.isEmpty && current.errors.isEmpty
       let swap = onlyStyles ? Self.stylesheetSwap(from: current.files, to: files) : nil
       changedSinceSuccess = []
       current = ServedSite(files: files, generation: current.generation + 1, errors: [])
