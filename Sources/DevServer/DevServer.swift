@@ -97,9 +97,10 @@ public final class DevServer: Sendable {
       config: HTTPServer.Configuration(address: address, timeout: 30, logger: .disabled))
   }
 
-  /// Listens (so a busy port is reported at once), then builds once; returns when both are
-  /// done. Requests that arrive during that first build wait for it.
-  public func start() async throws(StartFailure) {
+  /// Listens (so a busy port is reported at once), starts watching the sources when `watch`,
+  /// then builds once; returns when that build is done. Requests that arrive during that first
+  /// build wait for it.
+  public func start(watch: Bool = true) async throws(StartFailure) {
     let rebuilder = self.rebuilder
     let hub = self.hub
     let policy = self.policy
@@ -125,6 +126,13 @@ public final class DevServer: Sendable {
     // Listening, or failed to bind (a busy port fails at once): whichever comes first.
     for _ in 0..<500 {
       if await server.isListening {
+        if watch {
+          do {
+            try startWatching()
+          } catch {
+            log("warning: not watching for changes: \(error)")
+          }
+        }
         await rebuilder.rebuild()
         return
       }
@@ -144,20 +152,20 @@ public final class DevServer: Sendable {
   }
 
   /// Watches the sources on a thread of its own and rebuilds on every burst of changes.
-  public func watch() throws(Inotify.Failure) -> SourceWatcher {
+  private func startWatching() throws(Inotify.Failure) {
     let watcher = try SourceWatcher(root: configuration.options.root)
     let rebuilder = self.rebuilder
     let log = self.log
     let thread = Thread {
       watcher.run { paths in
-        let shown = Set(paths).sorted().prefix(3).joined(separator: ", ")
-        log("changed: \(shown.isEmpty ? "(many files)" : shown)\(paths.count > 3 ? ", …" : "")")
+        let unique = Set(paths).sorted()
+        let shown = unique.prefix(3).joined(separator: ", ")
+        log("changed: \(shown.isEmpty ? "(many files)" : shown)\(unique.count > 3 ? ", …" : "")")
         Task { await rebuilder.rebuild(changed: paths) }
       }
     }
     thread.name = "proximus-watch"
     thread.start()
-    return watcher
   }
 
   /// Closes the listening socket and the event streams; writes and deletes nothing.

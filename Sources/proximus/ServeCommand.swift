@@ -59,12 +59,6 @@ struct ServeCommand: ParsableCommand {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
         Foundation.exit(1)
       }
-      do {
-        _ = try server.watch()
-      } catch {
-        FileHandle.standardError.write(
-          Data("warning: not watching for changes: \(error)\n".utf8))
-      }
       FileHandle.standardOutput.write(
         Data("Serving http://\(urlHost):\(port)/ (Ctrl-C to stop)\n".utf8))
     }
