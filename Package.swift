@@ -11,6 +11,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+    .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
   ],
   targets: [
     // C shim over Debian's libcmark-gfm-dev and libcmark-gfm-extensions-dev.
@@ -52,11 +53,20 @@ let package = Package(
         "CFileSystem",
       ]
     ),
+    // `proximus serve`: in-memory builds served over HTTP, inotify watching, live reload.
+    .target(
+      name: "DevServer",
+      dependencies: [
+        "Site", "Diagnostics",
+        .product(name: "FlyingFox", package: "FlyingFox"),
+        .product(name: "FlyingSocks", package: "FlyingFox"),
+      ]
+    ),
     // The thin command-line front end.
     .executableTarget(
       name: "proximus",
       dependencies: [
-        "Site", "Diagnostics", "Content",
+        "Site", "Diagnostics", "Content", "DevServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -64,6 +74,7 @@ let package = Package(
     .testTarget(name: "TemplatesTests", dependencies: ["Templates", "Diagnostics"]),
     .testTarget(name: "SearchTests", dependencies: ["Search"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ContentTests", dependencies: ["Content", "Diagnostics"]),
+    .testTarget(name: "DevServerTests", dependencies: ["DevServer", "Diagnostics"]),
     .testTarget(
       name: "SiteTests",
       dependencies: ["Site", "Content", "Diagnostics"],

@@ -6,7 +6,7 @@ import Foundation
 struct Proximus: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Static site generator for the Proximus portal of collaborative projects.",
-    subcommands: [BuildCommand.self, CheckCommand.self, NewCommand.self],
+    subcommands: [BuildCommand.self, CheckCommand.self, ServeCommand.self, NewCommand.self],
     defaultSubcommand: nil)
 
   /// Usage errors exit with 2 (SPEC "Commands"), whatever the argument parser's own code.

@@ -1,0 +1,149 @@
+import Diagnostics
+import Foundation
+import Site
+
+/// The site as currently served: the last good build, and the errors of the latest build
+/// when it failed (the overlay shows them over the last good pages).
+public struct ServedSite: Sendable {
+  /// File map of the last successful build (empty until one succeeds).
+  public var files: [String: Data]
+  /// Increases with every successful build, from a random start so that a restarted server
+  /// differs too; pages carry it so a stale client reloads.
+  public var generation: Int
+  /// Errors of the latest build, empty when it succeeded.
+  public var errors: [Diagnostic]
+
+  public init(files: [String: Data] = [:], generation: Int = 0, errors: [Diagnostic] = []) {
+    self.files = files
+    self.generation = generation
+    self.errors = errors
+  }
+}
+
+/// What a rebuild produced, for the terminal and the browsers.
+public enum BuildOutcome: Sendable {
+  /// `stylesheets` is set when only stylesheets changed: old URL path → new URL path, so the
+  /// browser swaps them without a reload.
+  case built(
+    pages: Int, files: Int, warnings: [Diagnostic], seconds: Double,
+    stylesheets: [String: String]?)
+  case failed([Diagnostic], seconds: Double)
+}
+
+/// Owns the current site: regenerates it in memory when sources change and swaps it in
+/// atomically. Today every rebuild is a whole generation; an incremental one can replace
+/// ``generate()`` without changing callers.
+public actor Rebuilder {
+  private let options: BuildOptions
+  private(set) public var current = ServedSite()
+  private var building = false
+  private var rebuildRequested = false
+  /// Source paths changed since the last successful build.
+  private var changedSinceSuccess: Set<String> = []
+  private let onOutcome: @Sendable (BuildOutcome, ServedSite) async -> Void
+  private var finishedOnce = false
+  private var waiting: [CheckedContinuation<Void, Never>] = []
+
+  public init(
+    options: BuildOptions, onOutcome: @escaping @Sendable (BuildOutcome, ServedSite) async -> Void
+  ) {
+    self.options = options
+    self.onOutcome = onOutcome
+    self.current = ServedSite(generation: Int.random(in: 1..<1_000_000) * 1000)
+  }
+
+  /// Rebuilds now, or once more after the running build when one is under way. `changed` are
+  /// the source paths (relative to the root) that changed.
+  public func rebuild(changed: [String] = []) async {
+    changedSinceSuccess.formUnion(changed)
+    if building {
+      rebuildRequested = true
+      return
+    }
+    building = true
+    defer { building = false }
+    repeat {
+      rebuildRequested = false
+      let outcome = await generate()
+      if !finishedOnce {
+        finishedOnce = true
+        for continuation in waiting { continuation.resume() }
+        waiting = []
+      }
+      await onOutcome(outcome, current)
+    } while rebuildRequested
+  }
+
+  /// The current site, once the first build has finished (requests that arrive during the
+  /// first build wait for it).
+  public func ready() async -> ServedSite {
+    if !finishedOnce {
+      await withCheckedContinuation { waiting.append($0) }
+    }
+    return current
+  }
+
+  /// One whole in-memory generation, off the actor; swaps the result in.
+  private func generate() async -> BuildOutcome {
+    let builder = SiteBuilder(options: options)
+    let start = DispatchTime.now()
+    let result = await Task.detached { () -> Result<GeneratedSite, BuildFailure> in
+      do throws(BuildFailure) {
+        return .success(try builder.generate())
+      } catch {
+        return .failure(error)
+      }
+    }.value
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    switch result {
+    case .success(let site):
+      var files: [String: Data] = [:]
+      files.reserveCapacity(site.files.count)
+      for file in site.files { files[file.path] = file.contents }
+      let onlyStyles =
+        !changedSinceSuccess.isEmpty && changedSinceSuccess.allSatisfy { $0.hasSuffix(".css") }
+        && !current.files.isEmpty && current.errors.isEmpty
+      let swap = onlyStyles ? Self.stylesheetSwap(from: current.files, to: files) : nil
+      changedSinceSuccess = []
+      current = ServedSite(files: files, generation: current.generation + 1, errors: [])
+      return .built(
+        pages: site.pageCount, files: files.count,
+        warnings: site.diagnostics.filter { $0.severity == .warning }, seconds: seconds,
+        stylesheets: swap)
+    case .failure(let failure):
+      current.errors = DiagnosticList(failure.diagnostics).sorted
+      return .failed(current.errors, seconds: seconds)
+    }
+  }
+
+  /// How stylesheet URLs moved between two builds (`/style.1a2b.css` → `/style.3c4d.css`), or
+  /// nil when anything but stylesheets changed in a way a swap cannot express.
+  static func stylesheetSwap(from old: [String: Data], to new: [String: Data]) -> [String: String]?
+  {
+    func stem(_ key: String) -> String {
+      key.replacingOccurrences(
+        of: #"\.[0-9a-fA-F]{6,}\.css$"#, with: ".css", options: .regularExpression)
+    }
+    let oldStyles = old.keys.filter { $0.hasSuffix(".css") }
+    let newStyles = new.keys.filter { $0.hasSuffix(".css") }
+    let newByStem = Dictionary(
+      newStyles.map { (stem($0), $0) }, uniquingKeysWith: { first, _ in first })
+    var swap: [String: String] = [:]
+    for key in oldStyles {
+      guard let replacement = newByStem[stem(key)] else { return nil }
+      if replacement != key || old[key] != new[replacement] {
+        swap["/" + key] = "/" + replacement
+      }
+    }
+    guard newStyles.count == oldStyles.count, !swap.isEmpty else { return nil }
+    // Every other file must be the same once the stylesheet names are replaced.
+    for (key, data) in new where !key.hasSuffix(".css") {
+      guard let before = old[key] else { return nil }
+      if before == data { continue }
+      guard var text = String(data: before, encoding: .utf8) else { return nil }
+      for (from, to) in swap { text = text.replacingOccurrences(of: from, with: to) }
+      guard Data(text.utf8) == data else { return nil }
+    }
+    return swap
+  }
+}
