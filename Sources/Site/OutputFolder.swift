@@ -71,7 +71,7 @@ public struct OutputFolder: Sendable {
   /// Writes `files` into the staging folder and swaps it in.
   public func publish(_ files: [OutputFile]) throws(Diagnostic) -> Report {
     let fileManager = FileManager.default
-    try? fileManager.removeItem(at: staging)
+    Self.removeTree(staging.path)
     do {
       try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
     } catch {
@@ -83,7 +83,7 @@ public struct OutputFolder: Sendable {
       saveManifest(manifest)
       return report
     } catch {
-      try? fileManager.removeItem(at: staging)
+      Self.removeTree(staging.path)
       throw error
     }
   }
@@ -102,13 +102,9 @@ public struct OutputFolder: Sendable {
         directory = (directory as NSString).deletingLastPathComponent
       }
     }
-    for directory in directories.sorted() {
-      do {
-        try FileManager.default.createDirectory(
-          atPath: stagingPath + "/" + directory, withIntermediateDirectories: true)
-      } catch {
-        throw .error("cannot create folder \(directory): \(error.localizedDescription)")
-      }
+    // Sorted, so every parent comes before its children.
+    for directory in directories.sorted() where mkdir(stagingPath + "/" + directory, 0o755) != 0 {
+      throw .error("cannot create folder \(directory): \(String(cString: strerror(errno)))")
     }
     let outputPath = output.path
     let results = files.parallelMap { file -> (String, String, Bool, String?) in
@@ -120,14 +116,10 @@ public struct OutputFolder: Sendable {
       {
         return (file.path, signature, false, nil)
       }
-      do {
-        try file.contents.write(to: URL(fileURLWithPath: target))
-        return (file.path, signature, true, nil)
-      } catch {
-        return (
-          file.path, signature, true, "cannot write \(file.path): \(error.localizedDescription)"
-        )
+      if let problem = Self.write(file.contents, to: target) {
+        return (file.path, signature, true, "cannot write \(file.path): \(problem)")
       }
+      return (file.path, signature, true, nil)
     }
     if let failure = results.first(where: { $0.3 != nil })?.3 {
       throw .error(failure)
@@ -149,12 +141,12 @@ public struct OutputFolder: Sendable {
       return
     }
     if proximus_exchange_paths(staging.path, output.path) == 0 {
-      try? fileManager.removeItem(at: staging)
+      Self.removeTree(staging.path)
       return
     }
     // No atomic exchange here: move the old site aside, then the new one in.
     let previous = URL(fileURLWithPath: staging.path + "-previous")
-    try? fileManager.removeItem(at: previous)
+    Self.removeTree(previous.path)
     guard rename(output.path, previous.path) == 0 else {
       throw .error("cannot replace \(output.path): \(String(cString: strerror(errno)))")
     }
@@ -163,7 +155,50 @@ public struct OutputFolder: Sendable {
       throw .error(
         "cannot move the new site into \(output.path): \(String(cString: strerror(errno)))")
     }
-    try? fileManager.removeItem(at: previous)
+    Self.removeTree(previous.path)
+  }
+
+  /// Writes a new file with plain POSIX calls: Foundation's `Data.write` syncs every file to
+  /// disk, which made writing a site many times slower than copying it. Returns the error text.
+  private static func write(_ data: Data, to path: String) -> String? {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+    defer { close(descriptor) }
+    return data.withUnsafeBytes { buffer -> String? in
+      var offset = 0
+      while offset < buffer.count {
+        let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          return String(cString: strerror(errno))
+        }
+        offset += written
+      }
+      return nil
+    }
+  }
+
+  /// Deletes a folder and everything in it without following symbolic links: Foundation's
+  /// `removeItem` took seconds for a site's few thousand files.
+  static func removeTree(_ path: String) {
+    guard let directory = opendir(path) else {
+      unlink(path)
+      return
+    }
+    while let entry = readdir(directory) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+      }
+      if name == "." || name == ".." { continue }
+      let child = path + "/" + name
+      if Int32(entry.pointee.d_type) == Int32(DT_DIR) {
+        removeTree(child)
+      } else {
+        unlink(child)
+      }
+    }
+    closedir(directory)
+    rmdir(path)
   }
 
   static func isSafeRelativePath(_ path: String) -> Bool {
