@@ -99,6 +99,16 @@ enum BuiltinFilters {
     return values
   }
 
+  /// `language.lowercased().hasPrefix("fr")`, without a lowercased copy for ASCII codes.
+  static func isFrench(_ language: String) -> Bool {
+    var bytes = language.utf8.makeIterator()
+    guard let first = bytes.next(), let second = bytes.next() else { return false }
+    guard first < 0x80, second < 0x80, (bytes.next() ?? 0) < 0x80 else {
+      return language.lowercased().hasPrefix("fr")
+    }
+    return first | 0x20 == UInt8(ascii: "f") && second | 0x20 == UInt8(ascii: "r")
+  }
+
   static func trimmed(_ text: String) -> String {
     text.trimmingCharacters(in: .whitespacesAndNewlines)
   }
@@ -348,7 +358,7 @@ enum BuiltinFilters {
     let singular = try stringArgument(arguments, 0, filter: "pluralize") ?? ""
     let plural = try stringArgument(arguments, 1, filter: "pluralize") ?? "s"
     let isSingular =
-      environment.language.lowercased().hasPrefix("fr") ? Swift.abs(count) < 2 : count == 1
+      isFrench(environment.language) ? Swift.abs(count) < 2 : count == 1
     return .string(isSingular ? singular : plural)
   }
 
@@ -359,14 +369,68 @@ enum BuiltinFilters {
   }
 
   private static let translate: Filter = { input, arguments, environment in
-    let key = input.text
-    guard var text = environment.translations[key] else {
+    let key: String
+    if case .string(let text) = input { key = text } else { key = input.text }
+    guard let text = environment.translations[key] else {
       throw FilterError("missing translation '\(key)' for language '\(environment.language)'")
     }
+    if arguments.isEmpty { return .string(text) }
+    return .string(substitute(text, arguments))
+  }
+
+  /// Replaces `{0}`, then `{1}`, … in turn by the text of each argument (what
+  /// `replacingOccurrences` did, one placeholder after the other), on UTF-8 bytes.
+  static func substitute(_ template: String, _ arguments: [Value]) -> String {
+    let open = UInt8(ascii: "{")
+    guard template.utf8.contains(open) else { return template }
+    var bytes = Array(template.utf8)
     for (index, argument) in arguments.enumerated() {
-      text = text.replacingOccurrences(of: "{\(index)}", with: argument.text)
+      guard bytes.contains(open) else { break }
+      let needle = Array("{\(index)}".utf8)
+      guard let replaced = replaceAll(bytes, needle, with: argument.text) else {
+        // A placeholder touching a non-ASCII character: let Foundation decide what matches.
+        var text = String(decoding: bytes, as: UTF8.self)
+        for (later, argument) in arguments.enumerated().dropFirst(index) {
+          text = text.replacingOccurrences(of: "{\(later)}", with: argument.text)
+        }
+        return text
+      }
+      bytes = replaced
     }
-    return .string(text)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// Every non-overlapping occurrence of the ASCII `needle`, left to right; nil when a match
+  /// has a non-ASCII neighbour (where Unicode-aware matching could differ from bytes).
+  private static func replaceAll(
+    _ bytes: [UInt8], _ needle: [UInt8], with replacement: String
+  ) -> [UInt8]? {
+    let count = bytes.count
+    let length = needle.count
+    guard let first = needle.first, count >= length else { return bytes }
+    var out: [UInt8] = []
+    var index = 0
+    var runStart = 0
+    var matched = false
+    while index + length <= count {
+      if bytes[index] == first, bytes[index..<index + length].elementsEqual(needle) {
+        if index > 0, bytes[index - 1] >= 0x80 { return nil }
+        if index + length < count, bytes[index + length] >= 0x80 { return nil }
+        if !matched {
+          matched = true
+          out.reserveCapacity(count + replacement.utf8.count)
+        }
+        out.append(contentsOf: bytes[runStart..<index])
+        out.append(contentsOf: replacement.utf8)
+        index += length
+        runStart = index
+      } else {
+        index += 1
+      }
+    }
+    guard matched else { return bytes }
+    out.append(contentsOf: bytes[runStart...])
+    return out
   }
 
   private static let replace: Filter = { input, arguments, _ in
@@ -464,7 +528,7 @@ enum BuiltinFilters {
   }
 
   private static let formatNumber: Filter = { input, arguments, environment in
-    let french = environment.language.lowercased().hasPrefix("fr")
+    let french = isFrench(environment.language)
     let groupSeparator = french ? "\u{202F}" : ","
     let decimalSeparator = french ? "," : "."
     guard let number = input.number ?? Double(trimmed(input.text)), number.isFinite else {
@@ -475,6 +539,18 @@ enum BuiltinFilters {
       if case .int = input { decimals = 0 } else { decimals = number == number.rounded() ? 0 : 2 }
     }
     decimals = min(decimals, 10)
+    if decimals == 0, case .int(let value) = input, value.magnitude < 1 << 53 {
+      // Exact in a Double, so "%.0f" would print the same digits.
+      let digits = String(value.magnitude).utf8
+      var result = value < 0 ? "-" : ""
+      var remaining = digits.count
+      for digit in digits {
+        if remaining != digits.count, remaining % 3 == 0 { result += groupSeparator }
+        result.unicodeScalars.append(Unicode.Scalar(digit))
+        remaining -= 1
+      }
+      return .string(result)
+    }
     let formatted = String(format: "%.\(decimals)f", Swift.abs(number))
     let parts = formatted.split(separator: ".", maxSplits: 1)
     let integerDigits = Array(parts.first ?? "0")
