@@ -400,8 +400,36 @@ enum BuiltinFilters {
     return String(decoding: bytes, as: UTF8.self)
   }
 
+  /// True when the character ending before `end` cannot join what follows into one
+  /// character (anything below the Arabic block, general punctuation, CJK).
+  private static func isPlainBefore(_ bytes: [UInt8], _ end: Int) -> Bool {
+    var start = end - 1
+    while start > 0, bytes[start] & 0xC0 == 0x80 { start -= 1 }
+    guard let scalar = String(decoding: bytes[start..<end], as: UTF8.self).unicodeScalars.first
+    else { return false }
+    let value = scalar.value
+    return value < 0x600 || (0x2000...0x2BFF).contains(value) || (0x3000...0x9FFF).contains(value)
+  }
+
+  /// True when the character starting at `start` does not extend the one before it (no
+  /// combining mark, joiner, variation selector, emoji modifier, spacing mark or jamo).
+  private static func isPlainAfter(_ bytes: [UInt8], _ start: Int) -> Bool {
+    var end = start + 1
+    while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
+    guard let scalar = String(decoding: bytes[start..<end], as: UTF8.self).unicodeScalars.first
+    else { return false }
+    let properties = scalar.properties
+    let value = scalar.value
+    return !properties.isGraphemeExtend && !properties.isEmojiModifier
+      && !properties.isVariationSelector && properties.generalCategory != .spacingMark
+      && properties.generalCategory != .nonspacingMark
+      && properties.generalCategory != .enclosingMark && properties.generalCategory != .format
+      && !(0x1160...0x11FF).contains(value) && !(0xD7B0...0xD7FF).contains(value)
+  }
+
   /// Every non-overlapping occurrence of the ASCII `needle`, left to right; nil when a match
-  /// has a non-ASCII neighbour (where Unicode-aware matching could differ from bytes).
+  /// touches a character it could combine with (where Unicode-aware matching could differ
+  /// from bytes).
   private static func replaceAll(
     _ bytes: [UInt8], _ needle: [UInt8], with replacement: String
   ) -> [UInt8]? {
@@ -414,8 +442,12 @@ enum BuiltinFilters {
     var matched = false
     while index + length <= count {
       if bytes[index] == first, bytes[index..<index + length].elementsEqual(needle) {
-        if index > 0, bytes[index - 1] >= 0x80 { return nil }
-        if index + length < count, bytes[index + length] >= 0x80 { return nil }
+        if index > 0, bytes[index - 1] >= 0x80, !isPlainBefore(bytes, index) { return nil }
+        if index + length < count, bytes[index + length] >= 0x80,
+          !isPlainAfter(bytes, index + length)
+        {
+          return nil
+        }
         if !matched {
           matched = true
           out.reserveCapacity(count + replacement.utf8.count)
