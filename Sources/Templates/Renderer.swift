@@ -467,7 +467,7 @@ struct Renderer {
       return try evaluate(otherwise, template: template, page: page)
     case .filter(let call):
       let input: Value
-      if call.name == "default" {
+      if call.isDefault {
         input = try access(call.input, strict: false, template: template, page: page) ?? .null
       } else {
         input = try evaluate(call.input, template: template, page: page)
