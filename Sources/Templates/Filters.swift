@@ -149,6 +149,8 @@ enum BuiltinFilters {
     let limit = try intArgument(arguments, 0, filter: "truncate", default: 255)
     let end = try stringArgument(arguments, 1, filter: "truncate") ?? "…"
     let text = input.text
+    // No more characters than bytes, so a short text is kept without counting characters.
+    if text.utf8.count <= limit { return .string(text) }
     guard limit >= 0, text.count > limit else { return .string(text) }
     var cut = text.prefix(limit)
     let next = text[cut.endIndex]
@@ -335,6 +337,22 @@ enum BuiltinFilters {
 
   static func url(_ path: String, environment: RenderEnvironment) -> String {
     if isAbsolute(path) { return path }
+    let base = environment.basePath.utf8
+    let path8 = path.utf8
+    // ASCII around the slashes: byte tests are character tests.
+    if base.last == UInt8(ascii: "/"),
+      base.count == 1 || base[base.index(base.endIndex, offsetBy: -2)] < 0x80,
+      path8.first != UInt8(ascii: "/") || path8.dropFirst().first.map({ $0 < 0x80 }) ?? true
+    {
+      var result = environment.basePath
+      result.reserveCapacity(base.count + path8.count)
+      if path8.first == UInt8(ascii: "/") {
+        result += path[path8.index(after: path8.startIndex)...]
+      } else {
+        result += path
+      }
+      return result
+    }
     var result = environment.basePath
     if !result.hasSuffix("/") { result += "/" }
     result += path.hasPrefix("/") ? path.dropFirst() : path[...]
@@ -381,43 +399,95 @@ enum BuiltinFilters {
   /// Replaces `{0}`, then `{1}`, … in turn by the text of each argument (what
   /// `replacingOccurrences` did, one placeholder after the other), on UTF-8 bytes.
   static func substitute(_ template: String, _ arguments: [Value]) -> String {
-    let open = UInt8(ascii: "{")
-    guard template.utf8.contains(open) else { return template }
-    var bytes = Array(template.utf8)
+    var text = template
     for (index, argument) in arguments.enumerated() {
-      guard bytes.contains(open) else { break }
-      let needle = Array("{\(index)}".utf8)
-      guard let replaced = replaceAll(bytes, needle, with: argument.text) else {
-        // A placeholder touching a non-ASCII character: let Foundation decide what matches.
-        var text = String(decoding: bytes, as: UTF8.self)
+      guard text.utf8.contains(UInt8(ascii: "{")) else { break }
+      text.makeContiguousUTF8()
+      let found: [Range<Int>]?? = text.utf8.withContiguousStorageIfAvailable { bytes in
+        placeholders(index, in: bytes)
+      }
+      guard let matches = found ?? nil else {
+        // A placeholder touching a character it could combine with: let Foundation decide.
         for (later, argument) in arguments.enumerated().dropFirst(index) {
           text = text.replacingOccurrences(of: "{\(later)}", with: argument.text)
         }
         return text
       }
-      bytes = replaced
+      guard !matches.isEmpty else { continue }
+      let replacement = argument.text
+      let utf8 = text.utf8
+      var out = ""
+      out.reserveCapacity(utf8.count + matches.count * replacement.utf8.count)
+      var runStart = utf8.startIndex
+      for match in matches {
+        let lower = utf8.index(utf8.startIndex, offsetBy: match.lowerBound)
+        out += text[runStart..<lower]
+        out += replacement
+        runStart = utf8.index(utf8.startIndex, offsetBy: match.upperBound)
+      }
+      out += text[runStart...]
+      text = out
     }
-    return String(decoding: bytes, as: UTF8.self)
+    return text
+  }
+
+  /// Byte ranges of every `{index}`, left to right; nil when one touches a character it
+  /// could combine with (where Unicode-aware matching could differ from bytes).
+  private static func placeholders(
+    _ index: Int, in bytes: UnsafeBufferPointer<UInt8>
+  ) -> [Range<Int>]? {
+    let digitCount = String(index).utf8.count
+    var matches: [Range<Int>] = []
+    var position = 0
+    let count = bytes.count
+    while position < count {
+      guard bytes[position] == UInt8(ascii: "{") else {
+        position += 1
+        continue
+      }
+      var end = position + 1
+      var value = 0
+      while end < count, end - position <= 19, bytes[end] >= 48, bytes[end] <= 57 {
+        value = value &* 10 &+ Int(bytes[end] - 48)
+        end += 1
+      }
+      guard end - position - 1 == digitCount, value == index, end < count,
+        bytes[end] == UInt8(ascii: "}")
+      else {
+        position += 1
+        continue
+      }
+      end += 1
+      if position > 0, bytes[position - 1] >= 0x80, !isPlainBefore(bytes, position) {
+        return nil
+      }
+      if end < count, bytes[end] >= 0x80, !isPlainAfter(bytes, end) { return nil }
+      matches.append(position..<end)
+      position = end
+    }
+    return matches
   }
 
   /// True when the character ending before `end` cannot join what follows into one
   /// character (anything below the Arabic block, general punctuation, CJK).
-  private static func isPlainBefore(_ bytes: [UInt8], _ end: Int) -> Bool {
+  private static func isPlainBefore(_ bytes: UnsafeBufferPointer<UInt8>, _ end: Int) -> Bool {
     var start = end - 1
     while start > 0, bytes[start] & 0xC0 == 0x80 { start -= 1 }
-    guard let scalar = String(decoding: bytes[start..<end], as: UTF8.self).unicodeScalars.first
-    else { return false }
+    let scalars = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+      .unicodeScalars
+    guard let scalar = scalars.first else { return false }
     let value = scalar.value
     return value < 0x600 || (0x2000...0x2BFF).contains(value) || (0x3000...0x9FFF).contains(value)
   }
 
   /// True when the character starting at `start` does not extend the one before it (no
   /// combining mark, joiner, variation selector, emoji modifier, spacing mark or jamo).
-  private static func isPlainAfter(_ bytes: [UInt8], _ start: Int) -> Bool {
+  private static func isPlainAfter(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
     var end = start + 1
     while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
-    guard let scalar = String(decoding: bytes[start..<end], as: UTF8.self).unicodeScalars.first
-    else { return false }
+    let scalars = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+      .unicodeScalars
+    guard let scalar = scalars.first else { return false }
     let properties = scalar.properties
     let value = scalar.value
     return !properties.isGraphemeExtend && !properties.isEmojiModifier
@@ -425,44 +495,6 @@ enum BuiltinFilters {
       && properties.generalCategory != .nonspacingMark
       && properties.generalCategory != .enclosingMark && properties.generalCategory != .format
       && !(0x1160...0x11FF).contains(value) && !(0xD7B0...0xD7FF).contains(value)
-  }
-
-  /// Every non-overlapping occurrence of the ASCII `needle`, left to right; nil when a match
-  /// touches a character it could combine with (where Unicode-aware matching could differ
-  /// from bytes).
-  private static func replaceAll(
-    _ bytes: [UInt8], _ needle: [UInt8], with replacement: String
-  ) -> [UInt8]? {
-    let count = bytes.count
-    let length = needle.count
-    guard let first = needle.first, count >= length else { return bytes }
-    var out: [UInt8] = []
-    var index = 0
-    var runStart = 0
-    var matched = false
-    while index + length <= count {
-      if bytes[index] == first, bytes[index..<index + length].elementsEqual(needle) {
-        if index > 0, bytes[index - 1] >= 0x80, !isPlainBefore(bytes, index) { return nil }
-        if index + length < count, bytes[index + length] >= 0x80,
-          !isPlainAfter(bytes, index + length)
-        {
-          return nil
-        }
-        if !matched {
-          matched = true
-          out.reserveCapacity(count + replacement.utf8.count)
-        }
-        out.append(contentsOf: bytes[runStart..<index])
-        out.append(contentsOf: replacement.utf8)
-        index += length
-        runStart = index
-      } else {
-        index += 1
-      }
-    }
-    guard matched else { return bytes }
-    out.append(contentsOf: bytes[runStart...])
-    return out
   }
 
   private static let replace: Filter = { input, arguments, _ in
