@@ -84,4 +84,35 @@ import Testing
       }
     }
   }
+
+  @Test func urlMatchesCharacterLevelJoin() {
+    let bases = ["/", "/portail/", "/portail", "", "/é/", "/\u{600}/"]
+    let paths = ["cases/x/", "/cases/x/", "/", "", "/\u{301}x", "é", "https://a.b/", "#top"]
+    for base in bases {
+      for path in paths {
+        let environment = RenderEnvironment(basePath: base)
+        var expected = path
+        if !BuiltinFilters.isAbsolute(path) {
+          expected = base
+          if !expected.hasSuffix("/") { expected += "/" }
+          expected += path.hasPrefix("/") ? path.dropFirst() : path[...]
+        }
+        #expect(BuiltinFilters.url(path, environment: environment) == expected, "\(base) \(path)")
+      }
+    }
+  }
+
+  @Test func safeURLSchemes() {
+    let safe = ["/a", "a/b:c", "?x:y", "#f", "page", "https://x", " HTTP://x", "mailto:a@b", ""]
+    let unsafe = ["javascript:alert(1)", " java\tscript:x", "data:text/html,x", "vbscript:x"]
+    for url in safe { #expect(Escaper.isSafeURL(url), "\(url)") }
+    for url in unsafe { #expect(!Escaper.isSafeURL(url), "\(url)") }
+  }
+
+  @Test func truncateShortAndLong() throws {
+    #expect(try render("{{ s | truncate(5) }}", ["s": "e\u{301}e\u{301}"]) == "e\u{301}e\u{301}")
+    #expect(try render("{{ s | truncate(3) }}", ["s": "ab\r\ncd"]) == "ab…")
+    #expect(try render("{{ s | truncate(20) }}", ["s": "short enough"]) == "short enough")
+    #expect(try render("{{ s | truncate(9) }}", ["s": "hello big world"]) == "hello big…")
+  }
 }
