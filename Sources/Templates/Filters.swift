@@ -483,6 +483,15 @@ enum BuiltinFilters {
   /// True when the character starting at `start` does not extend the one before it (no
   /// combining mark, joiner, variation selector, emoji modifier, spacing mark or jamo).
   private static func isPlainAfter(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
+    // Without decoding: U+0080–U+02FF but the soft hyphen (Latin-1 and Latin Extended, before
+    // the combining marks), and the dashes, quotes and no-break spaces U+2010–U+2027, U+202F.
+    let lead = bytes[start]
+    if lead >= 0xC2, lead <= 0xCB, lead != 0xC2 || bytes[start + 1] != 0xAD { return true }
+    if lead == 0xE2, start + 2 < bytes.count, bytes[start + 1] == 0x80,
+      (0x90...0xA7).contains(bytes[start + 2]) || bytes[start + 2] == 0xAF
+    {
+      return true
+    }
     var end = start + 1
     while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
     let scalars = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
