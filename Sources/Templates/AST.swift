@@ -30,22 +30,47 @@ enum TestKind: String, Sendable {
 }
 
 /// A filter application; keyword arguments are already mapped to positions at compile time
-/// (a gap is `none`).
-struct FilterCall: Sendable {
-  var input: Expr
-  var name: String
-  var function: Filter
-  var arguments: [Expr]
-  var location: SourceLocation
+/// (a gap is `none`). A class, so rendering passes it around with one reference count.
+final class FilterCall: Sendable {
+  let input: Expr
+  let name: String
+  let function: Filter
+  let arguments: [Expr]
+  let location: SourceLocation
+  /// `default`, which reads its input without failing on undefined variables.
+  let isDefault: Bool
+
+  init(
+    input: Expr, name: String, function: @escaping Filter, arguments: [Expr],
+    location: SourceLocation
+  ) {
+    self.input = input
+    self.name = name
+    self.function = function
+    self.arguments = arguments
+    self.location = location
+    self.isDefault = name == "default"
+  }
 }
 
 /// A macro call `m.card(c)` (`namespace` is the import alias) or `card(c)` (same file).
-struct MacroCall: Sendable {
-  var namespace: String?
-  var name: String
-  var arguments: [Expr]
-  var keywords: [(name: String, value: Expr)]
-  var location: SourceLocation
+final class MacroCall: Sendable {
+  let namespace: String?
+  let name: String
+  let arguments: [Expr]
+  let keywords: [(name: String, value: Expr)]
+  let location: SourceLocation
+
+  init(
+    namespace: String?, name: String, arguments: [Expr], keywords: [(name: String, value: Expr)],
+    location: SourceLocation
+  ) {
+    self.namespace = namespace
+    self.name = name
+    self.arguments = arguments
+    self.keywords = keywords
+    self.location = location
+  }
 }
 
 indirect enum Expr: Sendable {
@@ -94,11 +119,19 @@ enum OutputMode: Sendable {
   case json
 }
 
-struct Output: Sendable {
-  var expression: Expr
-  var context: EscapeContext
-  var mode: OutputMode
-  var location: SourceLocation
+/// A `{{ }}`. A class, so rendering passes it around with one reference count.
+final class Output: Sendable {
+  let expression: Expr
+  let context: EscapeContext
+  let mode: OutputMode
+  let location: SourceLocation
+
+  init(expression: Expr, context: EscapeContext, mode: OutputMode, location: SourceLocation) {
+    self.expression = expression
+    self.context = context
+    self.mode = mode
+    self.location = location
+  }
 }
 
 struct IfBranch: Sendable {

@@ -116,6 +116,13 @@ enum Escaper {
 
   /// True when a URL's scheme is one we let through.
   static func isSafeURL(_ url: String) -> Bool {
+    // No scheme (a relative URL) when a `/`, `?` or `#` comes before any `:`.
+    for byte in url.utf8 {
+      if byte == UInt8(ascii: ":") { break }
+      if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") {
+        return true
+      }
+    }
     var normalized = ""
     for scalar in url.unicodeScalars {
       if scalar.value <= 0x20 || scalar.value == 0x7F { continue }

@@ -99,6 +99,16 @@ enum BuiltinFilters {
     return values
   }
 
+  /// `language.lowercased().hasPrefix("fr")`, without a lowercased copy for ASCII codes.
+  static func isFrench(_ language: String) -> Bool {
+    var bytes = language.utf8.makeIterator()
+    guard let first = bytes.next(), let second = bytes.next() else { return false }
+    guard first < 0x80, second < 0x80, (bytes.next() ?? 0) < 0x80 else {
+      return language.lowercased().hasPrefix("fr")
+    }
+    return first | 0x20 == UInt8(ascii: "f") && second | 0x20 == UInt8(ascii: "r")
+  }
+
   static func trimmed(_ text: String) -> String {
     text.trimmingCharacters(in: .whitespacesAndNewlines)
   }
@@ -139,6 +149,8 @@ enum BuiltinFilters {
     let limit = try intArgument(arguments, 0, filter: "truncate", default: 255)
     let end = try stringArgument(arguments, 1, filter: "truncate") ?? "…"
     let text = input.text
+    // No more characters than bytes, so a short text is kept without counting characters.
+    if text.utf8.count <= limit { return .string(text) }
     guard limit >= 0, text.count > limit else { return .string(text) }
     var cut = text.prefix(limit)
     let next = text[cut.endIndex]
@@ -325,6 +337,22 @@ enum BuiltinFilters {
 
   static func url(_ path: String, environment: RenderEnvironment) -> String {
     if isAbsolute(path) { return path }
+    let base = environment.basePath.utf8
+    let path8 = path.utf8
+    // ASCII around the slashes: byte tests are character tests.
+    if base.last == UInt8(ascii: "/"),
+      base.count == 1 || base[base.index(base.endIndex, offsetBy: -2)] < 0x80,
+      path8.first != UInt8(ascii: "/") || path8.dropFirst().first.map({ $0 < 0x80 }) ?? true
+    {
+      var result = environment.basePath
+      result.reserveCapacity(base.count + path8.count)
+      if path8.first == UInt8(ascii: "/") {
+        result += path[path8.index(after: path8.startIndex)...]
+      } else {
+        result += path
+      }
+      return result
+    }
     var result = environment.basePath
     if !result.hasSuffix("/") { result += "/" }
     result += path.hasPrefix("/") ? path.dropFirst() : path[...]
@@ -348,7 +376,7 @@ enum BuiltinFilters {
     let singular = try stringArgument(arguments, 0, filter: "pluralize") ?? ""
     let plural = try stringArgument(arguments, 1, filter: "pluralize") ?? "s"
     let isSingular =
-      environment.language.lowercased().hasPrefix("fr") ? Swift.abs(count) < 2 : count == 1
+      isFrench(environment.language) ? Swift.abs(count) < 2 : count == 1
     return .string(isSingular ? singular : plural)
   }
 
@@ -359,14 +387,123 @@ enum BuiltinFilters {
   }
 
   private static let translate: Filter = { input, arguments, environment in
-    let key = input.text
-    guard var text = environment.translations[key] else {
+    let key: String
+    if case .string(let text) = input { key = text } else { key = input.text }
+    guard let text = environment.translations[key] else {
       throw FilterError("missing translation '\(key)' for language '\(environment.language)'")
     }
+    if arguments.isEmpty { return .string(text) }
+    return .string(substitute(text, arguments))
+  }
+
+  /// Replaces `{0}`, then `{1}`, … in turn by the text of each argument (what
+  /// `replacingOccurrences` did, one placeholder after the other), on UTF-8 bytes.
+  static func substitute(_ template: String, _ arguments: [Value]) -> String {
+    var text = template
     for (index, argument) in arguments.enumerated() {
-      text = text.replacingOccurrences(of: "{\(index)}", with: argument.text)
+      guard text.utf8.contains(UInt8(ascii: "{")) else { break }
+      text.makeContiguousUTF8()
+      let found: [Range<Int>]?? = text.utf8.withContiguousStorageIfAvailable { bytes in
+        placeholders(index, in: bytes)
+      }
+      guard let matches = found ?? nil else {
+        // A placeholder touching a character it could combine with: let Foundation decide.
+        for (later, argument) in arguments.enumerated().dropFirst(index) {
+          text = text.replacingOccurrences(of: "{\(later)}", with: argument.text)
+        }
+        return text
+      }
+      guard !matches.isEmpty else { continue }
+      let replacement = argument.text
+      let utf8 = text.utf8
+      var out = ""
+      out.reserveCapacity(utf8.count + matches.count * replacement.utf8.count)
+      var runStart = utf8.startIndex
+      for match in matches {
+        let lower = utf8.index(utf8.startIndex, offsetBy: match.lowerBound)
+        out += text[runStart..<lower]
+        out += replacement
+        runStart = utf8.index(utf8.startIndex, offsetBy: match.upperBound)
+      }
+      out += text[runStart...]
+      text = out
     }
-    return .string(text)
+    return text
+  }
+
+  /// Byte ranges of every `{index}`, left to right; nil when one touches a character it
+  /// could combine with (where Unicode-aware matching could differ from bytes).
+  private static func placeholders(
+    _ index: Int, in bytes: UnsafeBufferPointer<UInt8>
+  ) -> [Range<Int>]? {
+    let digitCount = String(index).utf8.count
+    var matches: [Range<Int>] = []
+    var position = 0
+    let count = bytes.count
+    while position < count {
+      guard bytes[position] == UInt8(ascii: "{") else {
+        position += 1
+        continue
+      }
+      var end = position + 1
+      var value = 0
+      while end < count, end - position <= 19, bytes[end] >= 48, bytes[end] <= 57 {
+        value = value &* 10 &+ Int(bytes[end] - 48)
+        end += 1
+      }
+      guard end - position - 1 == digitCount, value == index, end < count,
+        bytes[end] == UInt8(ascii: "}")
+      else {
+        position += 1
+        continue
+      }
+      end += 1
+      if position > 0, bytes[position - 1] >= 0x80, !isPlainBefore(bytes, position) {
+        return nil
+      }
+      if end < count, bytes[end] >= 0x80, !isPlainAfter(bytes, end) { return nil }
+      matches.append(position..<end)
+      position = end
+    }
+    return matches
+  }
+
+  /// True when the character ending before `end` cannot join what follows into one
+  /// character (anything below the Arabic block, general punctuation, CJK).
+  private static func isPlainBefore(_ bytes: UnsafeBufferPointer<UInt8>, _ end: Int) -> Bool {
+    var start = end - 1
+    while start > 0, bytes[start] & 0xC0 == 0x80 { start -= 1 }
+    let scalars = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+      .unicodeScalars
+    guard let scalar = scalars.first else { return false }
+    let value = scalar.value
+    return value < 0x600 || (0x2000...0x2BFF).contains(value) || (0x3000...0x9FFF).contains(value)
+  }
+
+  /// True when the character starting at `start` does not extend the one before it (no
+  /// combining mark, joiner, variation selector, emoji modifier, spacing mark or jamo).
+  private static func isPlainAfter(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
+    // Without decoding: U+0080–U+02FF but the soft hyphen (Latin-1 and Latin Extended, before
+    // the combining marks), and the dashes, quotes and no-break spaces U+2010–U+2027, U+202F.
+    let lead = bytes[start]
+    if lead >= 0xC2, lead <= 0xCB, lead != 0xC2 || bytes[start + 1] != 0xAD { return true }
+    if lead == 0xE2, start + 2 < bytes.count, bytes[start + 1] == 0x80,
+      (0x90...0xA7).contains(bytes[start + 2]) || bytes[start + 2] == 0xAF
+    {
+      return true
+    }
+    var end = start + 1
+    while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
+    let scalars = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+      .unicodeScalars
+    guard let scalar = scalars.first else { return false }
+    let properties = scalar.properties
+    let value = scalar.value
+    return !properties.isGraphemeExtend && !properties.isEmojiModifier
+      && !properties.isVariationSelector && properties.generalCategory != .spacingMark
+      && properties.generalCategory != .nonspacingMark
+      && properties.generalCategory != .enclosingMark && properties.generalCategory != .format
+      && !(0x1160...0x11FF).contains(value) && !(0xD7B0...0xD7FF).contains(value)
   }
 
   private static let replace: Filter = { input, arguments, _ in
@@ -464,7 +601,7 @@ enum BuiltinFilters {
   }
 
   private static let formatNumber: Filter = { input, arguments, environment in
-    let french = environment.language.lowercased().hasPrefix("fr")
+    let french = isFrench(environment.language)
     let groupSeparator = french ? "\u{202F}" : ","
     let decimalSeparator = french ? "," : "."
     guard let number = input.number ?? Double(trimmed(input.text)), number.isFinite else {
@@ -475,6 +612,18 @@ enum BuiltinFilters {
       if case .int = input { decimals = 0 } else { decimals = number == number.rounded() ? 0 : 2 }
     }
     decimals = min(decimals, 10)
+    if decimals == 0, case .int(let value) = input, value.magnitude < 1 << 53 {
+      // Exact in a Double, so "%.0f" would print the same digits.
+      let digits = String(value.magnitude).utf8
+      var result = value < 0 ? "-" : ""
+      var remaining = digits.count
+      for digit in digits {
+        if remaining != digits.count, remaining % 3 == 0 { result += groupSeparator }
+        result.unicodeScalars.append(Unicode.Scalar(digit))
+        remaining -= 1
+      }
+      return .string(result)
+    }
     let formatted = String(format: "%.\(decimals)f", Swift.abs(number))
     let parts = formatted.split(separator: ".", maxSplits: 1)
     let integerDigits = Array(parts.first ?? "0")

@@ -4,21 +4,13 @@ import Diagnostics
 /// Output goes into one `String` passed `inout` all the way down.
 struct Renderer {
   /// One scope: a for-loop iteration, an include, a macro call or the page's top level.
+  /// Its variables are `names[start...]`/`values[start...]` up to the next frame's start:
+  /// all scopes share two stacks, so entering one allocates nothing.
   private struct Frame {
-    var names: [String] = []
-    var values: [Value] = []
+    var start: Int
     var loop: LoopState?
     /// Lookups stop here (macro bodies and `include … only` see nothing of their caller).
     var isolated = false
-
-    mutating func assign(_ name: String, _ value: Value) {
-      if let index = names.firstIndex(of: name) {
-        values[index] = value
-      } else {
-        names.append(name)
-        values.append(value)
-      }
-    }
   }
 
   private struct LoopState {
@@ -58,7 +50,9 @@ struct Renderer {
   private let indices: [String: Int]
   private let context: [String: Value]
   private let environment: RenderEnvironment
-  private var frames: [Frame] = [Frame()]
+  private var frames: [Frame] = [Frame(start: 0)]
+  private var names: [String] = []
+  private var values: [Value] = []
   private var depth = 0
   /// Nested node lists being rendered (tags inside tags across includes and macros).
   private var renderDepth = 0
@@ -69,6 +63,43 @@ struct Renderer {
     self.indices = library.indices
     self.context = context
     self.environment = environment
+  }
+
+  /// Sets `name` in the innermost scope.
+  private mutating func assign(_ name: String, _ value: Value) {
+    let start = frames[frames.count - 1].start
+    var index = start
+    while index < names.count {
+      if names[index] == name {
+        values[index] = value
+        return
+      }
+      index += 1
+    }
+    names.append(name)
+    values.append(value)
+  }
+
+  private mutating func pushFrame(isolated: Bool = false) {
+    frames.append(Frame(start: names.count, isolated: isolated))
+  }
+
+  private mutating func popFrame() {
+    let start = frames.removeLast().start
+    names.removeSubrange(start...)
+    values.removeSubrange(start...)
+  }
+
+  /// Empties the innermost scope (a new loop iteration).
+  private mutating func clearTopFrame() {
+    let start = frames[frames.count - 1].start
+    names.removeSubrange(start...)
+    values.removeSubrange(start...)
+  }
+
+  /// Where the variables of frame `index` end.
+  private func end(ofFrame index: Int) -> Int {
+    index + 1 < frames.count ? frames[index + 1].start : names.count
   }
 
   private func error(_ message: String, at location: SourceLocation) -> Diagnostic {
@@ -111,6 +142,18 @@ struct Renderer {
       case .text(let text):
         out += text
       case .output(let output):
+        if output.context == .text {
+          // Macros and super() give html, written as is in text: render them in place.
+          switch output.expression {
+          case .macroCall(let call):
+            try callMacro(call, template: template, page: page, into: &out)
+            continue
+          case .superCall(let location):
+            try renderSuper(at: location, into: &out)
+            continue
+          default: break
+          }
+        }
         let value = try evaluate(output.expression, template: template, page: page)
         Escaper.write(value, context: output.context, mode: output.mode, to: &out)
       case .ifChain(let branches, let elseBody):
@@ -126,7 +169,7 @@ struct Renderer {
         try renderFor(loop, template: template, page: page, into: &out)
       case .set(let name, let expression, _):
         let value = try evaluate(expression, template: template, page: page)
-        frames[frames.count - 1].assign(name, value)
+        assign(name, value)
       case .block(let name, let location):
         try renderBlock(name, level: 0, page: page, at: location, into: &out)
       case .include(let include):
@@ -153,8 +196,7 @@ struct Renderer {
     }
     try enter(at: include.location)
     defer { depth -= 1 }
-    var frame = Frame()
-    frame.isolated = include.only
+    var extraMembers: [String: Value] = [:]
     if let extra = include.extra {
       let value = try evaluate(extra, template: template, page: page)
       guard case .object(let members) = value else {
@@ -162,12 +204,13 @@ struct Renderer {
           "'include … with' expects an object like { \"key\": value }, got \(value.typeName)",
           at: include.location)
       }
-      for key in members.keys.sorted() {
-        if let member = members[key] { frame.assign(key, member) }
-      }
+      extraMembers = members
     }
-    frames.append(frame)
-    defer { frames.removeLast() }
+    pushFrame(isolated: include.only)
+    defer { popFrame() }
+    for key in extraMembers.keys.sorted() {
+      if let member = extraMembers[key] { assign(key, member) }
+    }
     try renderPage(target, into: &out)
   }
 
@@ -180,18 +223,17 @@ struct Renderer {
       if items.isEmpty {
         return try render(loop.elseBody, template: template, page: page, into: &out)
       }
-      frames.append(Frame())
-      defer { frames.removeLast() }
+      pushFrame()
+      defer { popFrame() }
       let top = frames.count - 1
       for (index, item) in items.enumerated() {
-        frames[top].names.removeAll(keepingCapacity: true)
-        frames[top].values.removeAll(keepingCapacity: true)
+        clearTopFrame()
         if let keyName = loop.keyName {
-          frames[top].names.append(keyName)
-          frames[top].values.append(.int(index))
+          names.append(keyName)
+          values.append(.int(index))
         }
-        frames[top].names.append(loop.valueName)
-        frames[top].values.append(item)
+        names.append(loop.valueName)
+        values.append(item)
         frames[top].loop = LoopState(index0: index, length: items.count)
         try render(loop.body, template: template, page: page, into: &out)
       }
@@ -199,21 +241,20 @@ struct Renderer {
       if members.isEmpty {
         return try render(loop.elseBody, template: template, page: page, into: &out)
       }
-      frames.append(Frame())
-      defer { frames.removeLast() }
+      pushFrame()
+      defer { popFrame() }
       let top = frames.count - 1
       let keys = members.keys.sorted()
       for (index, key) in keys.enumerated() {
-        frames[top].names.removeAll(keepingCapacity: true)
-        frames[top].values.removeAll(keepingCapacity: true)
+        clearTopFrame()
         if let keyName = loop.keyName {
-          frames[top].names.append(keyName)
-          frames[top].values.append(.string(key))
-          frames[top].names.append(loop.valueName)
-          frames[top].values.append(members[key] ?? .null)
+          names.append(keyName)
+          values.append(.string(key))
+          names.append(loop.valueName)
+          values.append(members[key] ?? .null)
         } else {
-          frames[top].names.append(loop.valueName)
-          frames[top].values.append(.string(key))
+          names.append(loop.valueName)
+          values.append(.string(key))
         }
         frames[top].loop = LoopState(index0: index, length: keys.count)
         try render(loop.body, template: template, page: page, into: &out)
@@ -263,8 +304,15 @@ struct Renderer {
 
   private func lookup(_ name: String) -> Value? {
     var index = frames.count - 1
+    var end = names.count
     while index >= 0 {
-      if let slot = frames[index].names.firstIndex(of: name) { return frames[index].values[slot] }
+      let start = frames[index].start
+      var slot = start
+      while slot < end {
+        if names[slot] == name { return values[slot] }
+        slot += 1
+      }
+      end = start
       if name == "loop", let loop = frames[index].loop { return loop.object }
       if frames[index].isolated { return nil }
       index -= 1
@@ -275,7 +323,7 @@ struct Renderer {
   private func currentLoop() -> LoopState? {
     var index = frames.count - 1
     while index >= 0 {
-      if frames[index].names.contains("loop") { return nil }
+      if names[frames[index].start..<end(ofFrame: index)].contains("loop") { return nil }
       if let loop = frames[index].loop { return loop }
       if frames[index].isolated { return nil }
       index -= 1
@@ -419,7 +467,7 @@ struct Renderer {
       return try evaluate(otherwise, template: template, page: page)
     case .filter(let call):
       let input: Value
-      if call.name == "default" {
+      if call.isDefault {
         input = try access(call.input, strict: false, template: template, page: page) ?? .null
       } else {
         input = try evaluate(call.input, template: template, page: page)
@@ -441,25 +489,37 @@ struct Renderer {
     case .macroCall(let call):
       return try callMacro(call, template: template, page: page)
     case .superCall(let location):
-      guard let position = blockStack.last else {
-        throw error("super() used outside a block", at: location)
-      }
-      guard let levels = templates[position.page].blocks[position.name],
-        position.level + 1 < levels.count
-      else {
-        throw error("block '\(position.name)' has no parent block for super()", at: location)
-      }
-      try enter(at: location)
-      defer { depth -= 1 }
       var buffer = ""
-      try renderBlock(
-        position.name, level: position.level + 1, page: position.page, at: location,
-        into: &buffer)
+      try renderSuper(at: location, into: &buffer)
       return .html(buffer)
     }
   }
 
+  private mutating func renderSuper(at location: SourceLocation, into out: inout String) throws {
+    guard let position = blockStack.last else {
+      throw error("super() used outside a block", at: location)
+    }
+    guard let levels = templates[position.page].blocks[position.name],
+      position.level + 1 < levels.count
+    else {
+      throw error("block '\(position.name)' has no parent block for super()", at: location)
+    }
+    try enter(at: location)
+    defer { depth -= 1 }
+    try renderBlock(
+      position.name, level: position.level + 1, page: position.page, at: location,
+      into: &out)
+  }
+
   private mutating func callMacro(_ call: MacroCall, template: Int, page: Int) throws -> Value {
+    var buffer = ""
+    try callMacro(call, template: template, page: page, into: &buffer)
+    return .html(buffer)
+  }
+
+  private mutating func callMacro(
+    _ call: MacroCall, template: Int, page: Int, into out: inout String
+  ) throws {
     let target: Int
     if let namespace = call.namespace {
       guard let imported = templates[template].imports[namespace] else {
@@ -478,6 +538,7 @@ struct Renderer {
         at: call.location)
     }
     var arguments: [Value] = []
+    arguments.reserveCapacity(call.arguments.count)
     for argument in call.arguments {
       arguments.append(try evaluate(argument, template: template, page: page))
     }
@@ -490,11 +551,8 @@ struct Renderer {
     }
     try enter(at: call.location)
     defer { depth -= 1 }
-    var frame = Frame()
-    frame.isolated = true
-    frames.append(frame)
-    defer { frames.removeLast() }
-    let top = frames.count - 1
+    pushFrame(isolated: true)
+    defer { popFrame() }
     for (index, parameter) in macro.parameters.enumerated() {
       let value: Value
       if index < arguments.count {
@@ -506,11 +564,9 @@ struct Renderer {
       } else {
         value = .null
       }
-      frames[top].assign(parameter.name, value)
+      assign(parameter.name, value)
     }
-    var buffer = ""
-    try render(macro.body, template: target, page: target, into: &buffer)
-    return .html(buffer)
+    try render(macro.body, template: target, page: target, into: &out)
   }
 
   private func binary(

@@ -264,7 +264,13 @@ struct CivilDate: Sendable {
   /// strftime subset: `%Y %m %d %-d %e %B %b %A %a %H %M %S %%`; names in `language`
   /// (fr or en, anything else falls back to en).
   func format(_ pattern: String, language: String) -> String {
-    let french = language.lowercased().hasPrefix("fr")
+    let french = BuiltinFilters.isFrench(language)
+    if pattern.utf8.allSatisfy({ $0 < 0x80 }) { return formatASCII(pattern, french: french) }
+    return formatCharacters(pattern, french: french)
+  }
+
+  /// `format` character by character (any pattern).
+  func formatCharacters(_ pattern: String, french: Bool) -> String {
     var out = ""
     var iterator = pattern.makeIterator()
     while let character = iterator.next() {
@@ -300,5 +306,68 @@ struct CivilDate: Sendable {
       }
     }
     return out
+  }
+
+  /// `format` for an ASCII pattern: one byte scan, literal runs appended at once.
+  func formatASCII(_ pattern: String, french: Bool) -> String {
+    let bytes = pattern.utf8
+    var out = ""
+    out.reserveCapacity(bytes.count + 16)
+    var index = bytes.startIndex
+    var runStart = index
+    let end = bytes.endIndex
+    while index != end {
+      guard bytes[index] == UInt8(ascii: "%") else {
+        bytes.formIndex(after: &index)
+        continue
+      }
+      out += pattern[runStart..<index]
+      bytes.formIndex(after: &index)
+      guard index != end else {
+        out += "%"
+        runStart = index
+        break
+      }
+      var directive = bytes[index]
+      bytes.formIndex(after: &index)
+      var unpadded = false
+      if directive == UInt8(ascii: "-"), index != end {
+        unpadded = true
+        directive = bytes[index]
+        bytes.formIndex(after: &index)
+      }
+      switch directive {
+      case UInt8(ascii: "Y"): out += String(year)
+      case UInt8(ascii: "m"): Self.append(month, padded: !unpadded, to: &out)
+      case UInt8(ascii: "d"): Self.append(day, padded: !unpadded, to: &out)
+      case UInt8(ascii: "e"): out += String(day)
+      case UInt8(ascii: "B"): out += (french ? Self.monthsFR : Self.monthsEN)[month - 1]
+      case UInt8(ascii: "b"): out += (french ? Self.shortMonthsFR : Self.shortMonthsEN)[month - 1]
+      case UInt8(ascii: "A"): out += (french ? Self.daysFR : Self.daysEN)[weekday]
+      case UInt8(ascii: "a"): out += (french ? Self.daysFR : Self.daysEN)[weekday].prefix(3)
+      case UInt8(ascii: "H"): Self.append(hour, padded: !unpadded, to: &out)
+      case UInt8(ascii: "M"): Self.append(minute, padded: true, to: &out)
+      case UInt8(ascii: "S"): Self.append(second, padded: true, to: &out)
+      case UInt8(ascii: "%"): out += "%"
+      default:
+        out += "%"
+        out.unicodeScalars.append(Unicode.Scalar(directive))
+      }
+      runStart = index
+    }
+    out += pattern[runStart..<end]
+    return out
+  }
+
+  /// `pad(value, 2)` (or `String(value)` when not `padded`) without a temporary string.
+  private static func append(_ value: Int, padded: Bool, to out: inout String) {
+    if padded, value >= 0, value < 10 {
+      out.unicodeScalars.append("0")
+      out.unicodeScalars.append(Unicode.Scalar(UInt8(48 + value)))
+    } else if value >= 0, value < 10 {
+      out.unicodeScalars.append(Unicode.Scalar(UInt8(48 + value)))
+    } else {
+      out += padded ? pad(value, 2) : String(value)
+    }
   }
 }
