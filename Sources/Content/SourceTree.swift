@@ -128,11 +128,9 @@ public struct SourceTree: Sendable {
 }
 
 extension String {
-  /// Strict UTF-8 decoding (Foundation's would replace bad bytes silently on some platforms).
+  /// Strict UTF-8 decoding that keeps a byte-order mark (the front matter splitter drops it).
   fileprivate init?(validatingUTF8 data: Data) {
-    guard let text = String(bytes: data, encoding: .utf8), text.utf8.count == data.count else {
-      return nil
-    }
+    guard let text = String(validating: data, as: UTF8.self) else { return nil }
     self = text
   }
 }
