@@ -102,9 +102,17 @@ public struct OutputFolder: Sendable {
         directory = (directory as NSString).deletingLastPathComponent
       }
     }
-    // Sorted, so every parent comes before its children.
-    for directory in directories.sorted() where mkdir(stagingPath + "/" + directory, 0o755) != 0 {
-      throw .error("cannot create folder \(directory): \(String(cString: strerror(errno)))")
+    // Sorted, so every parent comes before its children. Each folder's resolved path must lie
+    // inside the staging folder: nothing a build writes can land elsewhere.
+    let resolvedStaging = Self.resolvedPath(stagingPath) ?? stagingPath
+    for directory in directories.sorted() {
+      let path = stagingPath + "/" + directory
+      guard mkdir(path, 0o755) == 0 else {
+        throw .error("cannot create folder \(directory): \(String(cString: strerror(errno)))")
+      }
+      guard let resolved = Self.resolvedPath(path), resolved.hasPrefix(resolvedStaging + "/") else {
+        throw .error("refusing to write into \(directory): it resolves outside the output folder")
+      }
     }
     let outputPath = output.path
     let results = files.parallelMap { file -> (String, String, Bool, String?) in
@@ -161,7 +169,8 @@ public struct OutputFolder: Sendable {
   /// Writes a new file with plain POSIX calls: Foundation's `Data.write` syncs every file to
   /// disk, which made writing a site many times slower than copying it. Returns the error text.
   private static func write(_ data: Data, to path: String) -> String? {
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    // A new file only, never through a symbolic link: the staging folder starts empty.
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else { return String(cString: strerror(errno)) }
     defer { close(descriptor) }
     return data.withUnsafeBytes { buffer -> String? in
@@ -181,7 +190,10 @@ public struct OutputFolder: Sendable {
   /// Deletes a folder and everything in it without following symbolic links: Foundation's
   /// `removeItem` took seconds for a site's few thousand files.
   static func removeTree(_ path: String) {
-    guard let directory = opendir(path) else {
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return }
+    // A symbolic link (even to a folder) is removed itself, never followed.
+    guard info.st_mode & S_IFMT == S_IFDIR, let directory = opendir(path) else {
       unlink(path)
       return
     }
@@ -199,6 +211,12 @@ public struct OutputFolder: Sendable {
     }
     closedir(directory)
     rmdir(path)
+  }
+
+  private static func resolvedPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
   }
 
   static func isSafeRelativePath(_ path: String) -> Bool {

@@ -49,6 +49,20 @@ import Testing
     #expect(try site.tree()["left-over.html"] == nil)
   }
 
+  @Test func aStagingFolderThatIsASymbolicLinkIsRemovedNotFollowed() throws {
+    let site = try TemporarySite()
+    let precious = site.root.deletingLastPathComponent().appending(
+      path: "precious-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: precious, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: precious) }
+    try Data("keep".utf8).write(to: precious.appending(path: "file.txt"))
+    try FileManager.default.createSymbolicLink(
+      atPath: site.output.path + ".staging", withDestinationPath: precious.path)
+    _ = try site.build()
+    #expect(try String(contentsOf: precious.appending(path: "file.txt"), encoding: .utf8) == "keep")
+    #expect(try site.tree()["index.html"] != nil)
+  }
+
   @Test func dangerousOutputFoldersAreRefused() throws {
     let site = try TemporarySite()
     let home = FileManager.default.homeDirectoryForCurrentUser
