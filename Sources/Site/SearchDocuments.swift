@@ -5,8 +5,9 @@ import Search
 /// in the index's language.
 ///
 /// The index of a language holds every case and post once: its version in that language when
-/// there is one, else the original. So an English reader finds French-only cases by their
-/// places, English topic and factor labels and title words; pages only in their language.
+/// there is one, else the original (without its body). So an English reader finds French-only
+/// cases by their places, English topic and factor labels and title words; pages only in their
+/// language.
 struct SearchDocuments: Sendable {
   let values: ModelValues
 
@@ -55,7 +56,9 @@ struct SearchDocuments: Sendable {
         facets["outcome"] = details.outcome.map { [$0] } ?? []
         facets["country"] = countries
       }
-      let rendered = values.rendered[position]
+      // A document in another language is found by its title, description, places and labels;
+      // its body is searched in its own language's index, with the analyzer made for it.
+      let rendered = document.language == language ? values.rendered[position] : nil
       return SearchDocument(
         url: values.routes.document(document), title: document.title,
         description: document.description ?? "",
