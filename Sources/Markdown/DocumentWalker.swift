@@ -133,8 +133,10 @@ struct DocumentWalker {
       defer { free(rendered) }
       let html = String(cString: rendered)
       let level = cmark_node_get_heading_level(node)
-      let withID = html.replacingOccurrences(
-        of: "<h\(level)>", with: "<h\(level) id=\"\(id)\">", options: [.anchored])
+      let openTag = "<h\(level)>"
+      let withID =
+        html.hasPrefix(openTag)
+        ? "<h\(level) id=\"\(id)\">" + html.dropFirst(openTag.utf8.count) : html
       guard let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { continue }
       cmark_node_set_on_enter(block, withID)
       if cmark_node_replace(node, block) == 1 {
