@@ -5,10 +5,13 @@ import Templates
 /// Cases that share places, factors and topics with a case, best first.
 ///
 /// Scores come from the cross-index buckets of the case's own ids, so the work per case is
-/// the size of those buckets, never a scan of all cases. Broad topics weigh least.
+/// the size of those buckets, never a scan of all cases. Broad topics weigh least. A bucket
+/// grows with the site (a topic holds a tenth of all cases), so each is read up to
+/// ``bucketLimit`` entries: the work per case stays bounded and the build stays linear.
 struct RelatedCases: Sendable {
   let values: ModelValues
   static let limit = 5
+  static let bucketLimit = 250
 
   func best(for group: Int) -> [Int] {
     let documents = values.documents
@@ -17,7 +20,7 @@ struct RelatedCases: Sendable {
     let index = values.content.index
     var scores: [Int: Int] = [:]
     func add(_ bucket: [Int]?, weight: Int) {
-      for position in bucket ?? [] {
+      for position in (bucket ?? []).prefix(Self.bucketLimit) {
         guard let other = values.cases.groupOf[position], other != group,
           values.cases.groups[other].original == position
         else { continue }
