@@ -31,7 +31,7 @@ let package = Package(
     // The template engine: lexer → parser → AST → renderer, contextual autoescape.
     .target(name: "Templates", dependencies: ["Diagnostics"]),
     // Text analysis (Snowball stemmers) and the sharded JSON search index.
-    .target(name: "Search"),
+    .target(name: "Search", dependencies: ["Parallelism"]),
     // The portal model: config, front matter, cases, posts, pages, localities, vocabularies.
     .target(
       name: "Content",

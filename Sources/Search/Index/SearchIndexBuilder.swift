@@ -1,5 +1,5 @@
-import Dispatch
 import Foundation
+import Parallelism
 
 /// Builds the search index of one language as static JSON files; see docs/search-index.md.
 ///
@@ -33,12 +33,12 @@ public struct SearchIndexBuilder: Sendable {
       targetBytes: targetShardBytes, maximumPrefixLength: Self.maximumPrefixLength
     )
     .plan(postings)
-    let shardFiles = shards.concurrentMap { shard in
+    let shardFiles = shards.parallelMap { shard in
       Self.shardFile(shard, postings: postings)
     }
     files += shardFiles.map(\.file)
     let chunkStarts = Array(stride(from: 0, to: documents.count, by: displayChunkSize))
-    let chunkFiles = chunkStarts.concurrentMap { start in
+    let chunkFiles = chunkStarts.parallelMap { start in
       displayChunkFile(documents[start..<min(start + displayChunkSize, documents.count)], start)
     }
     files += chunkFiles
@@ -64,7 +64,7 @@ public struct SearchIndexBuilder: Sendable {
     let runs = (0..<runCount).map { run in
       (documents.count * run / runCount)..<(documents.count * (run + 1) / runCount)
     }
-    return runs.concurrentMap { PartialIndex(documents, range: $0, analyzer: analyzer) }
+    return runs.parallelMap { PartialIndex(documents, range: $0, analyzer: analyzer) }
   }
 
   /// Term → flat (document, frequency, field bits) triples over all documents, in order.
@@ -189,43 +189,5 @@ public struct SearchIndexBuilder: Sendable {
       }
     }
     return IndexFile(path: "manifest.json", contents: writer.data)
-  }
-}
-
-extension Array where Element: Sendable {
-  /// `map` run on all cores; results keep the order of the elements.
-  func concurrentMap<Result: Sendable>(_ transform: @Sendable (Element) -> Result) -> [Result] {
-    let results = ResultSlots<Result>(count: count)
-    self.withUnsafeBufferPointer { elements in
-      nonisolated(unsafe) let elements = elements
-      DispatchQueue.concurrentPerform(iterations: elements.count) { index in
-        results.store(transform(elements[index]), at: index)
-      }
-    }
-    return results.values()
-  }
-}
-
-/// Write-once result slots shared by the iterations of `concurrentPerform`; each iteration
-/// writes only its own slot.
-private final class ResultSlots<Value>: @unchecked Sendable {
-  private let slots: UnsafeMutableBufferPointer<Value?>
-
-  init(count: Int) {
-    slots = .allocate(capacity: count)
-    slots.initialize(repeating: nil)
-  }
-
-  deinit {
-    slots.deinitialize()
-    slots.deallocate()
-  }
-
-  func store(_ value: Value, at index: Int) {
-    slots[index] = value
-  }
-
-  func values() -> [Value] {
-    slots.map { $0! }
   }
 }
