@@ -13,8 +13,6 @@ public struct SiteContent: Sendable {
   /// Files of `content/static/`, copied as they are to the output root.
   public var staticFiles: [SourceTree.File]
   public var index: CrossIndex
-
-  public var cases: [Int] { documents.indices.filter { documents[$0].kind == .caseStudy } }
 }
 
 /// Lookups built once, in time linear in the content, so no page scans all cases.
