@@ -55,8 +55,9 @@ final class Console: Sendable {
 
   func timings(_ timings: [PhaseTiming]) {
     for timing in timings {
+      let name = timing.phase.padding(toLength: 10, withPad: " ", startingAt: 0)
       FileHandle.standardError.write(
-        Data(String(format: "%-10@ %8.3f s\n", timing.phase as NSString, timing.seconds).utf8))
+        Data("\(name)\(String(format: "%8.3f s", timing.seconds))\n".utf8))
     }
   }
 
