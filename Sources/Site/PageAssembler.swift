@@ -16,6 +16,16 @@ struct PageJob: Sendable {
 struct PageAssembler: Sendable {
   let values: ModelValues
   let translations: [String: [String: String]]
+  /// The `site` variable of each language: the same on every page, so made once.
+  private var sites: [String: Value] = [:]
+
+  init(values: ModelValues, translations: [String: [String: String]]) {
+    self.values = values
+    self.translations = translations
+    for language in values.content.config.languages {
+      sites[language] = siteValue(language)
+    }
+  }
 
   var content: SiteContent { values.content }
   var routes: Routes { values.routes }
@@ -50,7 +60,10 @@ struct PageAssembler: Sendable {
 
   // MARK: Common context
 
-  func siteValue(_ language: String) -> Value {
+  /// The `site` variable of pages in `language`.
+  func site(_ language: String) -> Value { sites[language] ?? siteValue(language) }
+
+  private func siteValue(_ language: String) -> Value {
     let config = content.config
     return [
       "title": .string(config.title), "base_url": .string(config.baseURL),
@@ -88,7 +101,7 @@ struct PageAssembler: Sendable {
     if kind == "404" { pageValue["alternates"] = .array([]) }
     var context = extra
     context["page"] = .object(pageValue)
-    context["site"] = siteValue(language)
+    context["site"] = site(language)
     context["lang"] = .string(language)
     return PageJob(path: path, template: template, language: language, context: context)
   }
@@ -164,7 +177,9 @@ struct PageAssembler: Sendable {
     page["json_ld"] = JSONLD.caseStudy(document, page: page, config: content.config)
     return PageJob(
       path: routes.document(document), template: "case.html", language: language,
-      context: ["page": .object(page), "site": siteValue(language), "lang": .string(language)])
+      context: [
+        "page": .object(page), "site": site(language), "lang": .string(language),
+      ])
   }
 
   func documentPage(_ position: Int) -> PageJob {
@@ -176,7 +191,7 @@ struct PageAssembler: Sendable {
       path: routes.document(document), template: document.kind == .post ? "post.html" : "page.html",
       language: document.language,
       context: [
-        "page": .object(page), "site": siteValue(document.language),
+        "page": .object(page), "site": site(document.language),
         "lang": .string(document.language),
       ])
   }
