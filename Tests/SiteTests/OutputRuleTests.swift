@@ -96,33 +96,25 @@ import Testing
     try site.write(
       "content/cases/Jardins-bis.md",
       "---\ntitle: Doublon\nslug: Jardins\nlocalities: [cergy]\n---\n")
-    do {
-      _ = try site.build()
-      Issue.record("the build should fail")
-    } catch {
-      let problem = try #require(error.diagnostics.first { $0.message.contains("map to the URL") })
-      #expect(
-        problem.message
-          == "2 sources map to the URL /cases/jardins/: content/cases/Jardins-bis.md, content/cases/jardins.md"
-      )
-      #expect(problem.location?.file == "content/cases/Jardins-bis.md")
-      #expect(problem.notes.first?.location?.file == "content/cases/jardins.md")
-    }
+    let error = site.buildFailure()
+    let problem = try #require(error.diagnostics.first { $0.message.contains("map to the URL") })
+    #expect(
+      problem.message
+        == "2 sources map to the URL /cases/jardins/: content/cases/Jardins-bis.md, content/cases/jardins.md"
+    )
+    #expect(problem.location?.file == "content/cases/Jardins-bis.md")
+    #expect(problem.notes.first?.location?.file == "content/cases/jardins.md")
   }
 
   @Test(arguments: ["cases", "en", "search"])
   func pageSlugOnAReservedPathIsAnError(slug: String) throws {
     let site = try TemporarySite()
     try site.write("content/pages/p.md", "---\ntitle: P\nslug: \(slug)\n---\n")
-    do {
-      _ = try site.build()
-      Issue.record("the build should fail")
-    } catch {
-      #expect(
-        error.diagnostics.contains {
-          $0.message.contains("page slug '\(slug)'") && $0.location?.file == "content/pages/p.md"
-        })
-    }
+    let error = site.buildFailure()
+    #expect(
+      error.diagnostics.contains {
+        $0.message.contains("page slug '\(slug)'") && $0.location?.file == "content/pages/p.md"
+      })
   }
 
   @Test func unknownReferencesNameFileLineAndColumn() throws {
@@ -130,20 +122,16 @@ import Testing
     try site.write(
       "content/cases/x.md",
       "---\ntitle: X\ntopics: [inconnu]\nlocalities: [cergy, nulle-part]\n---\n")
-    do {
-      _ = try site.build()
-      Issue.record("the build should fail")
-    } catch {
-      let messages = error.diagnostics.map(\.formatted)
-      #expect(
-        messages.contains {
-          $0.hasPrefix("content/cases/x.md:3:10: error: unknown topic 'inconnu'")
-        })
-      #expect(
-        messages.contains {
-          $0.hasPrefix("content/cases/x.md:4:21: error: unknown locality 'nulle-part'")
-        })
-    }
+    let error = site.buildFailure()
+    let messages = error.diagnostics.map(\.formatted)
+    #expect(
+      messages.contains {
+        $0.hasPrefix("content/cases/x.md:3:10: error: unknown topic 'inconnu'")
+      })
+    #expect(
+      messages.contains {
+        $0.hasPrefix("content/cases/x.md:4:21: error: unknown locality 'nulle-part'")
+      })
   }
 }
 

@@ -1,5 +1,7 @@
 import Foundation
-import Site
+import Testing
+
+@testable import Site
 
 /// A copy of a fixture site in a fresh temporary folder, removed when the test ends.
 final class TemporarySite {
@@ -35,6 +37,17 @@ final class TemporarySite {
     var options = BuildOptions(root: root, baseURL: baseURL)
     options.includeDrafts = drafts
     return try SiteBuilder(options: options).build()
+  }
+
+  /// Builds a site that must fail, returning the failure (and recording an issue if it built).
+  func buildFailure(sourceLocation: SourceLocation = #_sourceLocation) -> BuildFailure {
+    do {
+      _ = try build()
+      Issue.record("the build should fail", sourceLocation: sourceLocation)
+      return BuildFailure(diagnostics: [], timings: [])
+    } catch {
+      return error
+    }
   }
 
   /// Every file of the output folder, path → bytes.
