@@ -33,7 +33,7 @@ public struct CaseDetails: Sendable, Equatable {
 }
 
 /// A case study, post or page as read from its file, before Markdown is rendered.
-public struct Document: Sendable {
+public struct Document: Sendable, Equatable {
   public var kind: DocumentKind
   /// Path relative to the site root (`content/cases/x.md`), as diagnostics show it.
   public var sourcePath: String

@@ -103,14 +103,7 @@ public struct ContentLoader: Sendable {
       diagnostics += problems
       let markdown = files.filter { $0.path.hasSuffix(".md") || $0.path.hasSuffix(".markdown") }
       let parser = DocumentParser(kind: kind, languages: config.languages)
-      let parsed = markdown.parallelMap { file -> (Document?, [Diagnostic]) in
-        switch SourceTree.readText(file) {
-        case .success(let text):
-          return parser.parse(text, path: file.path, fileName: file.url.lastPathComponent)
-        case .failure(let problem):
-          return (nil, [problem])
-        }
-      }
+      let parsed = markdown.parallelMap { Self.parse($0, with: parser) }
       for (document, problems) in parsed {
         diagnostics += problems
         if let document, includeDrafts || !document.draft { documents.append(document) }
@@ -127,6 +120,30 @@ public struct ContentLoader: Sendable {
       config: config, documents: documents, topics: topics, factors: factors,
       localities: localities, staticFiles: staticFiles, index: index)
     return (content, diagnostics)
+  }
+
+  /// Reads one document file again, as ``load()`` does, for the dev server's incremental
+  /// rebuild. Nil when the path is no longer a regular file inside the root (a symbolic link
+  /// or a folder now): only a whole ``load()`` checks those.
+  public func reloadDocument(at path: String, kind: DocumentKind) -> (Document?, [Diagnostic])? {
+    let url = tree.root.appending(path: path)
+    guard let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .isSymbolicLinkKey]),
+      values.isRegularFile == true, values.isSymbolicLink != true
+    else { return nil }
+    return Self.parse(
+      SourceTree.File(path: path, url: url),
+      with: DocumentParser(kind: kind, languages: config.languages))
+  }
+
+  private static func parse(_ file: SourceTree.File, with parser: DocumentParser) -> (
+    Document?, [Diagnostic]
+  ) {
+    switch SourceTree.readText(file) {
+    case .success(let text):
+      return parser.parse(text, path: file.path, fileName: file.url.lastPathComponent)
+    case .failure(let problem):
+      return (nil, [problem])
+    }
   }
 
   /// Fills in the source line of diagnostics made without the file's text at hand.

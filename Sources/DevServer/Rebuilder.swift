@@ -30,9 +30,10 @@ public enum BuildOutcome: Sendable {
   case failed([Diagnostic], seconds: Double)
 }
 
-/// Owns the current site: regenerates it in memory when sources change and swaps it in
-/// atomically. Today every rebuild is a whole generation; an incremental one can replace
-/// ``generate()`` without changing callers.
+/// Owns the current site: updates it in memory when sources change and swaps the result in.
+/// An edit of a document's text re-renders only the pages that show it, and the search index
+/// and exports follow in the background; any other change runs every phase again (see
+/// ``IncrementalSite``).
 public actor Rebuilder {
   private let options: BuildOptions
   private(set) public var current = ServedSite()
@@ -43,6 +44,13 @@ public actor Rebuilder {
   private let onOutcome: @Sendable (BuildOutcome, ServedSite) async -> Void
   private var finishedOnce = false
   private var waiting: [CheckedContinuation<Void, Never>] = []
+  /// The last good generation and what made it.
+  private var incremental: IncrementalSite?
+  /// Counts the changes to ``incremental``, so a background refresh of the search index and
+  /// exports made from an older one is dropped.
+  private var revision = 0
+  /// Whether the search index and exports lag behind the pages.
+  private var derivedPending = false
 
   public init(
     options: BuildOptions, onOutcome: @escaping @Sendable (BuildOutcome, ServedSite) async -> Void
@@ -72,6 +80,7 @@ public actor Rebuilder {
       }
       await onOutcome(outcome, current)
     } while rebuildRequested
+    if derivedPending { refreshDerivedFiles() }
   }
 
   /// The current site, once the first build has finished (requests that arrive during the
@@ -83,23 +92,50 @@ public actor Rebuilder {
     return current
   }
 
-  /// One whole in-memory generation, off the actor; swaps the result in.
+  /// Waits until the search index and exports match the pages (for tests and benchmarks).
+  public func settled() async -> ServedSite {
+    while building || derivedPending {
+      try? await Task.sleep(for: .milliseconds(20))
+    }
+    return current
+  }
+
+  /// The first generation, or an update of the last good one, off the actor; swaps the
+  /// result in.
   private func generate() async -> BuildOutcome {
-    let builder = SiteBuilder(options: options)
     let start = DispatchTime.now()
-    let result = await Task.detached { () -> Result<GeneratedSite, BuildFailure> in
+    let (previous, options, changed) = (incremental, options, Array(changedSinceSuccess))
+    let result = await Task.detached {
+      () -> Result<(IncrementalSite, IncrementalSite.Update), BuildFailure> in
       do throws(BuildFailure) {
-        return .success(try builder.generate())
+        if var site = previous {
+          let update = try site.update(changed: changed)
+          return .success((site, update))
+        }
+        let site = try IncrementalSite(options: options)
+        return .success((site, .site(site.site)))
       } catch {
         return .failure(error)
       }
     }.value
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     switch result {
-    case .success(let site):
-      var files: [String: Data] = [:]
-      files.reserveCapacity(site.files.count)
-      for file in site.files { files[file.path] = file.contents }
+    case .success((let site, let update)):
+      incremental = site
+      revision += 1
+      var files: [String: Data]
+      let generated: GeneratedSite?
+      switch update {
+      case .pages(let pages):
+        files = current.files
+        for page in pages { files[page.path] = page.contents }
+        derivedPending = true
+        generated = nil
+      case .site(let whole):
+        files = Self.fileMap(whole)
+        derivedPending = false
+        generated = whole
+      }
       let onlyStyles =
         !changedSinceSuccess.isEmpty && changedSinceSuccess.allSatisfy { $0.hasSuffix(".css") }
         && !current.files.isEmpty && current.errors.isEmpty
@@ -107,13 +143,39 @@ public actor Rebuilder {
       changedSinceSuccess = []
       current = ServedSite(files: files, generation: current.generation + 1, errors: [])
       return .built(
-        pages: site.pageCount, files: files.count,
-        warnings: site.diagnostics.filter { $0.severity == .warning }, seconds: seconds,
-        stylesheets: swap)
+        pages: generated?.pageCount ?? site.pageCount, files: files.count,
+        warnings: (generated?.diagnostics ?? []).filter { $0.severity == .warning },
+        seconds: seconds, stylesheets: swap)
     case .failure(let failure):
       current.errors = DiagnosticList(failure.diagnostics).sorted
       return .failed(current.errors, seconds: seconds)
     }
+  }
+
+  /// Makes the search index and exports of the current generation in the background and
+  /// swaps them in, unless the site changed meanwhile (the next refresh covers that).
+  private func refreshDerivedFiles() {
+    guard let site = incremental else { return }
+    let revision = self.revision
+    Task {
+      let files = await Task.detached(priority: .utility) { site.derivedFiles() }.value
+      self.installDerivedFiles(files, revision: revision)
+    }
+  }
+
+  private func installDerivedFiles(_ files: [OutputFile], revision: Int) {
+    guard revision == self.revision, var site = incremental else { return }
+    site.replaceDerivedFiles(files)
+    incremental = site
+    derivedPending = false
+    current.files = Self.fileMap(site.site)
+  }
+
+  private static func fileMap(_ site: GeneratedSite) -> [String: Data] {
+    var files: [String: Data] = [:]
+    files.reserveCapacity(site.files.count)
+    for file in site.files { files[file.path] = file.contents }
+    return files
   }
 
   /// How stylesheet URLs moved between two builds (`/style.1a2b.css` → `/style.3c4d.css`), or

@@ -8,13 +8,13 @@ import Templates
 /// The portal model turned into template values: references, cards and full pages.
 /// Built once per build; every function is pure and safe to call from many threads.
 struct ModelValues: Sendable {
-  let content: SiteContent
+  private(set) var content: SiteContent
   let routes: Routes
-  let rendered: [RenderedMarkdown?]
+  private(set) var rendered: [RenderedMarkdown?]
   let cases: TranslationGroups
   let posts: TranslationGroups
   /// Per document: the short text of cards and results, made once.
-  private let summaries: [String]
+  private var summaries: [String]
   /// Language → document index → case card (null for other kinds), made once: a case shows
   /// on many pages (lists, places, topics, factors, related cases).
   private var cards: [String: [Value]]
@@ -44,6 +44,24 @@ struct ModelValues: Sendable {
   }
 
   var documents: [Document] { content.documents }
+
+  /// The same values with the text of one document replaced, its front matter unchanged (the
+  /// dev server's incremental rebuild): its summary and cards are made again.
+  func replacingBody(
+    of position: Int, with document: Document, rendered markdown: RenderedMarkdown?
+  ) -> ModelValues {
+    var copy = self
+    copy.content.documents[position] = document
+    copy.rendered[position] = markdown
+    copy.summaries[position] = Self.summary(of: document, rendered: markdown, words: 30)
+    if document.kind == .caseStudy {
+      for language in content.config.languages {
+        let card = copy.makeCaseCard(position, language)
+        copy.cards[language]?[position] = card
+      }
+    }
+    return copy
+  }
 
   func topicReference(_ id: String, _ language: String) -> Value {
     let topic = content.index.topicByID[id]

@@ -90,6 +90,15 @@ public struct SiteBuilder: Sendable {
   public func generate(
     progress: (@Sendable (BuildProgress) -> Void)? = nil
   ) throws(BuildFailure) -> GeneratedSite {
+    try generateState(progress: progress).site
+  }
+
+  /// Runs every phase but writing and keeps what they made, for ``IncrementalSite``.
+  /// With `previous`, Markdown bodies and pages whose inputs did not change are taken from it
+  /// instead of being rendered again.
+  func generateState(
+    previous: SiteState? = nil, progress: (@Sendable (BuildProgress) -> Void)? = nil
+  ) throws(BuildFailure) -> SiteState {
     var diagnostics: [Diagnostic] = []
     var timings: [PhaseTiming] = []
     var clock = PhaseClock()
@@ -107,28 +116,9 @@ public struct SiteBuilder: Sendable {
     let renderer = MarkdownRenderer(
       options: MarkdownOptions(
         unsafeHTML: content.config.unsafeHTML, basePath: content.config.basePath))
-    let markdown = content.documents.parallelMap {
-      document -> Result<RenderedMarkdown, Diagnostic> in
-      do throws(Diagnostic) {
-        return .success(try renderer.render(document.body, language: document.language))
-      } catch {
-        var located = error
-        if var location = located.location {
-          location.line += document.bodyFirstLine - 1
-          located.location = location
-        }
-        return .failure(located.inFile(document.sourcePath))
-      }
-    }
-    var rendered: [RenderedMarkdown?] = []
-    for result in markdown {
-      switch result {
-      case .success(let value): rendered.append(value)
-      case .failure(let problem):
-        diagnostics.append(problem)
-        rendered.append(nil)
-      }
-    }
+    let rendered = renderMarkdown(
+      content.documents, renderer: renderer,
+      previous: previous?.renderer.options == renderer.options ? previous : nil, &diagnostics)
     timings.append(clock.lap("markdown"))
 
     // assemble
@@ -159,35 +149,12 @@ public struct SiteBuilder: Sendable {
       timings.append(clock.lap("render"))
       throw fail()
     }
-    let config = content.config
-    var files: [OutputFile] = []
-    let chunks = stride(from: 0, to: jobs.count, by: 500).map {
-      Array(jobs[$0..<min($0 + 500, jobs.count)])
-    }
-    var done = 0
-    for chunk in chunks {
-      let results = chunk.parallelMap { job -> Result<OutputFile, DiagnosticList> in
-        let environment = RenderEnvironment(
-          language: job.language, basePath: config.basePath, baseURL: config.baseURL,
-          translations: loaded.translations[job.language] ?? [:])
-        do throws(DiagnosticList) {
-          let html = try library.render(
-            job.template, context: job.context, environment: environment)
-          return .success(
-            OutputFile(path: Routes.outputFile(for: job.path), contents: Data(html.utf8)))
-        } catch {
-          return .failure(error)
-        }
-      }
-      for result in results {
-        switch result {
-        case .success(let file): files.append(file)
-        case .failure(let problems): diagnostics += problems.diagnostics
-        }
-      }
-      done += chunk.count
-      progress?(BuildProgress(phase: "render", done: done, total: jobs.count))
-    }
+    let renderInputs = RenderInputs(
+      loaded: loaded, assetNames: assetNames, markdown: renderer.options)
+    let reusable = previous.flatMap { $0.renderInputs == renderInputs ? $0 : nil }
+    let pages = renderPages(
+      jobs, library: library, loaded: loaded, previous: reusable, progress: progress,
+      &diagnostics)
     timings.append(clock.lap("render"))
     guard !diagnostics.contains(where: { $0.severity == .error }) else {
       diagnostics = DiagnosticList(diagnostics).sorted
@@ -195,17 +162,145 @@ public struct SiteBuilder: Sendable {
     }
 
     // index
-    progress?(BuildProgress(phase: "index", done: 0, total: config.languages.count))
-    for language in config.languages {
+    progress?(BuildProgress(phase: "index", done: 0, total: content.config.languages.count))
+    let searchIndex = Self.searchIndex(values)
+    timings.append(clock.lap("index"))
+
+    // export
+    var files = exports(values, jobs: jobs, assets: assets, &diagnostics)
+    timings.append(clock.lap("export"))
+    if !content.config.hasExplicitBaseURL {
+      diagnostics.append(
+        .warning(
+          "no base_url in proximus.yml: the feed, sitemap and canonical links use \(SiteConfig.defaultBaseURL)"
+        ))
+    }
+    guard !diagnostics.contains(where: { $0.severity == .error }) else { throw fail() }
+    files = searchIndex + files
+    return SiteState(
+      options: options, loaded: loaded, renderer: renderer, rendered: rendered, values: values,
+      library: library, renderInputs: renderInputs, jobs: jobs, pages: pages,
+      derivedFiles: files, diagnostics: DiagnosticList(diagnostics).sorted, timings: timings)
+  }
+
+  /// The markdown phase: every body, in parallel; bodies unchanged since `previous` are reused.
+  func renderMarkdown(
+    _ documents: [Document], renderer: MarkdownRenderer, previous: SiteState?,
+    _ diagnostics: inout [Diagnostic]
+  ) -> [RenderedMarkdown?] {
+    let earlier = previous?.renderedBySource ?? [:]
+    let results = documents.parallelMap { document -> Result<RenderedMarkdown, Diagnostic> in
+      if let (body, language, markdown) = earlier[document.sourcePath],
+        body == document.body, language == document.language
+      {
+        return .success(markdown)
+      }
+      return Self.renderMarkdown(document, renderer: renderer)
+    }
+    var rendered: [RenderedMarkdown?] = []
+    rendered.reserveCapacity(results.count)
+    for result in results {
+      switch result {
+      case .success(let value): rendered.append(value)
+      case .failure(let problem):
+        diagnostics.append(problem)
+        rendered.append(nil)
+      }
+    }
+    return rendered
+  }
+
+  /// One body, with problems located in the document's file.
+  static func renderMarkdown(_ document: Document, renderer: MarkdownRenderer)
+    -> Result<RenderedMarkdown, Diagnostic>
+  {
+    do throws(Diagnostic) {
+      return .success(try renderer.render(document.body, language: document.language))
+    } catch {
+      var located = error
+      if var location = located.location {
+        location.line += document.bodyFirstLine - 1
+        located.location = location
+      }
+      return .failure(located.inFile(document.sourcePath))
+    }
+  }
+
+  /// The render phase: every page, in parallel, in chunks so progress can be shown. A page
+  /// whose template, language and context equal those of `previous` keeps its output.
+  func renderPages(
+    _ jobs: [PageJob], library: TemplateLibrary, loaded: LoadedSite, previous: SiteState?,
+    progress: (@Sendable (BuildProgress) -> Void)?, _ diagnostics: inout [Diagnostic]
+  ) -> [Data] {
+    let earlier = previous?.pageIndex ?? [:]
+    var pages: [Data] = []
+    pages.reserveCapacity(jobs.count)
+    var done = 0
+    for start in stride(from: 0, to: jobs.count, by: 500) {
+      let chunk = jobs[start..<min(start + 500, jobs.count)]
+      let results = chunk.parallelMap { job -> Result<Data, DiagnosticList> in
+        if let previous, let position = earlier[job.path] {
+          let before = previous.jobs[position]
+          if before.template == job.template, before.language == job.language,
+            before.context == job.context
+          {
+            return .success(previous.pages[position])
+          }
+        }
+        return Self.render(job, library: library, loaded: loaded)
+      }
+      for result in results {
+        switch result {
+        case .success(let page): pages.append(page)
+        case .failure(let problems):
+          diagnostics += problems.diagnostics
+          pages.append(Data())
+        }
+      }
+      done += chunk.count
+      progress?(BuildProgress(phase: "render", done: done, total: jobs.count))
+    }
+    return pages
+  }
+
+  /// One page through its template.
+  static func render(_ job: PageJob, library: TemplateLibrary, loaded: LoadedSite)
+    -> Result<Data, DiagnosticList>
+  {
+    let config = loaded.content.config
+    let environment = RenderEnvironment(
+      language: job.language, basePath: config.basePath, baseURL: config.baseURL,
+      translations: loaded.translations[job.language] ?? [:])
+    do throws(DiagnosticList) {
+      return .success(
+        Data(try library.render(job.template, context: job.context, environment: environment).utf8)
+      )
+    } catch {
+      return .failure(error)
+    }
+  }
+
+  /// The index phase: one search index per language.
+  static func searchIndex(_ values: ModelValues) -> [OutputFile] {
+    var files: [OutputFile] = []
+    for language in values.content.config.languages {
       let documents = SearchDocuments(values: values).documents(for: language)
       for file in SearchIndexBuilder(language: language).build(documents) {
         files.append(
           OutputFile(path: "search/index/\(language)/\(file.path)", contents: file.contents))
       }
     }
-    timings.append(clock.lap("index"))
+    return files
+  }
 
-    // export
+  /// The export phase: open data, feed, sitemap, robots.txt, theme assets, images beside
+  /// documents and `content/static/`.
+  func exports(
+    _ values: ModelValues, jobs: [PageJob], assets: [String: Data],
+    _ diagnostics: inout [Diagnostic]
+  ) -> [OutputFile] {
+    let config = values.content.config
+    var files: [OutputFile] = []
     let exports = Exports(values: values)
     do {
       files.append(OutputFile(path: "data/cases.json", contents: try exports.casesJSON()))
@@ -227,7 +322,7 @@ public struct SiteBuilder: Sendable {
     let (images, imageProblems) = ImageResources.files(values: values, root: options.root)
     files += images
     diagnostics += imageProblems
-    for file in content.staticFiles {
+    for file in values.content.staticFiles {
       guard let data = FileManager.default.contents(atPath: file.url.path) else {
         diagnostics.append(
           .error("cannot read this file", at: SourceLocation(file: file.path, line: 0)))
@@ -236,24 +331,10 @@ public struct SiteBuilder: Sendable {
       files.append(
         OutputFile(path: String(file.path.dropFirst("content/static/".count)), contents: data))
     }
-    timings.append(clock.lap("export"))
-    if !config.hasExplicitBaseURL {
-      diagnostics.append(
-        .warning(
-          "no base_url in proximus.yml: the feed, sitemap and canonical links use \(SiteConfig.defaultBaseURL)"
-        ))
-    }
-    guard !diagnostics.contains(where: { $0.severity == .error }) else { throw fail() }
-    var sources: [String: String] = [:]
-    for document in content.documents {
-      sources[Routes.outputFile(for: routes.document(document))] = document.sourcePath
-    }
-    return GeneratedSite(
-      files: files, pageCount: jobs.count, sources: sources, baseURL: config.baseURL,
-      diagnostics: DiagnosticList(diagnostics).sorted, timings: timings)
+    return files
   }
 
-  struct LoadedSite {
+  struct LoadedSite: Sendable {
     var content: SiteContent
     var theme: Theme
     var templates: [TemplateSource]

@@ -1,7 +1,7 @@
 import Diagnostics
 
 /// One template file handed to the library.
-public struct TemplateSource: Sendable {
+public struct TemplateSource: Sendable, Equatable {
   /// The name templates use to refer to it: `"case.html"`, `"partials/card.html"`.
   public var name: String
   /// The path shown in diagnostics, e.g. `"themes/default/templates/case.html"`.

@@ -1,0 +1,314 @@
+import Content
+import Diagnostics
+import Foundation
+import Markdown
+import Parallelism
+import Templates
+
+/// What one generation made, kept so that the next change re-renders only what depends on it.
+struct SiteState: Sendable {
+  var options: BuildOptions
+  var loaded: SiteBuilder.LoadedSite
+  var renderer: MarkdownRenderer
+  var rendered: [RenderedMarkdown?]
+  var values: ModelValues
+  var library: TemplateLibrary
+  var renderInputs: RenderInputs
+  var jobs: [PageJob]
+  /// The output of each job, in the same order.
+  var pages: [Data]
+  /// Every other file: search index, open data, feed, sitemap, assets, images, static files.
+  var derivedFiles: [OutputFile]
+  var diagnostics: [Diagnostic]
+  var timings: [PhaseTiming]
+  /// Page path → job index.
+  let pageIndex: [String: Int]
+  /// Source path → document index.
+  let documentIndex: [String: Int]
+
+  init(
+    options: BuildOptions, loaded: SiteBuilder.LoadedSite, renderer: MarkdownRenderer,
+    rendered: [RenderedMarkdown?], values: ModelValues, library: TemplateLibrary,
+    renderInputs: RenderInputs, jobs: [PageJob], pages: [Data], derivedFiles: [OutputFile],
+    diagnostics: [Diagnostic], timings: [PhaseTiming]
+  ) {
+    self.options = options
+    self.loaded = loaded
+    self.renderer = renderer
+    self.rendered = rendered
+    self.values = values
+    self.library = library
+    self.renderInputs = renderInputs
+    self.jobs = jobs
+    self.pages = pages
+    self.derivedFiles = derivedFiles
+    self.diagnostics = diagnostics
+    self.timings = timings
+    pageIndex = Dictionary(
+      jobs.indices.map { (jobs[$0].path, $0) }, uniquingKeysWith: { first, _ in first })
+    documentIndex = Dictionary(
+      values.documents.indices.map { (values.documents[$0].sourcePath, $0) },
+      uniquingKeysWith: { first, _ in first })
+  }
+
+  var documents: [Document] { values.documents }
+
+  /// Source path → the body, language and rendering of each document.
+  var renderedBySource: [String: (String, String, RenderedMarkdown)] {
+    var bySource: [String: (String, String, RenderedMarkdown)] = [:]
+    for (position, document) in documents.enumerated() {
+      if let markdown = rendered[position] {
+        bySource[document.sourcePath] = (document.body, document.language, markdown)
+      }
+    }
+    return bySource
+  }
+
+  var site: GeneratedSite {
+    var files = zip(jobs, pages).map {
+      OutputFile(path: Routes.outputFile(for: $0.path), contents: $1)
+    }
+    files += derivedFiles
+    var sources: [String: String] = [:]
+    for document in documents {
+      sources[Routes.outputFile(for: values.routes.document(document))] = document.sourcePath
+    }
+    return GeneratedSite(
+      files: files, pageCount: jobs.count, sources: sources,
+      baseURL: values.content.config.baseURL, diagnostics: diagnostics, timings: timings)
+  }
+}
+
+/// Everything besides a page's context that its output depends on: when these are equal
+/// between two generations, a page with an equal context has equal output.
+struct RenderInputs: Sendable, Equatable {
+  var templates: [TemplateSource]
+  var translations: [String: [String: String]]
+  var assetNames: [String: String]
+  var markdown: MarkdownOptions
+  var basePath: String
+  var baseURL: String
+
+  init(loaded: SiteBuilder.LoadedSite, assetNames: [String: String], markdown: MarkdownOptions) {
+    templates = loaded.templates
+    translations = loaded.translations
+    self.assetNames = assetNames
+    self.markdown = markdown
+    basePath = loaded.content.config.basePath
+    baseURL = loaded.content.config.baseURL
+  }
+}
+
+/// A site generated in memory together with what made it, for `serve`.
+///
+/// An edit to the text of documents (front matter unchanged: the usual save while writing)
+/// re-renders each document's page and the pages that show its card (lists, places, topics,
+/// factors, related cases, previous and next), found through a map from each document's URL to
+/// the pages whose context shows it. The search index and exports, which read every document,
+/// follow in ``refreshingDerivedFiles()``. Any other change (front matter, files created or
+/// deleted, data, templates, config) runs every phase again, reusing the Markdown and the pages
+/// whose inputs did not change.
+public struct IncrementalSite: Sendable {
+  var state: SiteState
+  /// Document URL → indices of the jobs whose context shows that document.
+  var dependents: [String: [Int]]
+
+  /// The first generation.
+  public init(options: BuildOptions) throws(BuildFailure) {
+    state = try SiteBuilder(options: options).generateState()
+    dependents = Self.dependents(of: state.jobs)
+  }
+
+  public var site: GeneratedSite { state.site }
+  public var pageCount: Int { state.jobs.count }
+
+  /// What ``update(changed:)`` did.
+  public enum Update: Sendable {
+    /// Only these pages changed; the search index and exports wait for
+    /// ``refreshingDerivedFiles()``.
+    case pages([OutputFile])
+    /// Every phase ran again.
+    case site(GeneratedSite)
+  }
+
+  /// Applies changes to the sources (paths relative to the root). On failure the site stays
+  /// as it was, so the next update still starts from the last good generation.
+  public mutating func update(changed: [String]) throws(BuildFailure) -> Update {
+    if let pages = updateText(of: changed) { return .pages(pages) }
+    state = try SiteBuilder(options: state.options).generateState(previous: state)
+    dependents = Self.dependents(of: state.jobs)
+    return .site(state.site)
+  }
+
+  /// The search index and exports of the current documents, made again after
+  /// ``Update/pages(_:)``; pure, so it can run while the next edit is handled.
+  public func derivedFiles() -> [OutputFile] {
+    var diagnostics: [Diagnostic] = []
+    let builder = SiteBuilder(options: state.options)
+    let (assets, _) = state.loaded.theme.fingerprintedAssets()
+    return SiteBuilder.searchIndex(state.values)
+      + builder.exports(state.values, jobs: state.jobs, assets: assets, &diagnostics)
+  }
+
+  /// Installs what ``derivedFiles()`` made from this same generation.
+  public mutating func replaceDerivedFiles(_ files: [OutputFile]) {
+    state.derivedFiles = files
+  }
+
+  // MARK: Edits of document text
+
+  /// Re-renders what the changed document texts affect, or returns nil when a change is more
+  /// than that (the caller then runs every phase).
+  private mutating func updateText(of changed: [String]) -> [OutputFile]? {
+    let loader = ContentLoader(
+      tree: SourceTree(root: state.options.root.standardizedFileURL),
+      config: state.values.content.config, includeDrafts: state.options.includeDrafts)
+    var values = state.values
+    var edited: [Int] = []
+    for path in Set(changed).sorted() {
+      guard let position = state.documentIndex[path] else { return nil }
+      let before = state.documents[position]
+      guard let (reloaded, problems) = loader.reloadDocument(at: path, kind: before.kind),
+        let document = reloaded, !problems.contains(where: { $0.severity == .error })
+      else { return nil }
+      var sameText = document
+      sameText.body = before.body
+      guard sameText == before else { return nil }
+      if document.body == before.body { continue }
+      guard
+        case .success(let markdown) = SiteBuilder.renderMarkdown(
+          document, renderer: state.renderer)
+      else { return nil }
+      values = values.replacingBody(of: position, with: document, rendered: markdown)
+      edited.append(position)
+    }
+    if edited.isEmpty { return [] }
+
+    // The pages to make again: each edited document's own page, and every page showing a card
+    // of it that changed (with the new card put in place of the old one).
+    let assembler = PageAssembler(values: values, translations: state.loaded.translations)
+    var jobs: [Int: PageJob] = [:]
+    for position in edited {
+      let document = values.documents[position]
+      let url = values.routes.document(document)
+      guard let own = state.pageIndex[url] else { return nil }
+      if document.kind == .caseStudy, let group = values.cases.groupOf[position] {
+        jobs[own] = assembler.casePage(
+          position, group: group, related: RelatedCases(values: values))
+      } else {
+        jobs[own] = assembler.documentPage(position)
+      }
+      var replacements: [(old: Value, new: Value)] = []
+      switch document.kind {
+      case .caseStudy:
+        for language in values.content.config.languages {
+          replacements.append(
+            (state.values.caseCard(position, language), values.caseCard(position, language)))
+        }
+      case .post: replacements.append((state.values.postCard(position), values.postCard(position)))
+      case .page: break
+      }
+      replacements.removeAll { $0.old == $0.new }
+      guard !replacements.isEmpty else { continue }
+      for index in dependents[url] ?? [] where index != own {
+        var job = jobs[index] ?? state.jobs[index]
+        if let context = Self.replacing(.object(job.context), url: url, replacements) {
+          job.context = context.objectFields
+          jobs[index] = job
+        }
+      }
+    }
+
+    let remade = jobs.sorted { $0.key < $1.key }
+    let (library, loaded) = (state.library, state.loaded)
+    let outputs = remade.parallelMap {
+      SiteBuilder.render($0.value, library: library, loaded: loaded)
+    }
+    var pages: [Data] = []
+    for output in outputs {
+      guard case .success(let page) = output else { return nil }
+      pages.append(page)
+    }
+    var changedFiles: [OutputFile] = []
+    for ((index, job), page) in zip(remade, pages) {
+      if state.pages[index] != page {
+        changedFiles.append(OutputFile(path: Routes.outputFile(for: job.path), contents: page))
+      }
+      state.jobs[index] = job
+      state.pages[index] = page
+    }
+    for position in edited {
+      state.rendered[position] = values.rendered[position]
+      state.loaded.content.documents[position] = values.documents[position]
+    }
+    state.values = values
+    return changedFiles
+  }
+
+  /// `value` with every object that is one of the cards of `url` in `replacements` replaced;
+  /// nil when there is none.
+  static func replacing(
+    _ value: Value, url: String, _ replacements: [(old: Value, new: Value)]
+  ) -> Value? {
+    switch value {
+    case .object(let fields):
+      if case .string(url)? = fields["url"],
+        let replacement = replacements.first(where: { $0.old == value })
+      {
+        return replacement.new
+      }
+      var copy = fields
+      var changed = false
+      for (key, field) in fields {
+        if let replaced = replacing(field, url: url, replacements) {
+          copy[key] = replaced
+          changed = true
+        }
+      }
+      return changed ? .object(copy) : nil
+    case .array(let items):
+      var copy = items
+      var changed = false
+      for (position, item) in items.enumerated() {
+        if let replaced = replacing(item, url: url, replacements) {
+          copy[position] = replaced
+          changed = true
+        }
+      }
+      return changed ? .array(copy) : nil
+    default:
+      return nil
+    }
+  }
+
+  /// Document URL → the jobs whose context shows that document: as its card or as the page
+  /// itself (any object with a `kind` of `case` or `post` and a `url`).
+  static func dependents(of jobs: [PageJob]) -> [String: [Int]] {
+    let shown = jobs.parallelMap { job -> Set<String> in
+      var urls: Set<String> = []
+      collectShownURLs(.object(job.context), into: &urls)
+      return urls
+    }
+    var dependents: [String: [Int]] = [:]
+    for (index, urls) in shown.enumerated() {
+      for url in urls { dependents[url, default: []].append(index) }
+    }
+    return dependents
+  }
+
+  private static func collectShownURLs(_ value: Value, into urls: inout Set<String>) {
+    switch value {
+    case .object(let fields):
+      if case .string(let kind)? = fields["kind"], kind == "case" || kind == "post",
+        case .string(let url)? = fields["url"]
+      {
+        urls.insert(url)
+      }
+      for field in fields.values { collectShownURLs(field, into: &urls) }
+    case .array(let items):
+      for item in items { collectShownURLs(item, into: &urls) }
+    default:
+      break
+    }
+  }
+}

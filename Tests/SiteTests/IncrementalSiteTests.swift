@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+
+@testable import Site
+
+/// `serve` keeps an ``IncrementalSite``: after any change, its files must be exactly those of a
+/// whole new build of the same sources.
+@Suite struct IncrementalSiteTests {
+  let site: TemporarySite
+  var options: BuildOptions { BuildOptions(root: site.root) }
+
+  init() throws {
+    site = try TemporarySite()
+  }
+
+  /// Path → bytes of every file of a whole new generation.
+  func wholeBuild() throws -> [String: Data] {
+    Self.fileMap(try SiteBuilder(options: options).generate().files)
+  }
+
+  static func fileMap(_ files: [OutputFile]) -> [String: Data] {
+    Dictionary(files.map { ($0.path, $0.contents) }, uniquingKeysWith: { first, _ in first })
+  }
+
+  func replace(_ path: String, _ old: String, with new: String) throws {
+    let text = try String(contentsOf: site.root.appending(path: path), encoding: .utf8)
+    #expect(text.contains(old))
+    try site.write(path, text.replacingOccurrences(of: old, with: new))
+  }
+
+  @Test func aTextEditReRendersOnlyThePagesShowingTheDocument() throws {
+    // The default theme, whose cards show the first words of a case without a description.
+    try FileManager.default.removeItem(at: site.root.appending(path: "themes"))
+    var incremental = try IncrementalSite(options: options)
+    try replace(
+      "content/cases/covoiturage.md", "Un essai qui s'est arrêté.",
+      with: "Un essai de trois ans, arrêté faute de bénévoles.")
+    let update = try incremental.update(changed: ["content/cases/covoiturage.md"])
+    guard case .pages(let pages) = update else {
+      Issue.record("a text edit should only re-render pages, got \(update)")
+      return
+    }
+    let paths = Set(pages.map(\.path))
+    // The case has no description: its card shows its first words, so lists change too.
+    #expect(paths.contains("cases/covoiturage/index.html"))
+    #expect(paths.contains("cases/index.html"))
+    #expect(paths.contains("topics/mobilite/index.html"))
+    // jardins shows it as previous or next: its page changes too; a page showing no case does not.
+    #expect(paths.contains("cases/jardins/index.html"))
+    #expect(!paths.contains("a-propos/index.html"))
+
+    incremental.replaceDerivedFiles(incremental.derivedFiles())
+    #expect(Self.fileMap(incremental.site.files) == (try wholeBuild()))
+  }
+
+  @Test func aTextEditOfACaseWithADescriptionLeavesItsCardsAlone() throws {
+    var incremental = try IncrementalSite(options: options)
+    try replace("content/cases/jardins.md", "## Origines", with: "## Les origines")
+    guard case .pages(let pages) = try incremental.update(changed: ["content/cases/jardins.md"])
+    else {
+      Issue.record("a text edit should only re-render pages")
+      return
+    }
+    #expect(pages.map(\.path) == ["cases/jardins/index.html"])
+    incremental.replaceDerivedFiles(incremental.derivedFiles())
+    #expect(Self.fileMap(incremental.site.files) == (try wholeBuild()))
+  }
+
+  @Test func aFrontMatterEditRunsEveryPhase() throws {
+    var incremental = try IncrementalSite(options: options)
+    try replace(
+      "content/cases/covoiturage.md", "title: Covoiturage rural", with: "title: Autopartage")
+    guard
+      case .site(let generated) = try incremental.update(changed: ["content/cases/covoiturage.md"])
+    else {
+      Issue.record("a front matter edit should run every phase")
+      return
+    }
+    #expect(Self.fileMap(generated.files) == (try wholeBuild()))
+  }
+
+  @Test func createdAndDeletedFilesRunEveryPhase() throws {
+    var incremental = try IncrementalSite(options: options)
+    try site.write(
+      "content/posts/2021-01-02-nouvelles.md", "---\ntitle: Nouvelles\n---\nDu nouveau.\n")
+    guard case .site = try incremental.update(changed: ["content/posts/2021-01-02-nouvelles.md"])
+    else {
+      Issue.record("a new file should run every phase")
+      return
+    }
+    #expect(Self.fileMap(incremental.site.files) == (try wholeBuild()))
+    try FileManager.default.removeItem(
+      at: site.root.appending(path: "content/cases/covoiturage.md"))
+    _ = try incremental.update(changed: ["content/cases/covoiturage.md"])
+    #expect(Self.fileMap(incremental.site.files) == (try wholeBuild()))
+  }
+
+  @Test func aFailedUpdateKeepsTheLastGoodSite() throws {
+    var incremental = try IncrementalSite(options: options)
+    let before = Self.fileMap(incremental.site.files)
+    try replace("content/cases/covoiturage.md", "title: Covoiturage rural", with: "title: [")
+    #expect(throws: BuildFailure.self) {
+      try incremental.update(changed: ["content/cases/covoiturage.md"])
+    }
+    #expect(Self.fileMap(incremental.site.files) == before)
+    // Fixed, with a new text: the update starts from the last good generation.
+    try replace("content/cases/covoiturage.md", "title: [", with: "title: Covoiturage rural")
+    try replace("content/cases/covoiturage.md", "s'est arrêté", with: "a cessé")
+    _ = try incremental.update(changed: ["content/cases/covoiturage.md"])
+    incremental.replaceDerivedFiles(incremental.derivedFiles())
+    #expect(Self.fileMap(incremental.site.files) == (try wholeBuild()))
+  }
+
+  @Test func aPostTextEditUpdatesTheListsShowingIt() throws {
+    var incremental = try IncrementalSite(options: options)
+    let path = "content/posts/2017-05-08-proximite.md"
+    let text = try String(contentsOf: site.root.appending(path: path), encoding: .utf8)
+    try site.write(path, text + "\nUn paragraphe de plus.\n")
+    _ = try incremental.update(changed: [path])
+    incremental.replaceDerivedFiles(incremental.derivedFiles())
+    #expect(Self.fileMap(incremental.site.files) == (try wholeBuild()))
+  }
+}
