@@ -51,6 +51,8 @@ public actor Rebuilder {
   private var revision = 0
   /// Whether the search index and exports lag behind the pages.
   private var derivedPending = false
+  /// Whether a background refresh of them is under way.
+  private var refreshing = false
 
   public init(
     options: BuildOptions, onOutcome: @escaping @Sendable (BuildOutcome, ServedSite) async -> Void
@@ -104,38 +106,43 @@ public actor Rebuilder {
   /// result in.
   private func generate() async -> BuildOutcome {
     let start = DispatchTime.now()
-    let (previous, options, changed) = (incremental, options, Array(changedSinceSuccess))
-    let result = await Task.detached {
-      () -> Result<(IncrementalSite, IncrementalSite.Update), BuildFailure> in
-      do throws(BuildFailure) {
-        if var site = previous {
-          let update = try site.update(changed: changed)
-          return .success((site, update))
+    let (options, changed) = (options, Array(changedSinceSuccess))
+    // The generation moves into the task, so updating it in place copies nothing.
+    let previous = incremental.take()
+    let (site, result) = await Task.detached {
+      () -> (IncrementalSite?, Result<IncrementalSite.Update, BuildFailure>) in
+      guard var site = previous else {
+        do throws(BuildFailure) {
+          let site = try IncrementalSite(options: options)
+          return (site, .success(.site(site.site)))
+        } catch {
+          return (nil, .failure(error))
         }
-        let site = try IncrementalSite(options: options)
-        return .success((site, .site(site.site)))
+      }
+      do throws(BuildFailure) {
+        let update = try site.update(changed: changed)
+        return (site, .success(update))
       } catch {
-        return .failure(error)
+        return (site, .failure(error))
       }
     }.value
+    incremental = site
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     switch result {
-    case .success((let site, let update)):
-      incremental = site
+    case .success(.pages(let pages)):
       revision += 1
-      var files: [String: Data]
-      let generated: GeneratedSite?
-      switch update {
-      case .pages(let pages):
-        files = current.files
-        for page in pages { files[page.path] = page.contents }
-        derivedPending = true
-        generated = nil
-      case .site(let whole):
-        files = Self.fileMap(whole)
-        derivedPending = false
-        generated = whole
-      }
+      derivedPending = true
+      changedSinceSuccess = []
+      current.errors = []
+      current.generation += 1
+      for page in pages { current.files[page.path] = page.contents }
+      return .built(
+        pages: site?.pageCount ?? 0, files: current.files.count, warnings: [], seconds: seconds,
+        stylesheets: nil)
+    case .success(.site(let whole)):
+      revision += 1
+      derivedPending = false
+      let files = Self.fileMap(whole)
       let onlyStyles =
         !changedSinceSuccess.isEmpty && changedSinceSuccess.allSatisfy { $0.hasSuffix(".css") }
         && !current.files.isEmpty && current.errors.isEmpty
@@ -143,9 +150,9 @@ public actor Rebuilder {
       changedSinceSuccess = []
       current = ServedSite(files: files, generation: current.generation + 1, errors: [])
       return .built(
-        pages: generated?.pageCount ?? site.pageCount, files: files.count,
-        warnings: (generated?.diagnostics ?? []).filter { $0.severity == .warning },
-        seconds: seconds, stylesheets: swap)
+        pages: whole.pageCount, files: files.count,
+        warnings: whole.diagnostics.filter { $0.severity == .warning }, seconds: seconds,
+        stylesheets: swap)
     case .failure(let failure):
       current.errors = DiagnosticList(failure.diagnostics).sorted
       return .failed(current.errors, seconds: seconds)
@@ -153,9 +160,11 @@ public actor Rebuilder {
   }
 
   /// Makes the search index and exports of the current generation in the background and
-  /// swaps them in, unless the site changed meanwhile (the next refresh covers that).
+  /// swaps them in. One refresh runs at a time; when the site changed meanwhile, its result is
+  /// dropped and the next one starts from the newer site.
   private func refreshDerivedFiles() {
-    guard let site = incremental else { return }
+    guard !refreshing, derivedPending, let site = incremental else { return }
+    refreshing = true
     let revision = self.revision
     Task {
       let files = await Task.detached(priority: .utility) { site.derivedFiles() }.value
@@ -164,7 +173,11 @@ public actor Rebuilder {
   }
 
   private func installDerivedFiles(_ files: [OutputFile], revision: Int) {
-    guard revision == self.revision, var site = incremental else { return }
+    refreshing = false
+    guard revision == self.revision, var site = incremental.take() else {
+      if !building { refreshDerivedFiles() }
+      return
+    }
     site.replaceDerivedFiles(files)
     incremental = site
     derivedPending = false

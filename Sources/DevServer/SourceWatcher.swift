@@ -2,7 +2,9 @@ import Foundation
 import Synchronization
 
 /// Watches a site's sources (`content/`, `themes/` recursively, `proximus.yml`) and calls back
-/// once per burst of changes, after ~50 ms without further events.
+/// once per burst of changes, after ~10 ms without further events. Only completed
+/// writes are reported (close-after-write, moves, creations, deletions), so a short quiet time is
+/// enough; a burst that lasts longer becomes two updates, which the rebuild queue handles.
 public final class SourceWatcher: Sendable {
   private let root: String
   private let inotify: Inotify
@@ -14,7 +16,7 @@ public final class SourceWatcher: Sendable {
   public static let watchedFolders = ["content", "themes"]
   public static let watchedFiles = ["proximus.yml"]
 
-  public init(root: URL, debounceMilliseconds: Int32 = 50) throws(Inotify.Failure) {
+  public init(root: URL, debounceMilliseconds: Int32 = 10) throws(Inotify.Failure) {
     self.root = root.standardizedFileURL.path
     self.inotify = try Inotify()
     self.debounce = debounceMilliseconds

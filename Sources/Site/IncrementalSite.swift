@@ -158,13 +158,13 @@ public struct IncrementalSite: Sendable {
   // MARK: Edits of document text
 
   /// Re-renders what the changed document texts affect, or returns nil when a change is more
-  /// than that (the caller then runs every phase).
+  /// than that (the caller then runs every phase). Works in place: when the site is not shared,
+  /// no array of the size of the site is copied.
   private mutating func updateText(of changed: [String]) -> [OutputFile]? {
     let loader = ContentLoader(
       tree: SourceTree(root: state.options.root.standardizedFileURL),
       config: state.values.content.config, includeDrafts: state.options.includeDrafts)
-    var values = state.values
-    var edited: [Int] = []
+    var edits: [(position: Int, document: Document, markdown: RenderedMarkdown)] = []
     for path in Set(changed).sorted() {
       guard let position = state.documentIndex[path] else { return nil }
       let before = state.documents[position]
@@ -179,16 +179,52 @@ public struct IncrementalSite: Sendable {
         case .success(let markdown) = SiteBuilder.renderMarkdown(
           document, renderer: state.renderer)
       else { return nil }
-      values = values.replacingBody(of: position, with: document, rendered: markdown)
-      edited.append(position)
+      edits.append((position, document, markdown))
     }
-    if edited.isEmpty { return [] }
+    if edits.isEmpty { return [] }
 
-    // The pages to make again: each edited document's own page, and every page showing a card
-    // of it that changed (with the new card put in place of the old one).
+    let before = edits.map { edit in
+      (
+        document: state.documents[edit.position], markdown: state.rendered[edit.position],
+        cards: cards(of: edit.position)
+      )
+    }
+    for edit in edits {
+      state.values.replaceBody(of: edit.position, with: edit.document, rendered: edit.markdown)
+    }
+    guard
+      let changedFiles = renderPages(showing: zip(edits, before).map { ($0.position, $1.cards) })
+    else {
+      for (edit, old) in zip(edits, before) {
+        state.values.replaceBody(of: edit.position, with: old.document, rendered: old.markdown)
+      }
+      return nil
+    }
+    for edit in edits { state.rendered[edit.position] = edit.markdown }
+    state.loaded.content = state.values.content
+    return changedFiles
+  }
+
+  /// The cards that show a document on other pages, one per language for a case.
+  private func cards(of position: Int) -> [Value] {
+    let values = state.values
+    switch values.documents[position].kind {
+    case .caseStudy: return values.content.config.languages.map { values.caseCard(position, $0) }
+    case .post: return [values.postCard(position)]
+    case .page: return []
+    }
+  }
+
+  /// Makes again the own page of each edited document and every page showing one of its cards
+  /// that changed (with the new card put in place of the old one), and renders them; nil when
+  /// one fails to render. Returns the pages whose bytes changed.
+  private mutating func renderPages(showing edited: [(position: Int, oldCards: [Value])])
+    -> [OutputFile]?
+  {
+    let values = state.values
     let assembler = PageAssembler(values: values, translations: state.loaded.translations)
     var jobs: [Int: PageJob] = [:]
-    for position in edited {
+    for (position, oldCards) in edited {
       let document = values.documents[position]
       let url = values.routes.document(document)
       guard let own = state.pageIndex[url] else { return nil }
@@ -198,17 +234,7 @@ public struct IncrementalSite: Sendable {
       } else {
         jobs[own] = assembler.documentPage(position)
       }
-      var replacements: [(old: Value, new: Value)] = []
-      switch document.kind {
-      case .caseStudy:
-        for language in values.content.config.languages {
-          replacements.append(
-            (state.values.caseCard(position, language), values.caseCard(position, language)))
-        }
-      case .post: replacements.append((state.values.postCard(position), values.postCard(position)))
-      case .page: break
-      }
-      replacements.removeAll { $0.old == $0.new }
+      let replacements = zip(oldCards, cards(of: position)).filter { $0 != $1 }
       guard !replacements.isEmpty else { continue }
       for index in dependents[url] ?? [] where index != own {
         var job = jobs[index] ?? state.jobs[index]
@@ -237,25 +263,18 @@ public struct IncrementalSite: Sendable {
       state.jobs[index] = job
       state.pages[index] = page
     }
-    for position in edited {
-      state.rendered[position] = values.rendered[position]
-      state.loaded.content.documents[position] = values.documents[position]
-    }
-    state.values = values
     return changedFiles
   }
 
   /// `value` with every object that is one of the cards of `url` in `replacements` replaced;
   /// nil when there is none.
-  static func replacing(
-    _ value: Value, url: String, _ replacements: [(old: Value, new: Value)]
-  ) -> Value? {
+  static func replacing(_ value: Value, url: String, _ replacements: [(Value, Value)]) -> Value? {
     switch value {
     case .object(let fields):
       if case .string(url)? = fields["url"],
-        let replacement = replacements.first(where: { $0.old == value })
+        let replacement = replacements.first(where: { $0.0 == value })
       {
-        return replacement.new
+        return replacement.1
       }
       var copy = fields
       var changed = false

@@ -45,22 +45,19 @@ struct ModelValues: Sendable {
 
   var documents: [Document] { content.documents }
 
-  /// The same values with the text of one document replaced, its front matter unchanged (the
-  /// dev server's incremental rebuild): its summary and cards are made again.
-  func replacingBody(
+  /// Replaces the text of one document whose front matter is unchanged (the dev server's
+  /// incremental rebuild): its summary and cards are made again.
+  mutating func replaceBody(
     of position: Int, with document: Document, rendered markdown: RenderedMarkdown?
-  ) -> ModelValues {
-    var copy = self
-    copy.content.documents[position] = document
-    copy.rendered[position] = markdown
-    copy.summaries[position] = Self.summary(of: document, rendered: markdown, words: 30)
-    if document.kind == .caseStudy {
-      for language in content.config.languages {
-        let card = copy.makeCaseCard(position, language)
-        copy.cards[language]?[position] = card
-      }
+  ) {
+    content.documents[position] = document
+    rendered[position] = markdown
+    summaries[position] = Self.summary(of: document, rendered: markdown, words: 30)
+    guard document.kind == .caseStudy else { return }
+    for language in content.config.languages {
+      let card = makeCaseCard(position, language)
+      cards[language]?[position] = card
     }
-    return copy
   }
 
   func topicReference(_ id: String, _ language: String) -> Value {
