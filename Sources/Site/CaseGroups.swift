@@ -28,15 +28,8 @@ struct TranslationGroups: Sendable {
       }
       groups.append(Group(members: ordered))
     }
-    // Newest first, then by title, so lists and previous/next follow one stable order.
-    let order = groups.indices.sorted { lhs, rhs in
-      let left = documents[groups[lhs].original]
-      let right = documents[groups[rhs].original]
-      let leftDate = left.date ?? .distantPast
-      let rightDate = right.date ?? .distantPast
-      if leftDate != rightDate { return leftDate > rightDate }
-      if left.title != right.title { return left.title < right.title }
-      return left.sourcePath < right.sourcePath
+    let order = groups.indices.sorted {
+      Self.precedes(documents[groups[$0].original], documents[groups[$1].original])
     }
     var sortedGroups: [Group] = []
     var sortedGroupOf: [Int: Int] = [:]
@@ -46,6 +39,27 @@ struct TranslationGroups: Sendable {
     }
     self.groups = sortedGroups
     self.groupOf = sortedGroupOf
+  }
+
+  /// List order of group originals: newest first, then by title, so lists and previous/next
+  /// follow one stable order.
+  static func precedes(_ left: Document, _ right: Document) -> Bool {
+    let leftDate = left.date ?? .distantPast
+    let rightDate = right.date ?? .distantPast
+    if leftDate != rightDate { return leftDate > rightDate }
+    if left.title != right.title { return left.title < right.title }
+    return left.sourcePath < right.sourcePath
+  }
+
+  /// Whether `group` still sorts between its neighbours in `documents` (after an edit of its
+  /// original's title).
+  func keepsOrder(of group: Int, in documents: [Document]) -> Bool {
+    let original = documents[groups[group].original]
+    if group > 0, !Self.precedes(documents[groups[group - 1].original], original) { return false }
+    if group + 1 < groups.count, !Self.precedes(original, documents[groups[group + 1].original]) {
+      return false
+    }
+    return true
   }
 
   /// The version of `group` to show on pages in `language`.

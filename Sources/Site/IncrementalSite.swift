@@ -101,13 +101,14 @@ struct RenderInputs: Sendable, Equatable {
 
 /// A site generated in memory together with what made it, for `serve`.
 ///
-/// An edit to the text of documents (front matter unchanged: the usual save while writing)
-/// re-renders each document's page and the pages that show its card (lists, places, topics,
-/// factors, related cases, previous and next), found through a map from each document's URL to
-/// the pages whose context shows it. The search index and exports, which read every document,
-/// follow in ``refreshingDerivedFiles()``. Any other change (front matter, files created or
-/// deleted, data, templates, config) runs every phase again, reusing the Markdown and the pages
-/// whose inputs did not change.
+/// An edit that keeps a document in its place (the usual save while writing: its text, title,
+/// description, status or links, but not its URL, date, language or cited ids) re-renders the
+/// document's page, its other versions' pages and the pages that show its card (lists, places,
+/// topics, factors, related cases, previous and next), found through a map from each
+/// document's URL to the pages whose context shows it. The search index and exports, which
+/// read every document, follow in ``derivedFiles()``. Any other change (files created or
+/// deleted, cited ids, data, templates, config) runs every phase again, reusing the Markdown
+/// and the pages whose inputs did not change.
 public struct IncrementalSite: Sendable {
   var state: SiteState
   /// Document URL → indices of the jobs whose context shows that document.
@@ -134,7 +135,7 @@ public struct IncrementalSite: Sendable {
   /// Applies changes to the sources (paths relative to the root). On failure the site stays
   /// as it was, so the next update still starts from the last good generation.
   public mutating func update(changed: [String]) throws(BuildFailure) -> Update {
-    if let pages = updateText(of: changed) { return .pages(pages) }
+    if let pages = updateDocuments(changed) { return .pages(pages) }
     state = try SiteBuilder(options: state.options).generateState(previous: state)
     dependents = Self.dependents(of: state.jobs)
     return .site(state.site)
@@ -157,10 +158,10 @@ public struct IncrementalSite: Sendable {
 
   // MARK: Edits of document text
 
-  /// Re-renders what the changed document texts affect, or returns nil when a change is more
-  /// than that (the caller then runs every phase). Works in place: when the site is not shared,
-  /// no array of the size of the site is copied.
-  private mutating func updateText(of changed: [String]) -> [OutputFile]? {
+  /// Re-renders what edits of documents affect, when each edit keeps the document in its place
+  /// (``keepsPlace(_:_:)``); otherwise returns nil and the caller runs every phase. Works in
+  /// place: when the site is not shared, no array of the size of the site is copied.
+  private mutating func updateDocuments(_ changed: [String]) -> [OutputFile]? {
     let loader = ContentLoader(
       tree: SourceTree(root: state.options.root.standardizedFileURL),
       config: state.values.content.config, includeDrafts: state.options.includeDrafts)
@@ -169,16 +170,29 @@ public struct IncrementalSite: Sendable {
       guard let position = state.documentIndex[path] else { return nil }
       let before = state.documents[position]
       guard let (reloaded, problems) = loader.reloadDocument(at: path, kind: before.kind),
-        let document = reloaded, !problems.contains(where: { $0.severity == .error })
+        let document = reloaded, Self.keepsPlace(document, before)
       else { return nil }
-      var sameText = document
-      sameText.body = before.body
-      guard sameText == before else { return nil }
-      if document.body == before.body { continue }
-      guard
-        case .success(let markdown) = SiteBuilder.renderMarkdown(
-          document, renderer: state.renderer)
-      else { return nil }
+      var sameFrontMatter = document
+      sameFrontMatter.body = before.body
+      if sameFrontMatter == before {
+        // Warnings of an unchanged front matter are those already reported.
+        guard !problems.contains(where: { $0.severity == .error }) else { return nil }
+        if document.body == before.body { continue }
+      } else {
+        // New warnings go through a whole build, which reports them.
+        guard problems.isEmpty, !state.diagnostics.contains(where: { $0.location?.file == path })
+        else { return nil }
+      }
+      let markdown: RenderedMarkdown
+      if document.body == before.body, let unchanged = state.rendered[position] {
+        markdown = unchanged
+      } else {
+        guard
+          case .success(let rendered) = SiteBuilder.renderMarkdown(
+            document, renderer: state.renderer)
+        else { return nil }
+        markdown = rendered
+      }
       edits.append((position, document, markdown))
     }
     if edits.isEmpty { return [] }
@@ -189,20 +203,52 @@ public struct IncrementalSite: Sendable {
         cards: cards(of: edit.position)
       )
     }
+    func undo() {
+      for (edit, old) in zip(edits, before) {
+        state.values.replaceDocument(of: edit.position, with: old.document, rendered: old.markdown)
+      }
+    }
     for edit in edits {
-      state.values.replaceBody(of: edit.position, with: edit.document, rendered: edit.markdown)
+      state.values.replaceDocument(of: edit.position, with: edit.document, rendered: edit.markdown)
+    }
+    // A new title may move the case in lists ordered by date, then title.
+    for edit in edits {
+      let values = state.values
+      let groups = values.documents[edit.position].kind == .caseStudy ? values.cases : values.posts
+      if let group = groups.groupOf[edit.position],
+        !groups.keepsOrder(of: group, in: values.documents)
+      {
+        undo()
+        return nil
+      }
     }
     guard
       let changedFiles = renderPages(showing: zip(edits, before).map { ($0.position, $1.cards) })
     else {
-      for (edit, old) in zip(edits, before) {
-        state.values.replaceBody(of: edit.position, with: old.document, rendered: old.markdown)
-      }
+      undo()
       return nil
     }
     for edit in edits { state.rendered[edit.position] = edit.markdown }
     state.loaded.content = state.values.content
     return changedFiles
+  }
+
+  /// Whether an edited document keeps its place in the site: the same URL, language, date,
+  /// draft state, image and cited ids, so it shows on the same pages in the same order (but a
+  /// new title, checked apart) and every page it is on shows it through its card, its own page
+  /// or its other versions' pages.
+  static func keepsPlace(_ new: Document, _ old: Document) -> Bool {
+    func ids(_ document: Document) -> [[String]] {
+      guard let details = document.details else { return [] }
+      return [
+        details.topics.map(\.text), details.successFactors.map(\.text),
+        details.failureFactors.map(\.text), details.localities.map(\.text),
+        [details.outcome ?? ""],
+      ]
+    }
+    return new.kind == old.kind && new.slug == old.slug && new.language == old.language
+      && new.date == old.date && new.translationOf == old.translationOf
+      && new.draft == old.draft && new.image == old.image && ids(new) == ids(old)
   }
 
   /// The cards that show a document on other pages, one per language for a case.
@@ -215,9 +261,10 @@ public struct IncrementalSite: Sendable {
     }
   }
 
-  /// Makes again the own page of each edited document and every page showing one of its cards
-  /// that changed (with the new card put in place of the old one), and renders them; nil when
-  /// one fails to render. Returns the pages whose bytes changed.
+  /// Makes again the own page of each edited document (and of its other versions) and every
+  /// page showing one of its cards that changed (with the new card put in place of the old
+  /// one), and renders them; nil when one fails to render. Returns the pages whose bytes
+  /// changed.
   private mutating func renderPages(showing edited: [(position: Int, oldCards: [Value])])
     -> [OutputFile]?
   {
@@ -228,11 +275,18 @@ public struct IncrementalSite: Sendable {
       let document = values.documents[position]
       let url = values.routes.document(document)
       guard let own = state.pageIndex[url] else { return nil }
-      if document.kind == .caseStudy, let group = values.cases.groupOf[position] {
-        jobs[own] = assembler.casePage(
-          position, group: group, related: RelatedCases(values: values))
-      } else {
-        jobs[own] = assembler.documentPage(position)
+      // Its own page, and those of its other versions, which show its title.
+      for version in values.content.index.translations[CrossIndex.translationKey(of: document)]
+        ?? [position]
+      {
+        guard let index = state.pageIndex[values.routes.document(values.documents[version])]
+        else { return nil }
+        if document.kind == .caseStudy, let group = values.cases.groupOf[version] {
+          jobs[index] = assembler.casePage(
+            version, group: group, related: RelatedCases(values: values))
+        } else {
+          jobs[index] = assembler.documentPage(version)
+        }
       }
       let replacements = zip(oldCards, cards(of: position)).filter { $0 != $1 }
       guard !replacements.isEmpty else { continue }

@@ -45,9 +45,9 @@ struct ModelValues: Sendable {
 
   var documents: [Document] { content.documents }
 
-  /// Replaces the text of one document whose front matter is unchanged (the dev server's
-  /// incremental rebuild): its summary and cards are made again.
-  mutating func replaceBody(
+  /// Replaces one document by an edit that keeps its place in the site (see
+  /// ``IncrementalSite``): its summary and cards are made again.
+  mutating func replaceDocument(
     of position: Int, with document: Document, rendered markdown: RenderedMarkdown?
   ) {
     content.documents[position] = document

@@ -66,14 +66,43 @@ import Testing
     #expect(Self.fileMap(incremental.site.files) == (try wholeBuild()))
   }
 
-  @Test func aFrontMatterEditRunsEveryPhase() throws {
+  @Test func aNewTitleReRendersThePagesShowingTheCaseAndItsOtherVersions() throws {
     var incremental = try IncrementalSite(options: options)
+    try replace("content/cases/gardens.en.md", "title: Shared gardens", with: "title: Open gardens")
+    guard case .pages(let pages) = try incremental.update(changed: ["content/cases/gardens.en.md"])
+    else {
+      Issue.record("a new title should only re-render pages")
+      return
+    }
+    #expect(pages.map(\.path).contains("en/cases/gardens/index.html"))
+    #expect(pages.map(\.path).contains("en/cases/index.html"))
+    incremental.replaceDerivedFiles(incremental.derivedFiles())
+    #expect(Self.fileMap(incremental.site.files) == (try wholeBuild()))
+  }
+
+  @Test func editsThatMoveADocumentRunEveryPhase() throws {
+    var incremental = try IncrementalSite(options: options)
+    // Another case of the same day: a new title reorders the two.
+    try site.write(
+      "content/cases/marche.md",
+      "---\ntitle: Marché local\ndate: 2019-06-01\noutcome: mixed\nlocalities: [cergy]\n---\nUn marché.\n"
+    )
+    guard case .site = try incremental.update(changed: ["content/cases/marche.md"]) else {
+      Issue.record("a new file should run every phase")
+      return
+    }
+    try replace("content/cases/covoiturage.md", "title: Covoiturage rural", with: "title: Vélos")
+    guard case .site = try incremental.update(changed: ["content/cases/covoiturage.md"]) else {
+      Issue.record("a title that changes the order of lists should run every phase")
+      return
+    }
+    #expect(Self.fileMap(incremental.site.files) == (try wholeBuild()))
     try replace(
-      "content/cases/covoiturage.md", "title: Covoiturage rural", with: "title: Autopartage")
+      "content/cases/covoiturage.md", "topics: [mobilite]", with: "topics: [alimentation]")
     guard
       case .site(let generated) = try incremental.update(changed: ["content/cases/covoiturage.md"])
     else {
-      Issue.record("a front matter edit should run every phase")
+      Issue.record("new topics should run every phase")
       return
     }
     #expect(Self.fileMap(generated.files) == (try wholeBuild()))
