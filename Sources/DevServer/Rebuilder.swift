@@ -141,7 +141,8 @@ public actor Rebuilder {
         stylesheets: nil)
     case .success(.site(let whole)):
       revision += 1
-      derivedPending = false
+      // The first generation is whole; later ones keep the previous search index for now.
+      derivedPending = previous != nil
       let files = Self.fileMap(whole)
       let onlyStyles =
         !changedSinceSuccess.isEmpty && changedSinceSuccess.allSatisfy { $0.hasSuffix(".css") }

@@ -108,7 +108,7 @@ struct RenderInputs: Sendable, Equatable {
 /// document's URL to the pages whose context shows it. The search index and exports, which
 /// read every document, follow in ``derivedFiles()``. Any other change (files created or
 /// deleted, cited ids, data, templates, config) runs every phase again, reusing the Markdown
-/// and the pages whose inputs did not change.
+/// and the pages whose inputs did not change; the search index follows in the same way.
 public struct IncrementalSite: Sendable {
   var state: SiteState
   /// Document URL → indices of the jobs whose context shows that document.
@@ -126,9 +126,10 @@ public struct IncrementalSite: Sendable {
   /// What ``update(changed:)`` did.
   public enum Update: Sendable {
     /// Only these pages changed; the search index and exports wait for
-    /// ``refreshingDerivedFiles()``.
+    /// ``derivedFiles()``.
     case pages([OutputFile])
-    /// Every phase ran again.
+    /// Every phase ran again, but the search index is the previous one until
+    /// ``derivedFiles()``.
     case site(GeneratedSite)
   }
 
@@ -136,7 +137,8 @@ public struct IncrementalSite: Sendable {
   /// as it was, so the next update still starts from the last good generation.
   public mutating func update(changed: [String]) throws(BuildFailure) -> Update {
     if let pages = updateDocuments(changed) { return .pages(pages) }
-    state = try SiteBuilder(options: state.options).generateState(previous: state)
+    state = try SiteBuilder(options: state.options).generateState(
+      previous: state, previousSearchIndex: true)
     dependents = Self.dependents(of: state.jobs)
     return .site(state.site)
   }

@@ -95,9 +95,11 @@ public struct SiteBuilder: Sendable {
 
   /// Runs every phase but writing and keeps what they made, for ``IncrementalSite``.
   /// With `previous`, Markdown bodies and pages whose inputs did not change are taken from it
-  /// instead of being rendered again.
+  /// instead of being rendered again, and with `previousSearchIndex` its search index too
+  /// (the dev server makes it again in the background).
   func generateState(
-    previous: SiteState? = nil, progress: (@Sendable (BuildProgress) -> Void)? = nil
+    previous: SiteState? = nil, previousSearchIndex: Bool = false,
+    progress: (@Sendable (BuildProgress) -> Void)? = nil
   ) throws(BuildFailure) -> SiteState {
     var diagnostics: [Diagnostic] = []
     var timings: [PhaseTiming] = []
@@ -163,7 +165,10 @@ public struct SiteBuilder: Sendable {
 
     // index
     progress?(BuildProgress(phase: "index", done: 0, total: content.config.languages.count))
-    let searchIndex = Self.searchIndex(values)
+    let searchIndex =
+      previousSearchIndex
+      ? previous?.derivedFiles.filter { $0.path.hasPrefix(Self.searchIndexFolder) } ?? []
+      : Self.searchIndex(values)
     timings.append(clock.lap("index"))
 
     // export
@@ -280,6 +285,8 @@ public struct SiteBuilder: Sendable {
     }
   }
 
+  static let searchIndexFolder = "search/index/"
+
   /// The index phase: one search index per language.
   static func searchIndex(_ values: ModelValues) -> [OutputFile] {
     var files: [OutputFile] = []
@@ -287,7 +294,8 @@ public struct SiteBuilder: Sendable {
       let documents = SearchDocuments(values: values).documents(for: language)
       for file in SearchIndexBuilder(language: language).build(documents) {
         files.append(
-          OutputFile(path: "search/index/\(language)/\(file.path)", contents: file.contents))
+          OutputFile(
+            path: "\(searchIndexFolder)\(language)/\(file.path)", contents: file.contents))
       }
     }
     return files
