@@ -75,6 +75,22 @@ public struct ContentLoader: Sendable {
   }
 
   public func load() -> (SiteContent, [Diagnostic]) {
+    let (content, diagnostics, _) = load(reusing: ParsedFiles())
+    return (content, diagnostics)
+  }
+
+  /// What document files gave when last parsed, so that a later ``load(reusing:)`` parses
+  /// again only the files whose text changed (the dev server's rebuilds).
+  public struct ParsedFiles: Sendable {
+    /// Path → a hash of the file's text (stable within one process), and what it gave.
+    var entries: [String: (textHash: Int, document: Document?, problems: [Diagnostic])] = [:]
+
+    public init() {}
+  }
+
+  /// ``load()``, taking the documents of files whose text is unchanged from `previous`.
+  public func load(reusing previous: ParsedFiles) -> (SiteContent, [Diagnostic], ParsedFiles) {
+    var parsedFiles = ParsedFiles()
     var diagnostics: [Diagnostic] = []
     let topics = loadYAML("content/data/topics.yaml", &diagnostics) { node, problems in
       VocabularyLoader.topics(node, diagnostics: &problems)
@@ -103,8 +119,24 @@ public struct ContentLoader: Sendable {
       diagnostics += problems
       let markdown = files.filter { $0.path.hasSuffix(".md") || $0.path.hasSuffix(".markdown") }
       let parser = DocumentParser(kind: kind, languages: config.languages)
-      let parsed = markdown.parallelMap { Self.parse($0, with: parser) }
-      for (document, problems) in parsed {
+      let parsed = markdown.parallelMap {
+        file -> (textHash: Int, document: Document?, problems: [Diagnostic]) in
+        switch SourceTree.readText(file) {
+        case .success(let text):
+          let textHash = text.hashValue
+          if let earlier = previous.entries[file.path], earlier.textHash == textHash {
+            return earlier
+          }
+          let (document, problems) = parser.parse(
+            text, path: file.path, fileName: file.url.lastPathComponent)
+          return (textHash, document, problems)
+        case .failure(let problem):
+          return (0, nil, [problem])
+        }
+      }
+      for (file, entry) in zip(markdown, parsed) {
+        parsedFiles.entries[file.path] = entry
+        let (_, document, problems) = entry
         diagnostics += problems
         if let document, includeDrafts || !document.draft { documents.append(document) }
       }
@@ -119,7 +151,7 @@ public struct ContentLoader: Sendable {
     let content = SiteContent(
       config: config, documents: documents, topics: topics, factors: factors,
       localities: localities, staticFiles: staticFiles, index: index)
-    return (content, diagnostics)
+    return (content, diagnostics, parsedFiles)
   }
 
   /// Reads one document file again, as ``load()`` does, for the dev server's incremental
@@ -130,17 +162,10 @@ public struct ContentLoader: Sendable {
     guard let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .isSymbolicLinkKey]),
       values.isRegularFile == true, values.isSymbolicLink != true
     else { return nil }
-    return Self.parse(
-      SourceTree.File(path: path, url: url),
-      with: DocumentParser(kind: kind, languages: config.languages))
-  }
-
-  private static func parse(_ file: SourceTree.File, with parser: DocumentParser) -> (
-    Document?, [Diagnostic]
-  ) {
-    switch SourceTree.readText(file) {
+    switch SourceTree.readText(SourceTree.File(path: path, url: url)) {
     case .success(let text):
-      return parser.parse(text, path: file.path, fileName: file.url.lastPathComponent)
+      return DocumentParser(kind: kind, languages: config.languages).parse(
+        text, path: path, fileName: url.lastPathComponent)
     case .failure(let problem):
       return (nil, [problem])
     }

@@ -108,7 +108,7 @@ public struct SiteBuilder: Sendable {
 
     // load
     progress?(BuildProgress(phase: "load", done: 0, total: 1))
-    let loaded = load(&diagnostics)
+    let loaded = load(&diagnostics, reusing: previous?.loaded.parsedFiles)
     timings.append(clock.lap("load"))
     guard let loaded, !diagnostics.contains(where: { $0.severity == .error }) else { throw fail() }
 
@@ -347,10 +347,14 @@ public struct SiteBuilder: Sendable {
     var theme: Theme
     var templates: [TemplateSource]
     var translations: [String: [String: String]]
+    var parsedFiles: ContentLoader.ParsedFiles
   }
 
   /// The load phase: config, theme and content.
-  func load(_ diagnostics: inout [Diagnostic]) -> LoadedSite? {
+  /// Files whose text is unchanged since `previous` are not parsed again.
+  func load(
+    _ diagnostics: inout [Diagnostic], reusing previous: ContentLoader.ParsedFiles? = nil
+  ) -> LoadedSite? {
     let root = options.root.standardizedFileURL
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory),
@@ -398,10 +402,11 @@ public struct SiteBuilder: Sendable {
     }
     let loader = ContentLoader(
       tree: SourceTree(root: root), config: config, includeDrafts: options.includeDrafts)
-    let (content, contentProblems) = loader.load()
+    let (content, contentProblems, parsedFiles) = loader.load(reusing: previous ?? .init())
     diagnostics += contentProblems
     return LoadedSite(
-      content: content, theme: theme, templates: templates, translations: translations)
+      content: content, theme: theme, templates: templates, translations: translations,
+      parsedFiles: parsedFiles)
   }
 }
 
