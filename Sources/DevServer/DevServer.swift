@@ -226,7 +226,11 @@ public final class DevServer: Sendable {
     if type.hasPrefix("text/html") {
       data = LiveReload.inject(into: data, build: site.generation)
     }
-    return file(head ? Data() : data, type: type, status)
+    var response = file(head ? Data() : data, type: type, status)
+    if SitePath.isContentNamed(key) {
+      response.headers[.cacheControl] = "max-age=31536000, immutable"
+    }
+    return response
   }
 
   private static func file(_ data: Data, type: String, _ status: HTTPStatusCode) -> HTTPResponse {

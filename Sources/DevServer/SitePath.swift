@@ -81,6 +81,19 @@ public enum SitePath {
     return .notFound
   }
 
+  /// Whether a file key is a theme asset named by its content (`assets/style.0123456789.css`):
+  /// new content gets a new name, so browsers may keep it without asking again, and a reload
+  /// fetches only the page.
+  public static func isContentNamed(_ key: String) -> Bool {
+    guard key.hasPrefix("assets/"), key.hasSuffix(".css") || key.hasSuffix(".js") else {
+      return false
+    }
+    let parts = key.split(separator: ".")
+    guard parts.count >= 3 else { return false }
+    let hash = parts[parts.count - 2]
+    return hash.count == 10 && hash.allSatisfy(\.isHexDigit)
+  }
+
   /// The content type served for a file key, by its extension.
   public static func contentType(for key: String) -> String {
     let name = key.split(separator: "/").last ?? ""

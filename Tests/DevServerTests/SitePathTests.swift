@@ -45,6 +45,15 @@ import Testing
     #expect(SitePath.segments("/a%2fb") == nil)
   }
 
+  @Test func contentNamedAssets() {
+    #expect(SitePath.isContentNamed("assets/style.0123456789.css"))
+    #expect(SitePath.isContentNamed("assets/search/page.abcdef0123.js"))
+    #expect(!SitePath.isContentNamed("assets/style.css"))
+    #expect(!SitePath.isContentNamed("assets/map.0123456789.svg"))
+    #expect(!SitePath.isContentNamed("cases/x.0123456789.css"))
+    #expect(!SitePath.isContentNamed("assets/style.012345678z.css"))
+  }
+
   @Test func contentTypesByExtension() {
     #expect(SitePath.contentType(for: "index.html") == "text/html; charset=utf-8")
     #expect(SitePath.contentType(for: "a/app.js") == "text/javascript; charset=utf-8")
