@@ -53,11 +53,15 @@ public actor Rebuilder {
   private var derivedPending = false
   /// Whether a background refresh of them is under way.
   private var refreshing = false
+  private let quietTime: Duration
 
+  /// `quietTime`: how long after the last update the search index and exports are made again.
   public init(
-    options: BuildOptions, onOutcome: @escaping @Sendable (BuildOutcome, ServedSite) async -> Void
+    options: BuildOptions, quietTime: Duration = .milliseconds(500),
+    onOutcome: @escaping @Sendable (BuildOutcome, ServedSite) async -> Void
   ) {
     self.options = options
+    self.quietTime = quietTime
     self.onOutcome = onOutcome
     self.current = ServedSite(generation: Int.random(in: 1..<1_000_000) * 1000)
   }
@@ -161,28 +165,36 @@ public actor Rebuilder {
   }
 
   /// Makes the search index and exports of the current generation in the background and
-  /// swaps them in. One refresh runs at a time; when the site changed meanwhile, its result is
-  /// dropped and the next one starts from the newer site.
+  /// swaps them in, once no update has come for ``quietTime`` (the browser is reloading the
+  /// edited page meanwhile, and shares the cores). One refresh runs at a time; when the site
+  /// changed while it ran, its result is dropped and it starts over from the newer site.
   private func refreshDerivedFiles() {
-    guard !refreshing, derivedPending, let site = incremental else { return }
+    guard !refreshing, derivedPending else { return }
     refreshing = true
-    let revision = self.revision
-    Task {
-      let files = await Task.detached(priority: .utility) { site.derivedFiles() }.value
-      self.installDerivedFiles(files, revision: revision)
-    }
+    Task { await runDerivedRefresh() }
   }
 
-  private func installDerivedFiles(_ files: [OutputFile], revision: Int) {
-    refreshing = false
-    guard revision == self.revision, var site = incremental.take() else {
-      if !building { refreshDerivedFiles() }
+  private func runDerivedRefresh() async {
+    var revision = -1
+    while revision != self.revision || building {
+      revision = self.revision
+      try? await Task.sleep(for: quietTime)
+    }
+    guard let site = incremental else {
+      refreshing = false
       return
     }
-    site.replaceDerivedFiles(files)
+    let files = await Task.detached(priority: .utility) { site.derivedFiles() }.value
+    refreshing = false
+    guard revision == self.revision, var site = incremental.take() else {
+      refreshDerivedFiles()
+      return
+    }
+    let previous = site.replaceDerivedFiles(files)
     incremental = site
     derivedPending = false
-    current.files = Self.fileMap(site.site)
+    for file in previous { current.files[file.path] = nil }
+    for file in files { current.files[file.path] = file.contents }
   }
 
   private static func fileMap(_ site: GeneratedSite) -> [String: Data] {

@@ -153,9 +153,12 @@ public struct IncrementalSite: Sendable {
       + builder.exports(state.values, jobs: state.jobs, assets: assets, &diagnostics)
   }
 
-  /// Installs what ``derivedFiles()`` made from this same generation.
-  public mutating func replaceDerivedFiles(_ files: [OutputFile]) {
-    state.derivedFiles = files
+  /// Installs what ``derivedFiles()`` made from this same generation; returns the files it
+  /// replaces.
+  @discardableResult
+  public mutating func replaceDerivedFiles(_ files: [OutputFile]) -> [OutputFile] {
+    defer { state.derivedFiles = files }
+    return state.derivedFiles
   }
 
   // MARK: Edits of document text

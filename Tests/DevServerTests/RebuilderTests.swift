@@ -38,7 +38,8 @@ import Testing
   @Test func servesWhatAWholeBuildMakesAfterEachChange() async throws {
     defer { try? FileManager.default.removeItem(at: root) }
     let outcomes = OutcomeLog()
-    let rebuilder = Rebuilder(options: BuildOptions(root: root)) { outcome, _ in
+    let rebuilder = Rebuilder(options: BuildOptions(root: root), quietTime: .milliseconds(20)) {
+      outcome, _ in
       await outcomes.append(outcome)
     }
     await rebuilder.rebuild()
