@@ -10,7 +10,8 @@ struct SiteState: Sendable {
   var options: BuildOptions
   var loaded: SiteBuilder.LoadedSite
   var renderer: MarkdownRenderer
-  var rendered: [RenderedMarkdown?]
+  /// The documents and their Markdown, as now (`loaded.content` keeps no documents, so that
+  /// replacing one copies no array).
   var values: ModelValues
   var library: TemplateLibrary
   var renderInputs: RenderInputs
@@ -28,14 +29,14 @@ struct SiteState: Sendable {
 
   init(
     options: BuildOptions, loaded: SiteBuilder.LoadedSite, renderer: MarkdownRenderer,
-    rendered: [RenderedMarkdown?], values: ModelValues, library: TemplateLibrary,
+    values: ModelValues, library: TemplateLibrary,
     renderInputs: RenderInputs, jobs: [PageJob], pages: [Data], derivedFiles: [OutputFile],
     diagnostics: [Diagnostic], timings: [PhaseTiming]
   ) {
     self.options = options
     self.loaded = loaded
+    self.loaded.content.documents = []
     self.renderer = renderer
-    self.rendered = rendered
     self.values = values
     self.library = library
     self.renderInputs = renderInputs
@@ -52,6 +53,7 @@ struct SiteState: Sendable {
   }
 
   var documents: [Document] { values.documents }
+  var rendered: [RenderedMarkdown?] { values.rendered }
 
   /// Source path → the body, language and rendering of each document.
   var renderedBySource: [String: (String, String, RenderedMarkdown)] {
@@ -233,8 +235,6 @@ public struct IncrementalSite: Sendable {
       undo()
       return nil
     }
-    for edit in edits { state.rendered[edit.position] = edit.markdown }
-    state.loaded.content = state.values.content
     return changedFiles
   }
 

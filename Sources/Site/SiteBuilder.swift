@@ -183,7 +183,7 @@ public struct SiteBuilder: Sendable {
     guard !diagnostics.contains(where: { $0.severity == .error }) else { throw fail() }
     files = searchIndex + files
     return SiteState(
-      options: options, loaded: loaded, renderer: renderer, rendered: rendered, values: values,
+      options: options, loaded: loaded, renderer: renderer, values: values,
       library: library, renderInputs: renderInputs, jobs: jobs, pages: pages,
       derivedFiles: files, diagnostics: DiagnosticList(diagnostics).sorted, timings: timings)
   }
