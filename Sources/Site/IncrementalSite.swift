@@ -163,7 +163,7 @@ public struct IncrementalSite: Sendable {
     return state.derivedFiles
   }
 
-  // MARK: Edits of document text
+  // MARK: Edits that keep documents in place
 
   /// Re-renders what edits of documents affect, when each edit keeps the document in its place
   /// (``keepsPlace(_:_:)``); otherwise returns nil and the caller runs every phase. Works in
