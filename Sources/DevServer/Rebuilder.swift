@@ -54,6 +54,8 @@ public actor Rebuilder {
   /// Whether a background refresh of them is under way.
   private var refreshing = false
   private let quietTime: Duration
+  /// The refresh under way, cancelled when the sources change again.
+  private var refreshTask: Task<[OutputFile]?, Never>?
 
   /// `quietTime`: how long after the last update the search index and exports are made again.
   public init(
@@ -109,6 +111,7 @@ public actor Rebuilder {
   /// The first generation, or an update of the last good one, off the actor; swaps the
   /// result in.
   private func generate() async -> BuildOutcome {
+    refreshTask?.cancel()
     let start = DispatchTime.now()
     let (options, changed) = (options, Array(changedSinceSuccess))
     // The generation moves into the task, so updating it in place copies nothing.
@@ -167,7 +170,7 @@ public actor Rebuilder {
   /// Makes the search index and exports of the current generation in the background and
   /// swaps them in, once no update has come for ``quietTime`` (the browser is reloading the
   /// edited page meanwhile, and shares the cores). One refresh runs at a time; when the site
-  /// changed while it ran, its result is dropped and it starts over from the newer site.
+  /// changes while it runs, it stops at the next language and starts over from the newer site.
   private func refreshDerivedFiles() {
     guard !refreshing, derivedPending else { return }
     refreshing = true
@@ -184,9 +187,12 @@ public actor Rebuilder {
       refreshing = false
       return
     }
-    let files = await Task.detached(priority: .utility) { site.derivedFiles() }.value
+    let task = Task.detached(priority: .utility) { site.derivedFiles() }
+    refreshTask = task
+    let files = await task.value
+    refreshTask = nil
     refreshing = false
-    guard revision == self.revision, var site = incremental.take() else {
+    guard let files, revision == self.revision, var site = incremental.take() else {
       refreshDerivedFiles()
       return
     }

@@ -145,14 +145,21 @@ public struct IncrementalSite: Sendable {
     return .site(state.site)
   }
 
-  /// The search index and exports of the current documents, made again after
-  /// ``Update/pages(_:)``; pure, so it can run while the next edit is handled.
-  public func derivedFiles() -> [OutputFile] {
+  /// The search index and exports of the current documents, made again after an update;
+  /// pure, so it can run while the next edit is handled. Nil when the task running it is
+  /// cancelled (checked between languages), so a stale refresh gives the cores back early.
+  public func derivedFiles() -> [OutputFile]? {
+    var files: [OutputFile] = []
+    for language in state.values.content.config.languages {
+      if Task.isCancelled { return nil }
+      files += SiteBuilder.searchIndex(state.values, language: language)
+    }
+    if Task.isCancelled { return nil }
     var diagnostics: [Diagnostic] = []
-    let builder = SiteBuilder(options: state.options)
     let (assets, _) = state.loaded.theme.fingerprintedAssets()
-    return SiteBuilder.searchIndex(state.values)
-      + builder.exports(state.values, jobs: state.jobs, assets: assets, &diagnostics)
+    return files
+      + SiteBuilder(options: state.options).exports(
+        state.values, jobs: state.jobs, assets: assets, &diagnostics)
   }
 
   /// Installs what ``derivedFiles()`` made from this same generation; returns the files it

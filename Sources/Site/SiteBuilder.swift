@@ -289,16 +289,15 @@ public struct SiteBuilder: Sendable {
 
   /// The index phase: one search index per language.
   static func searchIndex(_ values: ModelValues) -> [OutputFile] {
-    var files: [OutputFile] = []
-    for language in values.content.config.languages {
-      let documents = SearchDocuments(values: values).documents(for: language)
-      for file in SearchIndexBuilder(language: language).build(documents) {
-        files.append(
-          OutputFile(
-            path: "\(searchIndexFolder)\(language)/\(file.path)", contents: file.contents))
-      }
+    values.content.config.languages.flatMap { searchIndex(values, language: $0) }
+  }
+
+  /// The search index of one language.
+  static func searchIndex(_ values: ModelValues, language: String) -> [OutputFile] {
+    let documents = SearchDocuments(values: values).documents(for: language)
+    return SearchIndexBuilder(language: language).build(documents).map {
+      OutputFile(path: "\(searchIndexFolder)\(language)/\($0.path)", contents: $0.contents)
     }
-    return files
   }
 
   /// The export phase: open data, feed, sitemap, robots.txt, theme assets, images beside

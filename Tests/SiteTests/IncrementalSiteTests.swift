@@ -22,7 +22,7 @@ import Testing
   func expectSameAsWholeBuild(
     _ incremental: inout IncrementalSite, sourceLocation: SourceLocation = #_sourceLocation
   ) throws {
-    incremental.replaceDerivedFiles(incremental.derivedFiles())
+    incremental.replaceDerivedFiles(incremental.derivedFiles() ?? [])
     #expect(
       Self.fileMap(incremental.site.files) == (try wholeBuild()), sourceLocation: sourceLocation)
   }
