@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import Site
+import Synchronization
 
 /// The site as currently served: the last good build, and the errors of the latest build
 /// when it failed (the overlay shows them over the last good pages).
@@ -114,11 +115,13 @@ public actor Rebuilder {
     refreshTask?.cancel()
     let start = DispatchTime.now()
     let (options, changed) = (options, Array(changedSinceSuccess))
-    // The generation moves into the task, so updating it in place copies nothing.
-    let previous = incremental.take()
+    // The generation moves into the task (a captured copy would keep its arrays shared), so
+    // updating it in place copies nothing.
+    let hadPrevious = incremental != nil
+    let handoff = Handoff(incremental.take())
     let (site, result) = await Task.detached {
       () -> (IncrementalSite?, Result<IncrementalSite.Update, BuildFailure>) in
-      guard var site = previous else {
+      guard var site = handoff.take() else {
         do throws(BuildFailure) {
           let site = try IncrementalSite(options: options)
           return (site, .success(.site(site.site)))
@@ -149,7 +152,7 @@ public actor Rebuilder {
     case .success(.site(let whole)):
       revision += 1
       // The first generation is whole; later ones keep the previous search index for now.
-      derivedPending = previous != nil
+      derivedPending = hadPrevious
       let files = Self.fileMap(whole)
       let onlyStyles =
         !changedSinceSuccess.isEmpty && changedSinceSuccess.allSatisfy { $0.hasSuffix(".css") }
@@ -183,11 +186,12 @@ public actor Rebuilder {
       revision = self.revision
       try? await Task.sleep(for: quietTime)
     }
-    guard let site = incremental else {
+    guard incremental != nil else {
       refreshing = false
       return
     }
-    let task = Task.detached(priority: .utility) { site.derivedFiles() }
+    let handoff = Handoff(incremental)
+    let task = Task.detached(priority: .utility) { handoff.take()?.derivedSources().files() }
     refreshTask = task
     let files = await task.value
     refreshTask = nil
@@ -239,5 +243,18 @@ public actor Rebuilder {
       guard Data(text.utf8) == data else { return nil }
     }
     return swap
+  }
+}
+
+/// Hands a value to another task without the closure keeping a copy of it.
+private final class Handoff<Value: Sendable>: Sendable {
+  private let slot: Mutex<Value?>
+
+  init(_ value: Value?) {
+    slot = Mutex(value)
+  }
+
+  func take() -> Value? {
+    slot.withLock { $0.take() }
   }
 }

@@ -145,21 +145,43 @@ public struct IncrementalSite: Sendable {
     return .site(state.site)
   }
 
-  /// The search index and exports of the current documents, made again after an update;
-  /// pure, so it can run while the next edit is handled. Nil when the task running it is
-  /// cancelled (checked between languages), so a stale refresh gives the cores back early.
+  /// The search index and exports of the current documents, made again after an update.
   public func derivedFiles() -> [OutputFile]? {
-    var files: [OutputFile] = []
-    for language in state.values.content.config.languages {
+    derivedSources().files()
+  }
+
+  /// What the search index and exports are made from, in storage of its own: the site can be
+  /// updated in place while they are made from it. Copies arrays of the size of the site, so
+  /// call it off the path of a save.
+  public func derivedSources() -> DerivedSources {
+    var values = state.values
+    values.copyStorage()
+    return DerivedSources(
+      options: state.options, values: values, pagePaths: state.jobs.map(\.path),
+      theme: state.loaded.theme)
+  }
+
+  /// The inputs of the search index and exports.
+  public struct DerivedSources: Sendable {
+    let options: BuildOptions
+    let values: ModelValues
+    let pagePaths: [String]
+    let theme: Theme
+
+    /// The files; nil when the task running it is cancelled (checked between languages), so
+    /// a stale refresh gives the cores back early.
+    public func files() -> [OutputFile]? {
+      var files: [OutputFile] = []
+      for language in values.content.config.languages {
+        if Task.isCancelled { return nil }
+        files += SiteBuilder.searchIndex(values, language: language)
+      }
       if Task.isCancelled { return nil }
-      files += SiteBuilder.searchIndex(state.values, language: language)
+      var diagnostics: [Diagnostic] = []
+      return files
+        + SiteBuilder(options: options).exports(
+          values, pagePaths: pagePaths, assets: theme.fingerprintedAssets().files, &diagnostics)
     }
-    if Task.isCancelled { return nil }
-    var diagnostics: [Diagnostic] = []
-    let (assets, _) = state.loaded.theme.fingerprintedAssets()
-    return files
-      + SiteBuilder(options: state.options).exports(
-        state.values, jobs: state.jobs, assets: assets, &diagnostics)
   }
 
   /// Installs what ``derivedFiles()`` made from this same generation; returns the files it

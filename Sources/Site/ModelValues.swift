@@ -45,6 +45,18 @@ struct ModelValues: Sendable {
 
   var documents: [Document] { content.documents }
 
+  /// Gives every array of documents its own storage (see ``IncrementalSite/derivedSources()``).
+  mutating func copyStorage() {
+    content.documents.reserveCapacity(content.documents.count)
+    rendered.reserveCapacity(rendered.count)
+    summaries.reserveCapacity(summaries.count)
+    cards = cards.mapValues { cards in
+      var copy = cards
+      copy.reserveCapacity(cards.count)
+      return copy
+    }
+  }
+
   /// Replaces one document by an edit that keeps its place in the site (see
   /// ``IncrementalSite``): its summary and cards are made again.
   mutating func replaceDocument(

@@ -172,7 +172,7 @@ public struct SiteBuilder: Sendable {
     timings.append(clock.lap("index"))
 
     // export
-    var files = exports(values, jobs: jobs, assets: assets, &diagnostics)
+    var files = exports(values, pagePaths: jobs.map(\.path), assets: assets, &diagnostics)
     timings.append(clock.lap("export"))
     if !content.config.hasExplicitBaseURL {
       diagnostics.append(
@@ -303,7 +303,7 @@ public struct SiteBuilder: Sendable {
   /// The export phase: open data, feed, sitemap, robots.txt, theme assets, images beside
   /// documents and `content/static/`.
   func exports(
-    _ values: ModelValues, jobs: [PageJob], assets: [String: Data],
+    _ values: ModelValues, pagePaths: [String], assets: [String: Data],
     _ diagnostics: inout [Diagnostic]
   ) -> [OutputFile] {
     let config = values.content.config
@@ -321,7 +321,7 @@ public struct SiteBuilder: Sendable {
     files.append(
       OutputFile(
         path: "sitemap.xml",
-        contents: exports.sitemap(paths: jobs.map(\.path).filter { $0 != "/404.html" })))
+        contents: exports.sitemap(paths: pagePaths.filter { $0 != "/404.html" })))
     files.append(OutputFile(path: "robots.txt", contents: exports.robots()))
     for (path, data) in assets.sorted(by: { $0.key < $1.key }) {
       files.append(OutputFile(path: path, contents: data))
