@@ -32,9 +32,9 @@ public enum BuildOutcome: Sendable {
 }
 
 /// Owns the current site: updates it in memory when sources change and swaps the result in.
-/// An edit of a document's text re-renders only the pages that show it, and the search index
-/// and exports follow in the background; any other change runs every phase again (see
-/// ``IncrementalSite``).
+/// An edit that keeps a document in its place re-renders only the pages that show it; other
+/// changes run every phase again (see ``IncrementalSite``). The search index and exports
+/// follow in the background.
 public actor Rebuilder {
   private let options: BuildOptions
   private(set) public var current = ServedSite()
