@@ -193,7 +193,10 @@ public final class DevServer: Sendable {
       return await events(site: site, hub: hub)
     }
     if rawPath == LiveReload.scriptPath {
-      return file(Data(LiveReload.script.utf8), type: "text/javascript; charset=utf-8", .ok)
+      var response = file(
+        Data(LiveReload.script.utf8), type: "text/javascript; charset=utf-8", .ok)
+      response.headers[.cacheControl] = "max-age=31536000, immutable"
+      return response
     }
     switch SitePath.lookup(rawPath, exists: { site.files[$0] != nil }) {
     case .file(let key):

@@ -8,12 +8,19 @@ public enum LiveReload {
   public static let eventsPath = "/__proximus/events"
   /// Where the client script is served from (an external script, so a strict CSP still runs it).
   public static let scriptPath = "/__proximus/live-reload.js"
+  /// The script's URL in pages: its path with a hash of its text, so browsers keep it across
+  /// reloads (served as immutable) and fetch it again only when it changes.
+  static let scriptURL: String = {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in script.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return scriptPath + "?v=" + String(hash, radix: 16)
+  }()
 
   /// `html` with the client script tag inserted before the last `</body>` (or appended).
   /// `build` is the generation the page comes from, so a client that missed a rebuild reloads.
   public static func inject(into html: Data, build: Int) -> Data {
     let tag = Data(
-      "<script src=\"\(scriptPath)\" data-proximus-build=\"\(build)\" defer></script>\n".utf8)
+      "<script src=\"\(scriptURL)\" data-proximus-build=\"\(build)\" defer></script>\n".utf8)
     let closing = Array("</body>".utf8)
     let bytes = [UInt8](html)
     var index = bytes.count - closing.count

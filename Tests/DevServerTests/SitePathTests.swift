@@ -113,12 +113,17 @@ import Testing
 }
 
 @Suite struct LiveReloadTests {
+  @Test func scriptURLCarriesAHashOfTheScript() {
+    #expect(LiveReload.scriptURL.hasPrefix(LiveReload.scriptPath + "?v="))
+    #expect(LiveReload.scriptURL.count > LiveReload.scriptPath.count + 10)
+  }
+
   @Test func injectsBeforeTheLastClosingBody() {
     let html = Data("<html><body><p>a</p></body></html>".utf8)
     let out = String(decoding: LiveReload.inject(into: html, build: 3), as: UTF8.self)
     #expect(
       out
-        == "<html><body><p>a</p><script src=\"/__proximus/live-reload.js\" data-proximus-build=\"3\" defer></script>\n</body></html>"
+        == "<html><body><p>a</p><script src=\"\(LiveReload.scriptURL)\" data-proximus-build=\"3\" defer></script>\n</body></html>"
     )
   }
 

@@ -97,7 +97,7 @@ def test_pages_are_served_with_the_reload_script(served):
     assert headers["Content-Type"].startswith("text/html")
     assert headers["Cache-Control"] == "no-cache"
     html = body.decode()
-    assert '<script src="/__proximus/live-reload.js"' in html
+    assert '<script src="/__proximus/live-reload.js?v=' in html
     if "</body>" in html:  # the fixture's template leaves the optional end tag out
         assert html.index("/__proximus/live-reload.js") < html.rindex("</body>")
     status, _, body = served.request(CASE_URL)
@@ -106,6 +106,7 @@ def test_pages_are_served_with_the_reload_script(served):
     assert status == 301 and headers["Location"] == CASE_URL
     status, headers, body = served.request("/__proximus/live-reload.js")
     assert status == 200 and headers["Content-Type"].startswith("text/javascript")
+    assert headers["Cache-Control"] == "max-age=31536000, immutable"  # its URL carries a hash
     assert b"proximus-error-overlay" in body
     status, headers, _ = served.request("/img/logo.png")
     assert status == 200 and headers["Content-Type"] == "image/png"
