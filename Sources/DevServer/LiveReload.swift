@@ -90,7 +90,8 @@ public enum LiveReload {
     return Data((text + "\n").utf8)
   }
 
-  /// The client: reloads on `reload`, shows the overlay on `error`, and reloads when the
+  /// The client: on `reload`, swaps in the page's new body (or reloads, when more than the
+  /// body changed or the page runs scripts); shows the overlay on `error`; reloads when the
   /// server's build differs from the page's. Plain DOM; every text goes in as text.
   public static let script = #"""
     (() => {
@@ -145,19 +146,56 @@ public enum LiveReload {
           list.append(entry);
         }
         panel.append(list);
-        panel.append(el("p", "color:#aaa;", "The page reloads when the build succeeds again."));
+        panel.append(el("p", "color:#aaa;", "The page updates when the build succeeds again."));
         panel.tabIndex = -1;
         document.body.append(panel);
         panel.focus();
+      }
+      // Page scripts other than the overlay's own and JSON-LD data.
+      function pageScripts(doc) {
+        return [...doc.querySelectorAll("script")].filter((script) =>
+          script.type !== "application/ld+json" &&
+          !(script.getAttribute("src") || "").startsWith("/__proximus/"));
+      }
+      function headLinks(doc) {
+        return [...doc.head.querySelectorAll('link, style, script:not([type="application/ld+json"])')]
+          .map((node) => node.outerHTML).join("\n");
+      }
+      // Swaps in the new body (and title, meta tags and JSON-LD) when nothing else changed and the
+      // page runs no script of its own: no reload, the scroll position stays. Else reloads.
+      async function update(build) {
+        let next;
+        try {
+          const response = await fetch(location.href, { cache: "no-store" });
+          const type = response.headers.get("Content-Type") || "";
+          if (!response.ok || !type.startsWith("text/html")) throw new Error(type);
+          next = new DOMParser().parseFromString(await response.text(), "text/html");
+        } catch (e) {
+          location.reload();
+          return;
+        }
+        if (pageScripts(document).length || pageScripts(next).length ||
+            headLinks(next) !== headLinks(document) ||
+            next.documentElement.lang !== document.documentElement.lang) {
+          location.reload();
+          return;
+        }
+        for (const script of next.querySelectorAll('script[src^="/__proximus/"]')) script.remove();
+        const data = 'meta, script[type="application/ld+json"]';
+        for (const node of document.head.querySelectorAll(data)) node.remove();
+        document.head.append(...next.head.querySelectorAll(data));
+        document.title = next.title;
+        document.body.replaceWith(next.body);
+        pageBuild = build;
       }
       function connect() {
         const source = new EventSource("/__proximus/events");
         source.addEventListener("hello", (event) => {
           if (pageBuild !== null && event.data !== pageBuild) location.reload();
         });
-        source.addEventListener("reload", () => {
+        source.addEventListener("reload", (event) => {
           removeOverlay();
-          location.reload();
+          update(event.data);
         });
         source.addEventListener("css", (event) => {
           let swap;
