@@ -104,3 +104,17 @@ import Testing
     return result
   }
 }
+
+@Suite struct WordTableTests {
+  @Test func findsEveryInsertedWordThroughGrowth() {
+    var table = WordTable<Int>()
+    let words = (0..<20_000).map { number in
+      Array(String(number, radix: 7).unicodeScalars.map(\.value))
+    }
+    for (index, word) in words.enumerated() { table.insert(index, for: word) }
+    #expect(words.indices.allSatisfy { table[words[$0]] == $0 })
+    #expect(table[[0x7A, 0x7A]] == nil)
+    table.insert(-1, for: words[5])
+    #expect(table[words[5]] == -1)
+  }
+}
