@@ -160,6 +160,7 @@ public struct SiteBuilder: Sendable {
       throw fail()
     }
     let config = content.config
+    let indexing = SearchIndexTask(values: values, languages: config.languages)
     var files: [OutputFile] = []
     let chunks = stride(from: 0, to: jobs.count, by: 500).map {
       Array(jobs[$0..<min($0 + 500, jobs.count)])
@@ -194,16 +195,12 @@ public struct SiteBuilder: Sendable {
       throw fail()
     }
 
-    // index
+    // index (built alongside the render phase; "index" is the wait after it)
     progress?(BuildProgress(phase: "index", done: 0, total: config.languages.count))
-    for language in config.languages {
-      let documents = SearchDocuments(values: values).documents(for: language)
-      for file in SearchIndexBuilder(language: language).build(documents) {
-        files.append(
-          OutputFile(path: "search/index/\(language)/\(file.path)", contents: file.contents))
-      }
-    }
+    let index = indexing.files()
+    files += index.files
     timings.append(clock.lap("index"))
+    timings.append(PhaseTiming(phase: "(index)", seconds: index.seconds))
 
     // export
     let exports = Exports(values: values)
