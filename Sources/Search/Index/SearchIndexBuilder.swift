@@ -103,7 +103,7 @@ public struct SearchIndexBuilder: Sendable {
 
   private func analyse(_ documents: [SearchDocument], _ analyzer: Analyzer) -> [PartialIndex] {
     let runCount = max(
-      1, min(documents.count / 64, ProcessInfo.processInfo.activeProcessorCount * 4))
+      1, min(documents.count / 64, ProcessInfo.processInfo.activeProcessorCount))
     let runs = (0..<runCount).map { run in
       (documents.count * run / runCount)..<(documents.count * (run + 1) / runCount)
     }

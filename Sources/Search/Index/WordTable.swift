@@ -21,20 +21,23 @@ struct WordTable<Value> {
   private func slot(of word: [UInt32]) -> (slot: Int, entry: Int?) {
     let mask = slots.count - 1
     var slot = Self.hash(word) & mask
-    while true {
-      let stored = Int(slots[slot])
-      if stored == 0 { return (slot, nil) }
-      let entry = stored - 1
-      if Int(lengths[entry]) == word.count {
-        let start = Int(starts[entry])
-        var equal = true
-        for index in 0..<word.count where scalars[start + index] != word[index] {
-          equal = false
-          break
+    return word.withUnsafeBufferPointer { word in
+      scalars.withUnsafeBufferPointer { scalars in
+        slots.withUnsafeBufferPointer { slots in
+          while true {
+            let stored = Int(slots[slot])
+            if stored == 0 { return (slot, nil) }
+            let entry = stored - 1
+            if Int(lengths[entry]) == word.count {
+              let start = Int(starts[entry])
+              var index = 0
+              while index < word.count, scalars[start + index] == word[index] { index += 1 }
+              if index == word.count { return (slot, entry) }
+            }
+            slot = (slot + 1) & mask
+          }
         }
-        if equal { return (slot, entry) }
       }
-      slot = (slot + 1) & mask
     }
   }
 
