@@ -1,4 +1,5 @@
 import Content
+import Dispatch
 import Search
 
 /// The site model as the search index reads it, with place names and topic and factor labels
@@ -66,5 +67,29 @@ struct SearchDocuments: Sendable {
         places: places, labels: labels, date: document.date.map(DateParser.isoDay),
         summary: values.summary(position), facets: facets)
     }
+  }
+}
+
+/// The search indexes of every language, built on a background thread while the pages render
+/// (they need only the content model). `files()` waits for them.
+final class SearchIndexTask: @unchecked Sendable {
+  private let group = DispatchGroup()
+  private var result: [OutputFile] = []
+  private var duration = 0.0
+
+  init(values: ModelValues, languages: [String]) {
+    group.enter()
+    DispatchQueue.global(qos: .userInitiated).async { [self] in
+      let start = DispatchTime.now()
+      result = languages.flatMap { SiteBuilder.searchIndex(values, language: $0) }
+      duration = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+      group.leave()
+    }
+  }
+
+  /// The index files, and the seconds the indexing took (overlapping the render phase).
+  func files() -> (files: [OutputFile], seconds: Double) {
+    group.wait()
+    return (result, duration)
   }
 }

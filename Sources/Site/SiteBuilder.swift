@@ -151,6 +151,10 @@ public struct SiteBuilder: Sendable {
       timings.append(clock.lap("render"))
       throw fail()
     }
+    // The search index is built alongside the render phase, unless the previous one is kept.
+    let indexing =
+      previousSearchIndex
+      ? nil : SearchIndexTask(values: values, languages: content.config.languages)
     let renderInputs = RenderInputs(
       loaded: loaded, assetNames: assetNames, markdown: renderer.options)
     let reusable = previous.flatMap { $0.renderInputs == renderInputs ? $0 : nil }
@@ -163,13 +167,19 @@ public struct SiteBuilder: Sendable {
       throw fail()
     }
 
-    // index
+    // index (the wait for it after the render phase; "(index)" is its own time)
     progress?(BuildProgress(phase: "index", done: 0, total: content.config.languages.count))
-    let searchIndex =
-      previousSearchIndex
-      ? previous?.derivedFiles.filter { $0.path.hasPrefix(Self.searchIndexFolder) } ?? []
-      : Self.searchIndex(values)
-    timings.append(clock.lap("index"))
+    let searchIndex: [OutputFile]
+    if let indexing {
+      let index = indexing.files()
+      searchIndex = index.files
+      timings.append(clock.lap("index"))
+      timings.append(PhaseTiming(phase: "(index)", seconds: index.seconds))
+    } else {
+      searchIndex =
+        previous?.derivedFiles.filter { $0.path.hasPrefix(Self.searchIndexFolder) } ?? []
+      timings.append(clock.lap("index"))
+    }
 
     // export
     var files = exports(values, pagePaths: jobs.map(\.path), assets: assets, &diagnostics)
@@ -286,11 +296,6 @@ public struct SiteBuilder: Sendable {
   }
 
   static let searchIndexFolder = "search/index/"
-
-  /// The index phase: one search index per language.
-  static func searchIndex(_ values: ModelValues) -> [OutputFile] {
-    values.content.config.languages.flatMap { searchIndex(values, language: $0) }
-  }
 
   /// The search index of one language.
   static func searchIndex(_ values: ModelValues, language: String) -> [OutputFile] {

@@ -35,19 +35,49 @@ import Testing
     #expect(builder.build(documents) == builder.build(documents.reversed()))
   }
 
-  @Test func postingsAreDeltaEncodedTriples() throws {
+  /// (document, impact) pairs of a postings string.
+  private static func pairs(_ text: String) -> [(document: Int, impact: Int)] {
+    var result: [(document: Int, impact: Int)] = []
+    var bytes = Array(text.utf8)[...]
+    var document = 0
+    var value = 0
+    while let byte = bytes.popFirst() {
+      let digit = Base64Digits.alphabet.firstIndex(of: byte)!
+      if digit >= 32 {
+        value = value << 5 | (digit - 32)
+        continue
+      }
+      document += value << 5 | digit
+      value = 0
+      result.append((document, Base64Digits.alphabet.firstIndex(of: bytes.popFirst()!)!))
+    }
+    return result
+  }
+
+  @Test func postingsAreDocumentGapsAndImpacts() throws {
     let files = SearchIndexBuilder(language: "fr").build(IndexFixtureDocuments.french)
     let shards = try files.filter { $0.path.hasPrefix("shards/") }.map {
-      try JSONDecoder().decode([String: [Int]].self, from: $0.contents)
+      try JSONDecoder().decode([String: String].self, from: $0.contents)
     }
-    let dictionary = shards.reduce(into: [String: [Int]]()) { $0.merge($1) { a, _ in a } }
-    // Documents are numbered by URL: cooperative-energie 0, incroyables-comestibles 1,
-    // monnaie-locale 2, repair-cafe 3, reseau-amap 4. "jardin" is in bodies of 0 and 3
-    // (bit 32) and in the labels of 1 (bit 2).
-    #expect(dictionary["jardin"] == [0, 1, 32, 1, 1, 2, 2, 1, 32])
+    let dictionary = shards.reduce(into: [String: String]()) { $0.merge($1) { a, _ in a } }
+    // Documents are numbered by facets (outcome, then topics), then URL: monnaie-locale 0
+    // (failure), cooperative-energie 1 (mixed), incroyables-comestibles 2, reseau-amap 3,
+    // repair-cafe 4. "jardin" is in the bodies of 1 and 4 and the labels (boost 5) of 2.
+    let jardin = Self.pairs(dictionary["jardin"]!)
+    #expect(jardin.map(\.document) == [1, 2, 4])
+    #expect(jardin[1].impact > jardin[0].impact)
+    #expect(jardin[1].impact > jardin[2].impact)
     // Accented words also index the stem of their unaccented spelling when it differs.
-    #expect(dictionary["activ"]?.count == 6)
-    #expect(dictionary["activit"]?.count == 6)
+    #expect(Self.pairs(dictionary["activ"]!).count == 2)
+    #expect(Self.pairs(dictionary["activit"]!).count == 2)
+  }
+
+  @Test func numbersInStringsRoundTrip() {
+    var bytes: [UInt8] = []
+    let numbers = [0, 1, 31, 32, 33, 1023, 1024, 99_999]
+    for number in numbers { Base64Digits.appendNumber(number, to: &bytes) }
+    #expect(Base64Digits.numbers(String(decoding: bytes, as: UTF8.self)) == numbers)
+    #expect(FacetColumns.gapList([3, 4, 5, 40]) == "311x3")
   }
 
   @Test func shardsSplitByLongerPrefixesWhenLarge() {
@@ -57,10 +87,6 @@ import Testing
     let shardNames = files.map(\.path).filter { $0.hasPrefix("shards/") }
     #expect(shardNames.count > 5)
     #expect(shardNames.contains { $0.split(separator: ".")[0].count > "shards/a".count })
-  }
-
-  @Test func facetColumnsEncodeRuns() {
-    #expect(FacetColumns.runLengthEncoded(["0", "0", "0", "1", "", ""]) == "0*3,1,*2")
   }
 
   private static func filesUnder(_ folder: URL) throws -> [String: Data] {
@@ -76,5 +102,19 @@ import Testing
       }
     }
     return result
+  }
+}
+
+@Suite struct WordTableTests {
+  @Test func findsEveryInsertedWordThroughGrowth() {
+    var table = WordTable<Int>()
+    let words = (0..<20_000).map { number in
+      Array(String(number, radix: 7).unicodeScalars.map(\.value))
+    }
+    for (index, word) in words.enumerated() { table.insert(index, for: word) }
+    #expect(words.indices.allSatisfy { table[words[$0]] == $0 })
+    #expect(table[[0x7A, 0x7A]] == nil)
+    table.insert(-1, for: words[5])
+    #expect(table[words[5]] == -1)
   }
 }

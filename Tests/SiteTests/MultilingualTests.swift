@@ -61,8 +61,9 @@ import Testing
     func chunkURLs(_ language: String) throws -> [String] {
       let chunks = generated.files.filter { $0.path.hasPrefix("search/index/\(language)/chunks/") }
       return try chunks.flatMap { file in
-        (try JSONSerialization.jsonObject(with: file.contents) as! [[String: Any]]).map {
-          $0["url"] as! String
+        // Each document is [url, title, date, text] (docs/search-index.md).
+        (try JSONSerialization.jsonObject(with: file.contents) as! [[Any]]).map {
+          $0[0] as! String
         }
       }.sorted()
     }

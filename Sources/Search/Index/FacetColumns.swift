@@ -1,61 +1,51 @@
-/// Facet values per document, compact enough to live in the manifest so facet counts over all
-/// hits need nothing else. For each facet: `values`, the sorted distinct values, and `documents`,
-/// one entry per document (in document order) separated by `,`: the document's value numbers,
-/// each in base 36 padded to `width` digits and concatenated (empty for none). A run of equal
-/// entries is written once followed by `*` and the run length.
+/// Facet values of every document, in `facets.<hash>.json`, so facet counts can cover all hits.
+/// For each facet and value, the documents that have it: their numbers as a gap list (first
+/// number, then differences) in `Base64Digits`. Documents are numbered in facet order (see
+/// `sortKey`), so most lists are long runs of `1` gaps that gzip to almost nothing.
 struct FacetColumns {
-  private struct Column {
-    var values: [String]
-    var width: Int
-    var documents: String
-  }
+  /// Facet name → value → sorted document numbers.
+  private let columns: [String: [String: [Int]]]
 
-  private let columns: [String: Column]
+  /// Facets that lead the document order, most useful first; others follow by name.
+  static let leadingFacets = ["lang", "outcome", "topic", "country", "factor"]
 
   init(_ documents: [SearchDocument]) {
-    let names = Set(documents.flatMap(\.facets.keys)).sorted()
-    var columns: [String: Column] = [:]
-    for name in names {
-      let values = Set(documents.flatMap { $0.facets[name] ?? [] }).sorted()
-      let numbers = Dictionary(uniqueKeysWithValues: values.enumerated().map { ($1, $0) })
-      let width = Self.base36(max(0, values.count - 1)).count
-      let entries = documents.map { document in
-        Set((document.facets[name] ?? []).compactMap { numbers[$0] }).sorted()
-          .map { Self.base36($0, width: width) }.joined()
+    var columns: [String: [String: [Int]]] = [:]
+    for (number, document) in documents.enumerated() {
+      for (name, values) in document.facets {
+        for value in Set(values) {
+          columns[name, default: [:]][value, default: []].append(number)
+        }
       }
-      columns[name] = Column(
-        values: values, width: width, documents: Self.runLengthEncoded(entries))
     }
     self.columns = columns
   }
 
+  /// The key documents are sorted by (then by URL): their facet values, leading facets first.
+  static func sortKey(_ document: SearchDocument) -> [String] {
+    let others = document.facets.keys.filter { !leadingFacets.contains($0) }.sorted()
+    return (leadingFacets + others).map { name in
+      (document.facets[name] ?? []).sorted().joined(separator: "\u{1}")
+    }
+  }
+
   func write(to writer: inout JSONWriter) {
     writer.object(columns.keys.sorted()) { writer, name in
-      let column = columns[name]!
-      writer.object(["documents", "values", "width"]) { writer, key in
-        switch key {
-        case "documents": writer.string(column.documents)
-        case "values": writer.strings(column.values)
-        default: writer.integer(column.width)
-        }
+      let values = columns[name]!
+      writer.object(values.keys.sorted()) { writer, value in
+        writer.string(Self.gapList(values[value]!))
       }
     }
   }
 
-  static func runLengthEncoded(_ entries: [String]) -> String {
-    var parts: [String] = []
-    var index = 0
-    while index < entries.count {
-      var end = index + 1
-      while end < entries.count, entries[end] == entries[index] { end += 1 }
-      parts.append(end - index > 1 ? "\(entries[index])*\(end - index)" : entries[index])
-      index = end
+  /// Sorted numbers as the first number then the differences, in `Base64Digits`.
+  static func gapList(_ numbers: [Int]) -> String {
+    var bytes: [UInt8] = []
+    var previous = 0
+    for number in numbers {
+      Base64Digits.appendNumber(number - previous, to: &bytes)
+      previous = number
     }
-    return parts.joined(separator: ",")
-  }
-
-  static func base36(_ value: Int, width: Int = 1) -> String {
-    let digits = String(value, radix: 36)
-    return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    return String(decoding: bytes, as: UTF8.self)
   }
 }

@@ -85,14 +85,3 @@ struct JSONWriter {
     bytes.append(UInt8(ascii: "}"))
   }
 }
-
-/// FNV-1a, 32 bits, as 8 lower-case hex digits: a content hash for cache-friendly file names.
-func contentHash(_ bytes: [UInt8]) -> String {
-  var hash: UInt32 = 0x811C_9DC5
-  for byte in bytes {
-    hash ^= UInt32(byte)
-    hash = hash &* 0x0100_0193
-  }
-  let hex = String(hash, radix: 16)
-  return String(repeating: "0", count: 8 - hex.count) + hex
-}

@@ -17,7 +17,7 @@ struct PartialIndex: Sendable {
   init(_ documents: [SearchDocument], range: Range<Int>, analyzer: Analyzer) {
     var termNumbers: [String: Int32] = [:]
     // Word as tokenised → its term numbers.
-    var wordTerms: [[UInt32]: WordTerms] = [:]
+    var wordTerms = WordTable<WordTerms>()
     var frequencies: [Int32] = []
     var fieldBits: [Int32] = []
     var touched: [Int32] = []
@@ -55,7 +55,7 @@ struct PartialIndex: Sendable {
                     term: number(of: analysed.term),
                     variant: analysed.unaccentedVariant.map(number(of:)) ?? -1)
                 } ?? WordTerms(term: -1, variant: -1)
-              wordTerms[word] = numbers
+              wordTerms.insert(numbers, for: word)
             }
             guard numbers.term >= 0 else { return }
             lengths[field.rawValue] += 1

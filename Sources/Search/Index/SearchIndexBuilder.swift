@@ -3,30 +3,35 @@ import Parallelism
 
 /// Builds the search index of one language as static JSON files; see docs/search-index.md.
 ///
-/// Documents are numbered in URL order, so the same documents give byte-identical files
-/// whatever order they come in.
+/// Documents are numbered in facet order, then URL order (`FacetColumns.sortKey`), so the same
+/// documents give byte-identical files whatever order they come in.
 public struct SearchIndexBuilder: Sendable {
   public let language: String
-  /// A shard whose JSON would exceed this many bytes is split by a longer term prefix.
-  var targetShardBytes = 48_000
+  /// A shard whose JSON would exceed about this many bytes is split by a longer term prefix.
+  var targetShardBytes = 32_000
   /// Documents per display-data file.
-  var displayChunkSize = 100
+  var displayChunkSize = 4
+  /// Display chunks that share one hash in their names.
+  var chunkHashGroup = 16
   /// Body words kept in display data for excerpts.
-  var excerptWordCount = 60
+  var excerptWordCount = 24
 
-  static let formatVersion = 1
-  static let maximumPrefixLength = 3
+  static let formatVersion = 2
+  static let maximumPrefixLength = 5
 
   public init(language: String) {
     self.language = language
   }
 
   public func build(_ documents: [SearchDocument]) -> [IndexFile] {
-    let documents = documents.sorted { $0.url < $1.url }
+    let documents = documents.map { (FacetColumns.sortKey($0), $0) }
+      .sorted { $0.0.lexicographicallyPrecedes($1.0) || ($0.0 == $1.0 && $0.1.url < $1.1.url) }
+      .map(\.1)
     let analyzer = Analyzer(language: language)
     let partials = analyse(documents, analyzer)
     let postings = merge(partials)
-    let fieldLengths = partials.flatMap(\.fieldLengths)
+    let documentLengths = partials.flatMap(\.fieldLengths).map { Int($0.reduce(0, +)) }
+    let scoring = Scoring(documentLengths: documentLengths)
 
     var files: [IndexFile] = []
     let shards = ShardPlanner(
@@ -34,33 +39,71 @@ public struct SearchIndexBuilder: Sendable {
     )
     .plan(postings)
     let shardFiles = shards.parallelMap { shard in
-      Self.shardFile(shard, postings: postings)
+      Self.shardFile(shard, postings: postings, scoring: scoring)
     }
     files += shardFiles.map(\.file)
     let chunkStarts = Array(stride(from: 0, to: documents.count, by: displayChunkSize))
-    let chunkFiles = chunkStarts.parallelMap { start in
-      displayChunkFile(documents[start..<min(start + displayChunkSize, documents.count)], start)
+    let chunkBytes = chunkStarts.parallelMap { start in
+      displayChunk(documents[start..<min(start + displayChunkSize, documents.count)])
     }
-    files += chunkFiles
+    // One hash per group of chunks keeps the manifest small; a changed document renames the
+    // chunks of its group only.
+    let groupHashes = stride(from: 0, to: chunkBytes.count, by: chunkHashGroup).map { first in
+      Base64Digits.shortHash(
+        Array(chunkBytes[first..<min(first + chunkHashGroup, chunkBytes.count)].joined()))
+    }
+    for (number, bytes) in chunkBytes.enumerated() {
+      files.append(
+        IndexFile(
+          path: "chunks/\(number).\(groupHashes[number / chunkHashGroup]).json",
+          contents: Data(bytes)))
+    }
+    var facetWriter = JSONWriter(capacity: documents.count * 8)
+    FacetColumns(documents).write(to: &facetWriter)
+    let facets = IndexFile(
+      path: "facets.\(Base64Digits.shortHash(facetWriter.bytes)).json", contents: facetWriter.data)
+    files.append(facets)
     let manifest = manifestFile(
-      documents, fieldLengths: fieldLengths,
-      shards: shardFiles.map { ($0.key, $0.file.path) }, chunks: chunkFiles.map(\.path))
+      documentCount: documents.count, averageLength: scoring.averageLength,
+      shards: shardFiles.map { ($0.key, $0.hash) }, chunkHashes: groupHashes,
+      facets: facets.path)
     return [manifest] + files
   }
 
-  /// Document lengths as classes `round(8 · log2(1 + length))`, two base-36 digits each.
-  static func lengthClasses(_ lengths: [Int]) -> String {
-    lengths.map { length in
-      let lengthClass = Int((8 * log2(Double(1 + length))).rounded())
-      return FacetColumns.base36(min(lengthClass, 36 * 36 - 1), width: 2)
-    }.joined()
+  /// BM25 with field boosts, computed at build time: each posting stores its `impact`, the
+  /// document's score for the term before the term's idf, as one digit on a log scale.
+  struct Scoring: Sendable {
+    static let k1 = 1.2
+    static let b = 0.75
+    let documentLengths: [Int]
+    let averageLength: Int
+
+    init(documentLengths: [Int]) {
+      self.documentLengths = documentLengths
+      let count = max(1, documentLengths.count)
+      averageLength = max(1, (documentLengths.reduce(0, +) + count / 2) / count)
+    }
+
+    /// `round(8 · log2(1 + 4 · boost · saturation))`, 1…63; the reader's score is
+    /// `(2^(impact/8) − 1) / 4`.
+    func impact(document: Int, frequency: Int32, fieldBits: Int32) -> Int {
+      var boost = 1
+      for field in IndexedField.allCases where fieldBits & field.bit != 0 {
+        boost = max(boost, field.boost)
+      }
+      let ratio = Double(documentLengths[document]) / Double(averageLength)
+      let tf = Double(frequency)
+      let saturation = tf * (Self.k1 + 1) / (tf + Self.k1 * (1 - Self.b + Self.b * ratio))
+      let score = Double(boost) * saturation
+      return min(63, max(1, Int((8 * log2(1 + 4 * score)).rounded())))
+    }
   }
 
   // MARK: Analysis
 
   private func analyse(_ documents: [SearchDocument], _ analyzer: Analyzer) -> [PartialIndex] {
     let runCount = max(
-      1, min(documents.count / 64, ProcessInfo.processInfo.activeProcessorCount * 4))
+      1, min(documents.count / 64, ProcessInfo.processInfo.activeProcessorCount))
     let runs = (0..<runCount).map { run in
       (documents.count * run / runCount)..<(documents.count * (run + 1) / runCount)
     }
@@ -80,54 +123,51 @@ public struct SearchIndexBuilder: Sendable {
 
   // MARK: Files
 
-  private static func shardFile(_ shard: ShardPlanner.Shard, postings: [String: [Int32]]) -> (
-    key: String, file: IndexFile
-  ) {
+  private static func shardFile(
+    _ shard: ShardPlanner.Shard, postings: [String: [Int32]], scoring: Scoring
+  ) -> (key: String, hash: String, file: IndexFile) {
     var writer = JSONWriter(capacity: shard.estimatedBytes + 64)
     writer.object(shard.terms) { writer, term in
-      writer.integers(deltaEncoded(postings[term]!))
+      writer.string(encodedPostings(postings[term]!, scoring: scoring))
     }
     let name = shard.key.isEmpty ? "_" : shard.key
-    let path = "shards/\(name).\(contentHash(writer.bytes)).json"
-    return (shard.key, IndexFile(path: path, contents: writer.data))
+    let hash = Base64Digits.shortHash(writer.bytes)
+    return (shard.key, hash, IndexFile(path: "shards/\(name).\(hash).json", contents: writer.data))
   }
 
-  /// Document numbers of the triples written as differences from the previous one.
-  static func deltaEncoded(_ triples: [Int32]) -> [Int32] {
-    var encoded = triples
-    var previous: Int32 = 0
-    for index in stride(from: 0, to: encoded.count, by: 3) {
-      let document = encoded[index]
-      encoded[index] = document - previous
+  /// (document, frequency, field bits) triples as a string of (document gap, impact) pairs:
+  /// the gap a `Base64Digits` number (the first is the document number), the impact one digit.
+  static func encodedPostings(_ triples: [Int32], scoring: Scoring) -> String {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(triples.count)
+    var previous = 0
+    for index in stride(from: 0, to: triples.count, by: 3) {
+      let document = Int(triples[index])
+      Base64Digits.appendNumber(document - previous, to: &bytes)
+      Base64Digits.appendDigit(
+        scoring.impact(
+          document: document, frequency: triples[index + 1], fieldBits: triples[index + 2]),
+        to: &bytes)
       previous = document
     }
-    return encoded
+    return String(decoding: bytes, as: UTF8.self)
   }
 
-  private func displayChunkFile(_ documents: ArraySlice<SearchDocument>, _ start: Int)
-    -> IndexFile
-  {
-    var writer = JSONWriter(capacity: documents.count * 600)
+  /// Display data: one `[url, title, date, text]` array per document (`date` "" when unknown;
+  /// `text` the leading words of the body, or the summary when there is no body).
+  private func displayChunk(_ documents: ArraySlice<SearchDocument>) -> [UInt8] {
+    var writer = JSONWriter(capacity: documents.count * 400)
     writer.raw("[")
     for (offset, document) in documents.enumerated() {
       if offset > 0 { writer.raw(",") }
       let excerpt = Self.leadingWords(of: document.body, count: excerptWordCount)
-      let keys = ["date", "excerpt", "summary", "title", "url"].filter {
-        $0 != "date" || document.date != nil
-      }
-      writer.object(keys) { writer, key in
-        switch key {
-        case "date": writer.string(document.date ?? "")
-        case "excerpt": writer.string(excerpt)
-        case "summary": writer.string(document.summary)
-        case "title": writer.string(document.title)
-        default: writer.string(document.url)
-        }
-      }
+      writer.strings([
+        document.url, document.title, document.date ?? "",
+        excerpt.isEmpty ? document.summary : excerpt,
+      ])
     }
     writer.raw("]")
-    let path = "chunks/\(start / displayChunkSize).\(contentHash(writer.bytes)).json"
-    return IndexFile(path: path, contents: writer.data)
+    return writer.bytes
   }
 
   /// The first `count` whitespace-separated words, joined by single spaces.
@@ -152,40 +192,32 @@ public struct SearchIndexBuilder: Sendable {
   }
 
   private func manifestFile(
-    _ documents: [SearchDocument], fieldLengths: [[Int32]], shards: [(String, String)],
-    chunks: [String]
+    documentCount: Int, averageLength: Int, shards: [(key: String, hash: String)],
+    chunkHashes: [String], facets: String
   ) -> IndexFile {
     let fields = IndexedField.allCases
-    let documentLengths = fieldLengths.map { Int($0.reduce(0, +)) }
-    let count = max(1, documents.count)
-    let averageFieldLengths = fields.map { field in
-      (fieldLengths.reduce(0) { $0 + Int($1[field.rawValue]) } + count / 2) / count
-    }
-    let shardPaths = Dictionary(uniqueKeysWithValues: shards)
-    let facets = FacetColumns(documents)
-
-    var writer = JSONWriter(capacity: 4096 + documents.count * 16)
+    var writer = JSONWriter(capacity: 4096 + shards.count * 10 + chunkHashes.count * 4)
     let keys = [
-      "averageFieldLengths", "averageLength", "boosts", "chunkSize", "chunks", "documentCount",
-      "facets", "fields", "format", "language", "lengths", "shards",
+      "averageLength", "boosts", "chunkHashGroup", "chunkSize", "chunks", "documentCount", "facets",
+      "fields",
+      "format", "language", "shards",
     ]
     writer.object(keys) { writer, key in
       switch key {
-      case "averageFieldLengths": writer.integers(averageFieldLengths)
-      case "averageLength": writer.integer((documentLengths.reduce(0, +) + count / 2) / count)
+      case "averageLength": writer.integer(averageLength)
       case "boosts": writer.integers(fields.map(\.boost))
+      case "chunkHashGroup": writer.integer(chunkHashGroup)
       case "chunkSize": writer.integer(displayChunkSize)
-      case "chunks": writer.strings(chunks)
-      case "documentCount": writer.integer(documents.count)
-      case "facets": facets.write(to: &writer)
+      case "chunks": writer.string(chunkHashes.joined())
+      case "documentCount": writer.integer(documentCount)
+      case "facets": writer.string(facets)
       case "fields": writer.strings(fields.map(\.name))
       case "format": writer.integer(Self.formatVersion)
       case "language": writer.string(language)
-      case "lengths": writer.string(Self.lengthClasses(documentLengths))
       default:
-        writer.object(shardPaths.keys.sorted()) { writer, shardKey in
-          writer.string(shardPaths[shardKey]!)
-        }
+        writer.string(
+          shards.sorted { $0.key < $1.key }.map { ($0.key.isEmpty ? "_" : $0.key) + $0.hash }
+            .joined(separator: " "))
       }
     }
     return IndexFile(path: "manifest.json", contents: writer.data)

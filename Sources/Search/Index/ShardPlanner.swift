@@ -21,10 +21,11 @@ struct ShardPlanner {
 
   func plan(_ postings: [String: [Int32]]) -> [Shard] {
     let entries = postings.keys.sorted().map { term in
-      // Quoted term, colon, comma, and about 4 bytes per integer.
+      // Quoted term, colon, comma, quoted postings: about 3 characters per (document,
+      // frequency, field bits) triple.
       Entry(
         term: term, scalars: Array(term.unicodeScalars),
-        bytes: term.utf8.count + 4 + postings[term]!.count * 4)
+        bytes: term.utf8.count + 6 + postings[term]!.count)
     }
     var shards: [Shard] = []
     split(entries, prefix: [], into: &shards)

@@ -2,7 +2,7 @@
 // required (falling back to the best partial matches), prefix match on the last word, typo
 // tolerance, phrases in quotes, facet filters with counts, highlighted excerpts.
 import { createAnalyzer, fold, tokenize } from "./analyzer.js";
-import { IndexReader } from "./index-reader.js";
+import { IndexReader, documentValues, impactScore } from "./index-reader.js";
 
 const PREFIX_WEIGHT = 0.8;
 const TYPO_WEIGHT = 0.6;
@@ -44,11 +44,9 @@ export class SearchEngine {
     return new SearchEngine(await IndexReader.open(baseUrl, fetchFunction));
   }
 
-  constructor(reader, { k1 = 1.2, b = 0.75 } = {}) {
+  constructor(reader) {
     this.reader = reader;
     this.analyzer = createAnalyzer(reader.language);
-    this.k1 = k1;
-    this.b = b;
   }
 
   /**
@@ -60,43 +58,60 @@ export class SearchEngine {
    */
   async search(text, { filters = {}, limit = 10, offset = 0 } = {}) {
     const query = parseQuery(text);
+    // The facets file loads while the shards do.
+    const facetsLoaded = this.reader.loadFacets();
     const groups = await this.wordGroups(query);
     const empty = { total: 0, partial: false, results: [], facets: {} };
     if (groups.length === 0) return empty;
 
-    // document → {score, matched words}
-    const hits = new Map();
-    groups.forEach((group, index) => {
-      const best = new Map();
+    // Per document: summed score and number of words matched.
+    const count = this.reader.documentCount;
+    const scores = new Float64Array(count);
+    const matched = new Uint16Array(count);
+    const best = new Float64Array(count);
+    const touched = [];
+    for (const group of groups) {
+      const groupTouched = [];
       for (const { postings, weight } of group.expansions) {
-        const idf = Math.log(1 + (this.reader.documentCount - postings.documents.length + 0.5) / (postings.documents.length + 0.5));
-        postings.documents.forEach((document, i) => {
-          const score = weight * idf * this.termScore(document, postings.frequencies[i], postings.fields[i]);
-          if (score > (best.get(document) ?? 0)) best.set(document, score);
-        });
+        const { documents, impacts } = postings;
+        const idf = Math.log(1 + (count - documents.length + 0.5) / (documents.length + 0.5));
+        for (let i = 0; i < documents.length; i++) {
+          const document = documents[i];
+          const score = weight * idf * impactScore(impacts[i]);
+          if (best[document] === 0) groupTouched.push(document);
+          if (score > best[document]) best[document] = score;
+        }
       }
-      for (const [document, score] of best) {
-        const hit = hits.get(document) ?? { document, score: 0, matched: 0 };
-        hit.score += score;
-        hit.matched += 1;
-        hits.set(document, hit);
+      for (const document of groupTouched) {
+        if (matched[document] === 0) touched.push(document);
+        scores[document] += best[document];
+        matched[document] += 1;
+        best[document] = 0;
       }
-    });
+    }
+    const hitsMatching = (words) => touched.filter((d) => matched[d] === words)
+      .map((document) => ({ document, score: scores[document], matched: words }));
 
-    let candidates = [...hits.values()].filter((hit) => hit.matched === groups.length);
+    let candidates = hitsMatching(groups.length);
     let partial = false;
     if (candidates.length === 0 && query.phrases.length === 0) {
-      const most = Math.max(0, ...[...hits.values()].map((hit) => hit.matched));
-      candidates = [...hits.values()].filter((hit) => hit.matched === most && most > 0);
+      let most = 0;
+      for (const document of touched) most = Math.max(most, matched[document]);
+      candidates = most > 0 ? hitsMatching(most) : [];
       partial = candidates.length > 0;
     }
     if (query.phrases.length > 0) candidates = await this.withPhrases(candidates, query.phrases);
 
-    const facets = this.facetCounts(candidates, filters);
-    const selected = candidates.filter((hit) => this.passes(hit.document, filters));
+    // Without filters, the display data loads while the facets are counted.
+    const filtered = Object.values(filters).some((values) => values && values.length > 0);
+    if (filtered) this.facets = await facetsLoaded;
+    const selected = filtered ? candidates.filter((hit) => this.failedFacets(hit.document, filters) === 0) : candidates;
     selected.sort((x, y) => y.score - x.score || x.document - y.document);
     const page = selected.slice(offset, offset + limit);
-    const display = await this.reader.displayData(page.map((hit) => hit.document));
+    const displayLoaded = this.reader.displayData(page.map((hit) => hit.document));
+    this.facets = await facetsLoaded;
+    const facets = this.facetCounts(candidates, filters);
+    const display = await displayLoaded;
     const matchedTerms = new Set(groups.flatMap((g) => g.expansions.map((e) => e.term)));
     const results = page.map((hit, i) => ({
       ...display[i],
@@ -106,16 +121,6 @@ export class SearchEngine {
       excerptHTML: this.highlight(this.window(display[i].excerpt, matchedTerms), matchedTerms),
     }));
     return { total: selected.length, partial, results, facets };
-  }
-
-  /** BM25 for one posting, boosted by the best field the term occurs in. */
-  termScore(document, frequency, fieldBits) {
-    const reader = this.reader;
-    let boost = 1;
-    reader.boosts.forEach((value, i) => { if (fieldBits & (1 << i)) boost = Math.max(boost, value); });
-    const lengthRatio = reader.documentLength(document) / Math.max(1, reader.averageLength);
-    const saturation = (frequency * (this.k1 + 1)) / (frequency + this.k1 * (1 - this.b + this.b * lengthRatio));
-    return boost * saturation;
   }
 
   /**
@@ -128,6 +133,9 @@ export class SearchEngine {
       ...query.phrases.flatMap((p) => tokenize(p).map((w) => ({ points: w, open: false })))];
     const bareCount = tokenize(query.words).length;
     if (query.endsInWord && bareCount > 0) words[bareCount - 1].open = true;
+    // Fetch the shards of every word at once.
+    await Promise.all(words.flatMap((word) => this.analyzer.queryTerms(String.fromCodePoint(...word.points))[0] ?? [])
+      .map((term) => this.reader.loadShard(this.reader.shardKeyFor(term))));
     const groups = [];
     for (const word of words) {
       const raw = String.fromCodePoint(...word.points);
@@ -165,7 +173,7 @@ export class SearchEngine {
   }
 
   /**
-   * Keeps the hits whose display text (title, summary, excerpt) contains every phrase as
+   * Keeps the hits whose display text (title, excerpt) contains every phrase as
    * consecutive terms (stop words are not terms, so "jardin de ville" matches "jardin ville").
    */
   async withPhrases(hits, phrases) {
@@ -173,34 +181,69 @@ export class SearchEngine {
     const phraseTerms = phrases.map((p) => this.analyzer.queryTerms(p)).filter((p) => p.length > 0);
     return hits.filter((hit, i) => {
       const d = display[i];
-      const text = [d.title, d.summary, d.excerpt].join(" \u2029 ");
+      const text = [d.title, d.excerpt].join(" \u2029 ");
       const terms = this.analyzer.queryTerms(text).map((alternatives) => new Set(alternatives));
       return phraseTerms.every((phrase) => terms.some((_, start) =>
         phrase.every((alternatives, k) => terms[start + k] && alternatives.some((t) => terms[start + k].has(t)))));
     });
   }
 
-  passes(document, filters, except) {
-    for (const [name, values] of Object.entries(filters)) {
-      if (name === except || !values || values.length === 0) continue;
-      const documentValues = this.reader.facetValues(name, document);
-      if (!values.some((v) => documentValues.includes(v))) return false;
-    }
-    return true;
+  /** Filters → per facet name, the accepted value numbers as a bit mask (null if unfiltered). */
+  filterMasks(filters) {
+    const masks = [];
+    this.facets.names.forEach((name, index) => {
+      const accepted = filters[name];
+      if (!accepted || accepted.length === 0) return;
+      const words = this.facets.words[name];
+      const mask = new Uint32Array(words);
+      accepted.forEach((value) => {
+        const number = this.facets.values[name].indexOf(value);
+        if (number >= 0) mask[number >> 5] |= 1 << (number & 31);
+      });
+      masks.push({ index, name, words, mask });
+    });
+    return masks;
   }
 
-  facetCounts(hits, filters) {
-    const counts = {};
-    for (const name of this.reader.facetNames) {
-      const names = this.reader.facetValueNames(name);
-      const column = this.reader.facetColumn(name);
-      const perValue = {};
-      for (const hit of hits) {
-        if (!this.passes(hit.document, filters, name)) continue;
-        for (const n of column[hit.document]) perValue[names[n]] = (perValue[names[n]] ?? 0) + 1;
-      }
-      counts[name] = perValue;
+  /** Bit i set when the document fails the filter of facet `facets.names[i]`. */
+  failedFacets(document, filters, masks = this.filterMasks(filters)) {
+    let failed = 0;
+    for (const { index, name, words, mask } of masks) {
+      const bits = this.facets.bits[name];
+      let passes = false;
+      for (let w = 0; w < words && !passes; w++) passes = (bits[document * words + w] & mask[w]) !== 0;
+      if (!passes) failed |= 1 << index;
     }
+    return failed;
+  }
+
+  /**
+   * Per facet and value, the hits that have the value and pass the *other* facets' filters.
+   */
+  facetCounts(hits, filters) {
+    const masks = this.filterMasks(filters);
+    const failed = hits.map((hit) => masks.length === 0 ? 0 : this.failedFacets(hit.document, filters, masks));
+    const counts = {};
+    this.facets.names.forEach((name, index) => {
+      const names = this.facets.values[name];
+      const words = this.facets.words[name];
+      const bits = this.facets.bits[name];
+      const perNumber = new Array(names.length).fill(0);
+      hits.forEach((hit, h) => {
+        if ((failed[h] & ~(1 << index)) !== 0) return;
+        for (let w = 0; w < words; w++) {
+          let word = bits[hit.document * words + w];
+          while (word !== 0) {
+            const low = word & -word;
+            perNumber[w * 32 + 31 - Math.clz32(low)] += 1;
+            word ^= low;
+          }
+        }
+      });
+      const perValue = {};
+      perNumber.forEach((n, number) => { if (n > 0) perValue[names[number]] = n; });
+      counts[name] = perValue;
+    });
     return counts;
   }
 

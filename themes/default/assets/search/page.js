@@ -16,11 +16,14 @@ const input = document.getElementById("search-q");
 const status = document.getElementById("search-status");
 const results = document.getElementById("search-results");
 const template = document.getElementById("search-result-template");
+const more = document.getElementById("search-more");
+const PAGE_SIZE = 10;
 const facetInputs = Array.from(form.querySelectorAll("input[data-facet]"));
 const sitePath = new URL(indexURL, location.href).pathname.replace(/search\/index\/[^/]+\/$/, "");
 
 let enginePromise = null;
 let generation = 0;
+let shown = PAGE_SIZE;
 
 function engine() {
   enginePromise ??= SearchEngine.open(new URL(indexURL, location.href).href);
@@ -70,6 +73,7 @@ function render(result) {
     else text.textContent = hit.summary ?? "";
     results.append(card);
   }
+  more.hidden = result.total <= result.results.length;
   status.textContent = countMessage(result.total);
   for (const box of facetInputs) {
     const count = result.facets?.[box.dataset.facet]?.[box.value] ?? 0;
@@ -84,24 +88,31 @@ function render(result) {
   }
 }
 
-async function run() {
+async function run(keepShown = false) {
+  if (!keepShown) shown = PAGE_SIZE;
   const query = input.value.trim();
   const filters = selectedFilters();
   writeURL();
   if (!query && Object.keys(filters).length === 0) {
     results.replaceChildren();
+    more.hidden = true;
     return;
   }
   const current = ++generation;
   status.textContent = messages.searching;
-  const result = await (await engine()).search(query, { filters, limit: 30 });
+  const result = await (await engine()).search(query, { filters, limit: shown });
   if (current === generation) render(result);
 }
+
+more.addEventListener("click", () => {
+  shown += PAGE_SIZE;
+  run(true);
+});
 
 let timer = null;
 input.addEventListener("input", () => {
   clearTimeout(timer);
-  timer = setTimeout(run, 120);
+  timer = setTimeout(() => run(), 120);
 });
 form.addEventListener("change", (event) => {
   if (event.target.matches("input[data-facet]")) run();

@@ -1,0 +1,58 @@
+/// The dense integer encoding used inside the index's JSON strings (docs/search-index.md,
+/// "Numbers in strings"): 64 digits that need no escaping in JSON or URLs. A number is written
+/// big-endian in 5-bit groups; every group but the last is written as digit `32 + group`, the
+/// last as digit `group`, so numbers below 32 take one character and need no separator.
+enum Base64Digits {
+  static let alphabet: [UInt8] = Array(
+    "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_".utf8)
+
+  /// Appends `value` (≥ 0) as a variable-length number.
+  static func appendNumber(_ value: Int, to bytes: inout [UInt8]) {
+    precondition(value >= 0)
+    var shift = 0
+    while value >> (shift + 5) > 0 { shift += 5 }
+    while shift > 0 {
+      bytes.append(alphabet[32 + (value >> shift) & 31])
+      shift -= 5
+    }
+    bytes.append(alphabet[value & 31])
+  }
+
+  /// Appends one digit, 0…63.
+  static func appendDigit(_ value: Int, to bytes: inout [UInt8]) {
+    bytes.append(alphabet[value])
+  }
+
+  /// Reads the numbers written by `appendNumber` (tests and tools).
+  static func numbers(_ text: String) -> [Int] {
+    var result: [Int] = []
+    var value = 0
+    for byte in text.utf8 {
+      guard let digit = alphabet.firstIndex(of: byte) else { continue }
+      if digit >= 32 {
+        value = value << 5 | (digit - 32)
+      } else {
+        result.append(value << 5 | digit)
+        value = 0
+      }
+    }
+    return result
+  }
+
+  /// `count` base-36 digits of a 32-bit FNV-1a hash of `bytes`: a short content hash for file
+  /// names (36⁴ ≈ 1.7 million values, enough to tell two versions of one file apart).
+  static func shortHash(_ bytes: [UInt8], count: Int = 4) -> String {
+    var hash: UInt32 = 0x811C_9DC5
+    for byte in bytes {
+      hash ^= UInt32(byte)
+      hash = hash &* 0x0100_0193
+    }
+    var value = Int(hash)
+    var digits: [UInt8] = []
+    for _ in 0..<count {
+      digits.append(alphabet[value % 36])
+      value /= 36
+    }
+    return String(decoding: digits.reversed(), as: UTF8.self)
+  }
+}
