@@ -158,3 +158,14 @@ import Testing
     #expect(problem?.location?.column == 201)
   }
 }
+
+@Suite struct FootnoteLabelTests {
+  @Test func replacesEveryOccurrenceOnBytes() {
+    let pattern = Array("ab".utf8)
+    #expect(FootnoteLabels.replacing(pattern, with: "X", in: "ab é ab") == "X é X")
+    #expect(FootnoteLabels.replacing(pattern, with: "X", in: "aab") == "aX")
+    #expect(FootnoteLabels.replacing(pattern, with: "X", in: "a") == "a")
+    #expect(FootnoteLabels.replacing(pattern, with: "X", in: "") == "")
+    #expect(FootnoteLabels.replacing(pattern, with: "X", in: "ba") == "ba")
+  }
+}
