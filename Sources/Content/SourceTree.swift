@@ -130,7 +130,12 @@ public struct SourceTree: Sendable {
 extension String {
   /// Strict UTF-8 decoding that keeps a byte-order mark (the front matter splitter drops it).
   fileprivate init?(validatingUTF8 data: Data) {
-    guard let text = String(validating: data, as: UTF8.self) else { return nil }
+    // From the contiguous bytes: validating `Data` as a generic collection went through the
+    // standard library's slow path, a byte at a time.
+    let text = data.withUnsafeBytes { raw in
+      String(validating: raw.bindMemory(to: UInt8.self), as: UTF8.self)
+    }
+    guard let text else { return nil }
     self = text
   }
 }
