@@ -48,6 +48,7 @@ struct Renderer {
 
   private let templates: [CompiledTemplate]
   private let indices: [String: Int]
+  private let macroCache: MacroCache
   private let context: [String: Value]
   private let environment: RenderEnvironment
   private var frames: [Frame] = [Frame(start: 0)]
@@ -61,6 +62,7 @@ struct Renderer {
   init(library: TemplateLibrary, context: [String: Value], environment: RenderEnvironment) {
     self.templates = library.templates
     self.indices = library.indices
+    self.macroCache = library.macroCache
     self.context = context
     self.environment = environment
   }
@@ -553,6 +555,8 @@ struct Renderer {
     defer { depth -= 1 }
     pushFrame(isolated: true)
     defer { popFrame() }
+    var parameterValues: [Value] = []
+    parameterValues.reserveCapacity(macro.parameters.count)
     for (index, parameter) in macro.parameters.enumerated() {
       let value: Value
       if index < arguments.count {
@@ -565,8 +569,25 @@ struct Renderer {
         value = .null
       }
       assign(parameter.name, value)
+      parameterValues.append(value)
     }
-    try render(macro.body, template: target, page: target, into: &out)
+    guard templates[target].cacheableMacros.contains(call.name),
+      macroCache.isWorthLooking(MacroCache.MacroID(template: target, name: call.name))
+    else {
+      return try render(macro.body, template: target, page: target, into: &out)
+    }
+    let key = MacroCache.Key(
+      template: target, name: call.name, arguments: parameterValues,
+      language: environment.language, basePath: environment.basePath,
+      baseURL: environment.baseURL, translations: environment.translations)
+    if let cached = macroCache.output(for: key) {
+      out += cached
+      return
+    }
+    var buffer = ""
+    try render(macro.body, template: target, page: target, into: &buffer)
+    out += buffer
+    macroCache.store(buffer, for: key)
   }
 
   private func binary(
