@@ -21,58 +21,57 @@ import Foundation
 /// lock. Two threads missing at once both render the same bytes, so output stays identical
 /// whoever stores first.
 final class MacroCache: @unchecked Sendable {
+  /// A call: the macro's number (``CompiledTemplate/cacheableMacros``), the render
+  /// environment's number (``environmentNumber(_:)``) and the argument values. Small and
+  /// built per call, so copying it touches no reference shared with other threads.
   struct Key: Hashable, @unchecked Sendable {
-    var template: Int
-    var name: String
+    var macro: Int
+    var environment: Int
     var arguments: [Value]
-    var language: String
-    var basePath: String
-    var baseURL: String
-    var translations: [String: String]
 
     static func == (lhs: Key, rhs: Key) -> Bool {
-      guard lhs.template == rhs.template, lhs.name == rhs.name,
-        lhs.arguments.count == rhs.arguments.count, lhs.language == rhs.language,
-        lhs.basePath == rhs.basePath, lhs.baseURL == rhs.baseURL
+      guard lhs.macro == rhs.macro, lhs.environment == rhs.environment,
+        lhs.arguments.count == rhs.arguments.count
       else { return false }
       for (left, right) in zip(lhs.arguments, rhs.arguments)
       where !MacroCache.same(left, right) {
         return false
       }
-      return MacroCache.identity(of: lhs.translations) == MacroCache.identity(of: rhs.translations)
-        || lhs.translations == rhs.translations
+      return true
     }
 
     func hash(into hasher: inout Hasher) {
-      hasher.combine(template)
-      hasher.combine(name)
-      hasher.combine(language)
+      hasher.combine(macro)
+      hasher.combine(environment)
       for argument in arguments { MacroCache.hash(argument, into: &hasher) }
     }
   }
 
-  struct MacroID: Hashable {
-    var template: Int
-    var name: String
+  enum Lookup {
+    case hit(String)
+    case miss
+    /// The macro's calls rarely repeat: render without storing.
+    case skip
   }
 
   private struct Usage {
     var calls = 0
     var hits = 0
+    /// Calls rarely repeat (a page's own body, a page's list of cards): looking them up only
+    /// costs, and keeping their output would hold whole pages in memory.
+    var unrewarding = false
   }
 
   private let lock = NSLock()
   private var entries: [Key: String] = [:]
-  private var usage: [MacroID: Usage] = [:]
-  /// Macros whose calls rarely repeat (a page's own body, a page's list of cards): looking
-  /// them up only costs, and keeping their output would hold whole pages in memory.
-  private var unrewarding: Set<MacroID> = []
+  private var usage: [Int: Usage] = [:]
+  private var environments: [RenderEnvironment] = []
   /// Entries stop being added past this many UTF-8 bytes of cached output (a bound on memory
   /// for very large sites; lookups go on).
   private let byteLimit: Int
   /// Larger outputs are not kept: a big output is a page's own content, rarely repeated.
   static let entryLimit = 16 * 1024
-  /// After this many calls of a macro, it stays cached only if an eighth of them were hits.
+  /// After this many calls of a macro, it stays cached only if a 32nd of them were hits.
   static let trialCalls = 1000
   private var bytes = 0
 
@@ -80,26 +79,33 @@ final class MacroCache: @unchecked Sendable {
     self.byteLimit = byteLimit
   }
 
-  /// Whether calls of `macro` are worth looking up (decided from its first calls).
-  func isWorthLooking(_ macro: MacroID) -> Bool {
+  /// A number for `environment`, the same for equal environments (one lookup per page).
+  func environmentNumber(_ environment: RenderEnvironment) -> Int {
     lock.lock()
     defer { lock.unlock() }
-    return !unrewarding.contains(macro)
+    for (number, known) in environments.enumerated()
+    where known.language == environment.language && known.basePath == environment.basePath
+      && known.baseURL == environment.baseURL && known.translations == environment.translations
+    {
+      return number
+    }
+    environments.append(environment)
+    return environments.count - 1
   }
 
-  func output(for key: Key) -> String? {
-    let macro = MacroID(template: key.template, name: key.name)
+  func lookup(_ key: Key) -> Lookup {
     lock.lock()
     defer { lock.unlock() }
+    var counts = usage[key.macro] ?? Usage()
+    if counts.unrewarding { return .skip }
     let found = entries[key]
-    var counts = usage[macro] ?? Usage()
     counts.calls += 1
     if found != nil { counts.hits += 1 }
-    usage[macro] = counts
-    if counts.calls >= Self.trialCalls, counts.hits * 8 < counts.calls {
-      unrewarding.insert(macro)
+    if counts.calls >= Self.trialCalls, counts.hits * 32 < counts.calls {
+      counts.unrewarding = true
     }
-    return found
+    usage[key.macro] = counts
+    return found.map(Lookup.hit) ?? .miss
   }
 
   func store(_ output: String, for key: Key) {

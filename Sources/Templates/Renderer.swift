@@ -58,6 +58,8 @@ struct Renderer {
   /// Nested node lists being rendered (tags inside tags across includes and macros).
   private var renderDepth = 0
   private var blockStack: [BlockPosition] = []
+  /// This render's environment as ``MacroCache`` numbers it, asked at the first cached call.
+  private var environmentNumber: Int?
 
   init(library: TemplateLibrary, context: [String: Value], environment: RenderEnvironment) {
     self.templates = library.templates
@@ -571,23 +573,23 @@ struct Renderer {
       assign(parameter.name, value)
       parameterValues.append(value)
     }
-    guard templates[target].cacheableMacros.contains(call.name),
-      macroCache.isWorthLooking(MacroCache.MacroID(template: target, name: call.name))
-    else {
+    guard let number = templates[target].cacheableMacros[call.name] else {
       return try render(macro.body, template: target, page: target, into: &out)
     }
+    if environmentNumber == nil { environmentNumber = macroCache.environmentNumber(environment) }
     let key = MacroCache.Key(
-      template: target, name: call.name, arguments: parameterValues,
-      language: environment.language, basePath: environment.basePath,
-      baseURL: environment.baseURL, translations: environment.translations)
-    if let cached = macroCache.output(for: key) {
+      macro: number, environment: environmentNumber ?? 0, arguments: parameterValues)
+    switch macroCache.lookup(key) {
+    case .hit(let cached):
       out += cached
-      return
+    case .skip:
+      try render(macro.body, template: target, page: target, into: &out)
+    case .miss:
+      var buffer = ""
+      try render(macro.body, template: target, page: target, into: &buffer)
+      out += buffer
+      macroCache.store(buffer, for: key)
     }
-    var buffer = ""
-    try render(macro.body, template: target, page: target, into: &buffer)
-    out += buffer
-    macroCache.store(buffer, for: key)
   }
 
   private func binary(

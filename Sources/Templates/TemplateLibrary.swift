@@ -67,8 +67,9 @@ struct CompiledTemplate: Sendable {
   var blocks: [String: [BlockLevel]] = [:]
   /// Top-level `set`s of the templates below the root, base-most first, run before the root.
   var preamble: [BlockLevel] = []
-  /// Macros of this file whose output depends only on their arguments (see ``MacroCache``).
-  var cacheableMacros: Set<String> = []
+  /// Macros of this file whose output depends only on their arguments (see ``MacroCache``),
+  /// with a number unique in the library.
+  var cacheableMacros: [String: Int] = [:]
 
   var path: String { parsed.path }
 }
@@ -277,8 +278,9 @@ public struct TemplateLibrary: Sendable {
         changed = true
       }
     }
-    for id in callees.keys {
-      templates[id.template].cacheableMacros.insert(id.name)
+    let numbered = callees.keys.sorted { ($0.template, $0.name) < ($1.template, $1.name) }
+    for (number, id) in numbered.enumerated() {
+      templates[id.template].cacheableMacros[id.name] = number
     }
   }
 

@@ -23,7 +23,7 @@ import Testing
       "{% import \"m.html\" as m %}{{ m.card(x) }}",
       others: [macros, source("part.html", "p")])
     let compiled = lib.templates[lib.indices["m.html"]!]
-    #expect(compiled.cacheableMacros == ["card", "list"])
+    #expect(Set(compiled.cacheableMacros.keys) == ["card", "list"])
   }
 
   @Test func cachedCallsRenderLikeFreshOnes() throws {
@@ -77,7 +77,7 @@ import Testing
       {% block c %}{{ up() }}{% endblock %}
       """
     let lib = try library(text, others: [base])
-    #expect(lib.templates[lib.indices["page.html"]!].cacheableMacros == ["wrap"])
+    #expect(Set(lib.templates[lib.indices["page.html"]!].cacheableMacros.keys) == ["wrap"])
     #expect(
       try lib.render("page.html", context: [:], environment: .init())
         == "[base][base]<base>+child|<c>")
