@@ -12,6 +12,18 @@ struct RelatedCases: Sendable {
   let values: ModelValues
   static let limit = 5
   static let bucketLimit = 250
+  /// Document index → its group when it is the group's original, else -1: bucket entries are
+  /// read in an array, not hashed into `groupOf`.
+  private let originalGroup: [Int32]
+
+  init(values: ModelValues) {
+    self.values = values
+    var originalGroup = [Int32](repeating: -1, count: values.documents.count)
+    for (group, members) in values.cases.groups.enumerated() {
+      originalGroup[members.original] = Int32(group)
+    }
+    self.originalGroup = originalGroup
+  }
 
   func best(for group: Int) -> [Int] {
     let documents = values.documents
@@ -24,9 +36,8 @@ struct RelatedCases: Sendable {
     var seen: [Int] = []
     func add(_ bucket: [Int]?, weight: Int32) {
       for position in (bucket ?? []).prefix(Self.bucketLimit) {
-        guard let other = values.cases.groupOf[position], other != group,
-          values.cases.groups[other].original == position
-        else { continue }
+        let other = Int(originalGroup[position])
+        guard other >= 0, other != group else { continue }
         if scores[other] == 0 { seen.append(other) }
         scores[other] += weight
       }
