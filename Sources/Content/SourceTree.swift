@@ -91,11 +91,17 @@ public struct SourceTree: Sendable {
   }
 
   public static func decodeUTF8(_ data: Data, path: String) -> Result<String, Diagnostic> {
-    if let nul = data.firstIndex(of: 0) {
+    // memchr over the bytes: `Data.firstIndex(of:)` went a byte at a time, each with an
+    // exclusivity check.
+    let nulOffset = data.withUnsafeBytes { raw -> Int? in
+      guard let base = raw.baseAddress, let found = memchr(base, 0, raw.count) else { return nil }
+      return base.distance(to: UnsafeRawPointer(found))
+    }
+    if let nulOffset {
       return .failure(
         .error(
-          "contains a NUL byte at byte offset \(nul - data.startIndex) (is this a text file?)",
-          at: location(in: data, offset: nul - data.startIndex, path: path)))
+          "contains a NUL byte at byte offset \(nulOffset) (is this a text file?)",
+          at: location(in: data, offset: nulOffset, path: path)))
     }
     if let text = String(validatingUTF8: data) { return .success(text) }
     var offset = 0
