@@ -169,3 +169,12 @@ import Testing
     #expect(FootnoteLabels.replacing(pattern, with: "X", in: "ba") == "ba")
   }
 }
+
+@Suite struct HeadingSlugTests {
+  @Test func asciiAndAccentedHeadingsFoldAlike() {
+    #expect(DocumentWalker.slug("Why It Worked: 2 Lessons!") == "why-it-worked-2-lessons")
+    #expect(DocumentWalker.slug("Été à Paris — BILAN") == "ete-a-paris-bilan")
+    #expect(DocumentWalker.slug("ÉTÉ") == DocumentWalker.slug("ete"))
+    #expect(DocumentWalker.slug("--") == "")
+  }
+}
