@@ -48,20 +48,31 @@ public struct SourceTree: Sendable {
     guard
       let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path)
     else { return }
+    let directoryPath = directory.path
     for name in names.sorted() where !name.hasPrefix(".") {
       let url = directory.appending(path: name)
       let path = "\(relative)/\(name)"
-      guard let values = try? url.resourceValues(forKeys: [.isSymbolicLinkKey]) else { continue }
-      var target = url
-      if values.isSymbolicLink == true {
-        target = url.resolvingSymlinksInPath()
-        guard isInsideRoot(target) else {
-          diagnostics.append(
-            .warning(
-              "symbolic link leads outside the site root; not followed",
-              at: SourceLocation(file: path, line: 0)))
-          continue
-        }
+      // One lstat tells links, folders and files apart: URL resource values and a second
+      // stat per entry made this serial walk a third of the load phase at 10k files.
+      var info = stat()
+      guard lstat(directoryPath + "/" + name, &info) == 0 else { continue }
+      switch info.st_mode & S_IFMT {
+      case S_IFDIR:
+        walk(url, relative: path, files: &files, diagnostics: &diagnostics, visited: &visited)
+        continue
+      case S_IFLNK:
+        break
+      default:
+        files.append(File(path: path, url: url))
+        continue
+      }
+      let target = url.resolvingSymlinksInPath()
+      guard isInsideRoot(target) else {
+        diagnostics.append(
+          .warning(
+            "symbolic link leads outside the site root; not followed",
+            at: SourceLocation(file: path, line: 0)))
+        continue
       }
       var isDirectory: ObjCBool = false
       guard FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory) else {
