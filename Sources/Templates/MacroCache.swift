@@ -19,12 +19,13 @@ import Foundation
 /// Shared by the threads rendering one build behind a lock: a hit costs one short critical
 /// section instead of rendering a card with its dozen filters; a miss renders outside the
 /// lock. Two threads missing at once both render the same bytes, so output stays identical
-/// whoever stores first.
+/// whoever stores first. (Unchecked `Sendable`: every property that changes is read and
+/// written under `lock` only.)
 final class MacroCache: @unchecked Sendable {
   /// A call: the macro's number (``CompiledTemplate/cacheableMacros``), the render
   /// environment's number (``environmentNumber(_:)``) and the argument values. Small and
   /// built per call, so copying it touches no reference shared with other threads.
-  struct Key: Hashable, @unchecked Sendable {
+  struct Key: Hashable, Sendable {
     var macro: Int
     var environment: Int
     var arguments: [Value]
