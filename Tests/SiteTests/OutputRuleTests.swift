@@ -179,3 +179,16 @@ import Testing
     #expect(html.contains("data-footnote-ref>1</a></sup>"))
   }
 }
+
+@Suite struct WordCountTests {
+  @Test func countAgreesWithForEach() {
+    for text in ["", " ", "un", " un  deux\ttrois\n", "été à\r\nParis ", "a\u{A0}b c", "x  "] {
+      var seen = 0
+      _ = Words.forEach(in: text) { _ in
+        seen += 1
+        return true
+      }
+      #expect(Words.count(in: text) == seen, "\(text.debugDescription)")
+    }
+  }
+}
