@@ -1,4 +1,5 @@
 import Diagnostics
+import Foundation
 
 /// A Markdown file split into its YAML front matter and its body.
 public struct FrontMatter: Sendable {
@@ -14,7 +15,10 @@ public struct FrontMatter: Sendable {
   public static func split(_ text: String) throws(Diagnostic) -> FrontMatter {
     var text = text
     if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-    if text.utf8.contains(UInt8(ascii: "\r")) {
+    let hasCarriageReturn = text.withUTF8 { bytes in
+      bytes.baseAddress.map { memchr($0, Int32(UInt8(ascii: "\r")), bytes.count) != nil } ?? false
+    }
+    if hasCarriageReturn {
       text = text.replacingCRLF()
     }
     guard text.utf8.starts(with: "---\n".utf8) || text == "---" else {

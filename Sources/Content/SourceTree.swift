@@ -48,20 +48,31 @@ public struct SourceTree: Sendable {
     guard
       let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path)
     else { return }
+    let directoryPath = directory.path
     for name in names.sorted() where !name.hasPrefix(".") {
       let url = directory.appending(path: name)
       let path = "\(relative)/\(name)"
-      guard let values = try? url.resourceValues(forKeys: [.isSymbolicLinkKey]) else { continue }
-      var target = url
-      if values.isSymbolicLink == true {
-        target = url.resolvingSymlinksInPath()
-        guard isInsideRoot(target) else {
-          diagnostics.append(
-            .warning(
-              "symbolic link leads outside the site root; not followed",
-              at: SourceLocation(file: path, line: 0)))
-          continue
-        }
+      // One lstat tells links, folders and files apart: URL resource values and a second
+      // stat per entry made this serial walk a third of the load phase at 10k files.
+      var info = stat()
+      guard lstat(directoryPath + "/" + name, &info) == 0 else { continue }
+      switch info.st_mode & S_IFMT {
+      case S_IFDIR:
+        walk(url, relative: path, files: &files, diagnostics: &diagnostics, visited: &visited)
+        continue
+      case S_IFLNK:
+        break
+      default:
+        files.append(File(path: path, url: url))
+        continue
+      }
+      let target = url.resolvingSymlinksInPath()
+      guard isInsideRoot(target) else {
+        diagnostics.append(
+          .warning(
+            "symbolic link leads outside the site root; not followed",
+            at: SourceLocation(file: path, line: 0)))
+        continue
       }
       var isDirectory: ObjCBool = false
       guard FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory) else {
@@ -91,11 +102,17 @@ public struct SourceTree: Sendable {
   }
 
   public static func decodeUTF8(_ data: Data, path: String) -> Result<String, Diagnostic> {
-    if let nul = data.firstIndex(of: 0) {
+    // memchr over the bytes: `Data.firstIndex(of:)` went a byte at a time, each with an
+    // exclusivity check.
+    let nulOffset = data.withUnsafeBytes { raw -> Int? in
+      guard let base = raw.baseAddress, let found = memchr(base, 0, raw.count) else { return nil }
+      return base.distance(to: UnsafeRawPointer(found))
+    }
+    if let nulOffset {
       return .failure(
         .error(
-          "contains a NUL byte at byte offset \(nul - data.startIndex) (is this a text file?)",
-          at: location(in: data, offset: nul - data.startIndex, path: path)))
+          "contains a NUL byte at byte offset \(nulOffset) (is this a text file?)",
+          at: location(in: data, offset: nulOffset, path: path)))
     }
     if let text = String(validatingUTF8: data) { return .success(text) }
     var offset = 0
@@ -130,7 +147,12 @@ public struct SourceTree: Sendable {
 extension String {
   /// Strict UTF-8 decoding that keeps a byte-order mark (the front matter splitter drops it).
   fileprivate init?(validatingUTF8 data: Data) {
-    guard let text = String(validating: data, as: UTF8.self) else { return nil }
+    // From the contiguous bytes: validating `Data` as a generic collection went through the
+    // standard library's slow path, a byte at a time.
+    let text = data.withUnsafeBytes { raw in
+      String(validating: raw.bindMemory(to: UInt8.self), as: UTF8.self)
+    }
+    guard let text else { return nil }
     self = text
   }
 }

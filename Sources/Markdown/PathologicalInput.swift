@@ -57,7 +57,6 @@ enum PathologicalInput {
       if lineStart {
         // Block quote markers, and list bullets followed by a space, open nested blocks
         // (so a long `-----` rule is not nesting).
-        let isBullet = [UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: "+")].contains
         let opensBlock =
           byte == UInt8(ascii: ">")
           || ((byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")) && isBullet(previous))
@@ -73,6 +72,10 @@ enum PathologicalInput {
       previous = byte
     }
     return nil
+  }
+
+  private static func isBullet(_ byte: UInt8) -> Bool {
+    byte == UInt8(ascii: "-") || byte == UInt8(ascii: "*") || byte == UInt8(ascii: "+")
   }
 
   private static func refuse(_ what: String, _ line: Int, _ column: Int) -> Diagnostic {

@@ -12,19 +12,34 @@ struct RelatedCases: Sendable {
   let values: ModelValues
   static let limit = 5
   static let bucketLimit = 250
+  /// Document index → its group when it is the group's original, else -1: bucket entries are
+  /// read in an array, not hashed into `groupOf`.
+  private let originalGroup: [Int32]
+
+  init(values: ModelValues) {
+    self.values = values
+    var originalGroup = [Int32](repeating: -1, count: values.documents.count)
+    for (group, members) in values.cases.groups.enumerated() {
+      originalGroup[members.original] = Int32(group)
+    }
+    self.originalGroup = originalGroup
+  }
 
   func best(for group: Int) -> [Int] {
     let documents = values.documents
     let original = values.cases.groups[group].original
     guard let details = documents[original].details else { return [] }
     let index = values.content.index
-    var scores: [Int: Int] = [:]
-    func add(_ bucket: [Int]?, weight: Int) {
+    // Scores in an array indexed by group (zero: not seen yet, as every weight is positive),
+    // with the groups seen listed once: cheaper than hashing each of the few thousand adds.
+    var scores = [Int32](repeating: 0, count: values.cases.groups.count)
+    var seen: [Int] = []
+    func add(_ bucket: [Int]?, weight: Int32) {
       for position in (bucket ?? []).prefix(Self.bucketLimit) {
-        guard let other = values.cases.groupOf[position], other != group,
-          values.cases.groups[other].original == position
-        else { continue }
-        scores[other, default: 0] += weight
+        let other = Int(originalGroup[position])
+        guard other >= 0, other != group else { continue }
+        if scores[other] == 0 { seen.append(other) }
+        scores[other] += weight
       }
     }
     for locality in Set(details.localities.map(\.text)) {
@@ -37,8 +52,20 @@ struct RelatedCases: Sendable {
       add(index.casesByFailureFactor[factor], weight: 2)
     }
     for topic in Set(details.topics.map(\.text)) { add(index.casesByTopic[topic], weight: 1) }
-    return scores.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-      .prefix(Self.limit).map(\.key)
+    // The best `limit` by score, then by group: kept sorted while scanning, no full sort.
+    var best: [Int] = []
+    best.reserveCapacity(Self.limit + 1)
+    func isBetter(_ a: Int, than b: Int) -> Bool {
+      scores[a] != scores[b] ? scores[a] > scores[b] : a < b
+    }
+    for candidate in seen {
+      if best.count == Self.limit, !isBetter(candidate, than: best[best.count - 1]) { continue }
+      var slot = best.count
+      while slot > 0, isBetter(candidate, than: best[slot - 1]) { slot -= 1 }
+      best.insert(candidate, at: slot)
+      if best.count > Self.limit { best.removeLast() }
+    }
+    return best
   }
 }
 

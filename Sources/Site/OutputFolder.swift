@@ -102,21 +102,24 @@ public struct OutputFolder: Sendable {
         directory = (directory as NSString).deletingLastPathComponent
       }
     }
-    // Sorted, so every parent comes before its children. Each folder's resolved path must lie
+    // Sorted, so every parent comes before its children. Each folder must be a real folder
     // inside the staging folder: nothing a build writes can land elsewhere.
-    let resolvedStaging = Self.resolvedPath(stagingPath) ?? stagingPath
     for directory in directories.sorted() {
       let path = stagingPath + "/" + directory
       guard mkdir(path, 0o755) == 0 else {
         throw .error("cannot create folder \(directory): \(String(cString: strerror(errno)))")
       }
-      guard let resolved = Self.resolvedPath(path), resolved.hasPrefix(resolvedStaging + "/") else {
+      // mkdir made a new folder and its parent passed this check before it (sorted order): the
+      // path resolves inside the staging folder unless it was swapped for a link since. One
+      // lstat catches that; resolving every folder's whole path cost a system call per part.
+      var info = stat()
+      guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
         throw .error("refusing to write into \(directory): it resolves outside the output folder")
       }
     }
     let outputPath = output.path
     let results = files.parallelMap { file -> (String, String, Bool, String?) in
-      let signature = "\(file.contents.count):\(ContentHash.hex(file.contents))"
+      let signature = Self.signature(of: file.contents)
       let target = stagingPath + "/" + file.path
       let old = outputPath + "/" + file.path
       if previous[file.path] == signature, Self.size(of: old) == file.contents.count,
@@ -190,6 +193,28 @@ public struct OutputFolder: Sendable {
   /// Deletes a folder and everything in it without following symbolic links: Foundation's
   /// `removeItem` took seconds for a site's few thousand files.
   static func removeTree(_ path: String) {
+    // The top-level entries in parallel: unlinking an old site's tens of thousands of files is
+    // system calls all the way, and folders of different parents do not contend much.
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return }
+    guard info.st_mode & S_IFMT == S_IFDIR, let directory = opendir(path) else {
+      unlink(path)
+      return
+    }
+    var children: [String] = []
+    while let entry = readdir(directory) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+      }
+      if name == "." || name == ".." { continue }
+      children.append(path + "/" + name)
+    }
+    closedir(directory)
+    _ = children.parallelMap { child in removeSubtree(child) }
+    rmdir(path)
+  }
+
+  private static func removeSubtree(_ path: String) {
     var info = stat()
     guard lstat(path, &info) == 0 else { return }
     // A symbolic link (even to a folder) is removed itself, never followed.
@@ -204,7 +229,7 @@ public struct OutputFolder: Sendable {
       if name == "." || name == ".." { continue }
       let child = path + "/" + name
       if Int32(entry.pointee.d_type) == Int32(DT_DIR) {
-        removeTree(child)
+        removeSubtree(child)
       } else {
         unlink(child)
       }
@@ -213,18 +238,90 @@ public struct OutputFolder: Sendable {
     rmdir(path)
   }
 
-  private static func resolvedPath(_ path: String) -> String? {
-    guard let resolved = realpath(path, nil) else { return nil }
-    defer { free(resolved) }
-    return String(cString: resolved)
-  }
-
   static func isSafeRelativePath(_ path: String) -> Bool {
     guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\0"), !path.contains("\\") else {
       return false
     }
     return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy {
       !$0.isEmpty && $0 != "." && $0 != ".."
+    }
+  }
+
+  /// Size and a 64-bit hash of a file's bytes, as the manifest records them. The hash reads
+  /// eight bytes at a time in four independent lanes (XXH64's rounds and final mixing), about
+  /// ten times faster than a byte-wise FNV-1a over the hundreds of megabytes of a large site.
+  static func signature(of data: Data) -> String {
+    let text = String(Self.hash(data), radix: 16)
+    return "\(data.count):x" + String(repeating: "0", count: 16 - text.count) + text
+  }
+
+  static func hash(_ data: Data) -> UInt64 {
+    let prime1: UInt64 = 0x9E37_79B1_85EB_CA87
+    let prime2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+    let prime3: UInt64 = 0x1656_67B1_9E37_79F9
+    let prime4: UInt64 = 0x85EB_CA77_C2B2_AE63
+    let prime5: UInt64 = 0x27D4_EB2F_1656_67C5
+    func round(_ accumulator: UInt64, _ input: UInt64) -> UInt64 {
+      let mixed = accumulator &+ input &* prime2
+      return ((mixed << 31) | (mixed >> 33)) &* prime1
+    }
+    func merge(_ accumulator: UInt64, _ lane: UInt64) -> UInt64 {
+      (accumulator ^ round(0, lane)) &* prime1 &+ prime4
+    }
+    func rotate(_ value: UInt64, _ bits: UInt64) -> UInt64 {
+      (value << bits) | (value >> (64 - bits))
+    }
+    return data.withUnsafeBytes { raw -> UInt64 in
+      let count = raw.count
+      var offset = 0
+      var hash: UInt64
+      func word(_ at: Int) -> UInt64 {
+        UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+      }
+      if count >= 32 {
+        var lane1 = prime1 &+ prime2
+        var lane2 = prime2
+        var lane3: UInt64 = 0
+        var lane4: UInt64 = 0 &- prime1
+        while offset + 32 <= count {
+          lane1 = round(lane1, word(offset))
+          lane2 = round(lane2, word(offset + 8))
+          lane3 = round(lane3, word(offset + 16))
+          lane4 = round(lane4, word(offset + 24))
+          offset += 32
+        }
+        hash = rotate(lane1, 1) &+ rotate(lane2, 7) &+ rotate(lane3, 12) &+ rotate(lane4, 18)
+        hash = merge(hash, lane1)
+        hash = merge(hash, lane2)
+        hash = merge(hash, lane3)
+        hash = merge(hash, lane4)
+      } else {
+        hash = prime5
+      }
+      hash = hash &+ UInt64(count)
+      while offset + 8 <= count {
+        hash ^= round(0, word(offset))
+        hash = rotate(hash, 27) &* prime1 &+ prime4
+        offset += 8
+      }
+      if offset + 4 <= count {
+        let half = UInt64(
+          UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+        hash ^= half &* prime1
+        hash = rotate(hash, 23) &* prime2 &+ prime3
+        offset += 4
+      }
+      while offset < count {
+        hash ^= UInt64(raw[offset]) &* prime5
+        hash = rotate(hash, 11) &* prime1
+        offset += 1
+      }
+      hash ^= hash >> 33
+      hash = hash &* prime2
+      hash ^= hash >> 29
+      hash = hash &* prime3
+      hash ^= hash >> 32
+      return hash
     }
   }
 

@@ -48,6 +48,7 @@ struct Renderer {
 
   private let templates: [CompiledTemplate]
   private let indices: [String: Int]
+  private let macroCache: MacroCache
   private let context: [String: Value]
   private let environment: RenderEnvironment
   private var frames: [Frame] = [Frame(start: 0)]
@@ -57,10 +58,13 @@ struct Renderer {
   /// Nested node lists being rendered (tags inside tags across includes and macros).
   private var renderDepth = 0
   private var blockStack: [BlockPosition] = []
+  /// This render's environment as ``MacroCache`` numbers it, asked at the first cached call.
+  private var environmentNumber: Int?
 
   init(library: TemplateLibrary, context: [String: Value], environment: RenderEnvironment) {
     self.templates = library.templates
     self.indices = library.indices
+    self.macroCache = library.macroCache
     self.context = context
     self.environment = environment
   }
@@ -553,6 +557,8 @@ struct Renderer {
     defer { depth -= 1 }
     pushFrame(isolated: true)
     defer { popFrame() }
+    var parameterValues: [Value] = []
+    parameterValues.reserveCapacity(macro.parameters.count)
     for (index, parameter) in macro.parameters.enumerated() {
       let value: Value
       if index < arguments.count {
@@ -565,8 +571,25 @@ struct Renderer {
         value = .null
       }
       assign(parameter.name, value)
+      parameterValues.append(value)
     }
-    try render(macro.body, template: target, page: target, into: &out)
+    guard let number = templates[target].cacheableMacros[call.name] else {
+      return try render(macro.body, template: target, page: target, into: &out)
+    }
+    if environmentNumber == nil { environmentNumber = macroCache.environmentNumber(environment) }
+    let key = MacroCache.Key(
+      macro: number, environment: environmentNumber ?? 0, arguments: parameterValues)
+    switch macroCache.lookup(key) {
+    case .hit(let cached):
+      out += cached
+    case .skip:
+      try render(macro.body, template: target, page: target, into: &out)
+    case .miss:
+      var buffer = ""
+      try render(macro.body, template: target, page: target, into: &buffer)
+      out += buffer
+      macroCache.store(buffer, for: key)
+    }
   }
 
   private func binary(

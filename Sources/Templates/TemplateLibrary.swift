@@ -67,6 +67,9 @@ struct CompiledTemplate: Sendable {
   var blocks: [String: [BlockLevel]] = [:]
   /// Top-level `set`s of the templates below the root, base-most first, run before the root.
   var preamble: [BlockLevel] = []
+  /// Macros of this file whose output depends only on their arguments (see ``MacroCache``),
+  /// with a number unique in the library.
+  var cacheableMacros: [String: Int] = [:]
 
   var path: String { parsed.path }
 }
@@ -97,6 +100,8 @@ struct CompiledTemplate: Sendable {
 public struct TemplateLibrary: Sendable {
   let templates: [CompiledTemplate]
   let indices: [String: Int]
+  /// Output of cacheable macro calls, shared by every render of this library.
+  let macroCache = MacroCache()
 
   /// Nesting limit of include, macro and `super()` calls.
   static let maximumDepth = 100
@@ -215,6 +220,7 @@ public struct TemplateLibrary: Sendable {
       var stack: [Int] = []
       visit(index, &stack)
     }
+    markCacheableMacros(&templates)
     // Inheritance chains.
     for index in templates.indices {
       var chain = [index]
@@ -240,6 +246,41 @@ public struct TemplateLibrary: Sendable {
         }
         return .init(template: member, body: sets)
       }
+    }
+  }
+
+  /// A macro is cacheable when its body has no `include`, `block` or `super()` and every macro
+  /// it calls is cacheable too (a fixed point over all macros).
+  private static func markCacheableMacros(_ templates: inout [CompiledTemplate]) {
+    struct MacroID: Hashable {
+      var template: Int
+      var name: String
+    }
+    var callees: [MacroID: [MacroID?]] = [:]
+    for index in templates.indices {
+      for (name, macro) in templates[index].parsed.macros {
+        var scan = PurityScan(imports: templates[index].imports)
+        scan.nodes(macro.body)
+        guard scan.pure else { continue }
+        callees[MacroID(template: index, name: name)] = scan.calls.map { call in
+          let target = call.namespace.map { templates[index].imports[$0] } ?? index
+          guard let target, templates[target].parsed.macros[call.name] != nil else { return nil }
+          return MacroID(template: target, name: call.name)
+        }
+      }
+    }
+    var changed = true
+    while changed {
+      changed = false
+      for (id, calls) in callees
+      where calls.contains(where: { $0.map { callees[$0] == nil } ?? true }) {
+        callees[id] = nil
+        changed = true
+      }
+    }
+    let numbered = callees.keys.sorted { ($0.template, $0.name) < ($1.template, $1.name) }
+    for (number, id) in numbered.enumerated() {
+      templates[id.template].cacheableMacros[id.name] = number
     }
   }
 
@@ -272,5 +313,66 @@ public struct TemplateLibrary: Sendable {
       throw DiagnosticList([Diagnostic.error("\(error)")])
     }
     return out
+  }
+}
+
+/// Walks a macro body for what makes its output depend on more than its arguments.
+private struct PurityScan {
+  let imports: [String: Int]
+  var pure = true
+  var calls: [(namespace: String?, name: String)] = []
+
+  init(imports: [String: Int]) {
+    self.imports = imports
+  }
+
+  mutating func nodes(_ nodes: [Node]) {
+    for node in nodes where pure {
+      switch node {
+      case .text: break
+      case .output(let output): expression(output.expression)
+      case .ifChain(let branches, let elseBody):
+        for branch in branches {
+          expression(branch.condition)
+          self.nodes(branch.body)
+        }
+        self.nodes(elseBody)
+      case .forLoop(let loop):
+        expression(loop.iterable)
+        self.nodes(loop.body)
+        self.nodes(loop.elseBody)
+      case .set(_, let value, _): expression(value)
+      case .block, .include: pure = false
+      }
+    }
+  }
+
+  mutating func expression(_ expression: Expr) {
+    switch expression {
+    case .literal, .variable: break
+    case .list(let items): for item in items { self.expression(item) }
+    case .object(let members): for member in members { self.expression(member.value) }
+    case .member(let base, _, _): self.expression(base)
+    case .index(let base, let key, _):
+      self.expression(base)
+      self.expression(key)
+    case .not(let operand), .negate(let operand, _), .test(let operand, _, _, _):
+      self.expression(operand)
+    case .and(let left, let right), .or(let left, let right), .binary(_, let left, let right, _):
+      self.expression(left)
+      self.expression(right)
+    case .conditional(let then, let condition, let otherwise):
+      self.expression(then)
+      self.expression(condition)
+      if let otherwise { self.expression(otherwise) }
+    case .filter(let call):
+      self.expression(call.input)
+      for argument in call.arguments { self.expression(argument) }
+    case .macroCall(let call):
+      calls.append((call.namespace, call.name))
+      for argument in call.arguments { self.expression(argument) }
+      for keyword in call.keywords { self.expression(keyword.value) }
+    case .superCall: pure = false
+    }
   }
 }

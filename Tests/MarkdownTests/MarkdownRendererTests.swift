@@ -158,3 +158,23 @@ import Testing
     #expect(problem?.location?.column == 201)
   }
 }
+
+@Suite struct FootnoteLabelTests {
+  @Test func replacesEveryOccurrenceOnBytes() {
+    let pattern = Array("ab".utf8)
+    #expect(FootnoteLabels.replacing(pattern, with: "X", in: "ab é ab") == "X é X")
+    #expect(FootnoteLabels.replacing(pattern, with: "X", in: "aab") == "aX")
+    #expect(FootnoteLabels.replacing(pattern, with: "X", in: "a") == "a")
+    #expect(FootnoteLabels.replacing(pattern, with: "X", in: "") == "")
+    #expect(FootnoteLabels.replacing(pattern, with: "X", in: "ba") == "ba")
+  }
+}
+
+@Suite struct HeadingSlugTests {
+  @Test func asciiAndAccentedHeadingsFoldAlike() {
+    #expect(DocumentWalker.slug("Why It Worked: 2 Lessons!") == "why-it-worked-2-lessons")
+    #expect(DocumentWalker.slug("Été à Paris — BILAN") == "ete-a-paris-bilan")
+    #expect(DocumentWalker.slug("ÉTÉ") == DocumentWalker.slug("ete"))
+    #expect(DocumentWalker.slug("--") == "")
+  }
+}

@@ -5,6 +5,25 @@ import Testing
 @testable import Site
 
 @Suite struct OutputRuleTests {
+  @Test func manifestSignaturesTellEveryByteApart() {
+    var seen: Set<String> = []
+    var bytes: [UInt8] = []
+    for length in 0..<200 {
+      let data = Data(bytes)
+      #expect(OutputFolder.signature(of: data) == OutputFolder.signature(of: Data(bytes)))
+      #expect(seen.insert(OutputFolder.signature(of: data)).inserted)
+      for position in bytes.indices {
+        var flipped = bytes
+        flipped[position] ^= 1
+        #expect(OutputFolder.hash(Data(flipped)) != OutputFolder.hash(data))
+      }
+      bytes.append(UInt8(truncatingIfNeeded: length &* 31 &+ 7))
+    }
+    // A slice of a larger buffer hashes like the same bytes on their own.
+    let whole = Data(0..<100)
+    #expect(OutputFolder.hash(whole[3..<90]) == OutputFolder.hash(Data(whole[3..<90])))
+  }
+
   @Test func twoBuildsAreByteIdentical() throws {
     let site = try TemporarySite()
     _ = try site.build()
@@ -158,5 +177,18 @@ import Testing
     #expect(html.contains("<section class=\"footnotes\" data-footnotes>"))
     #expect(html.contains("Originaire d’Angleterre, les Incroyables Comestibles"))
     #expect(html.contains("data-footnote-ref>1</a></sup>"))
+  }
+}
+
+@Suite struct WordCountTests {
+  @Test func countAgreesWithForEach() {
+    for text in ["", " ", "un", " un  deux\ttrois\n", "été à\r\nParis ", "a\u{A0}b c", "x  "] {
+      var seen = 0
+      _ = Words.forEach(in: text) { _ in
+        seen += 1
+        return true
+      }
+      #expect(Words.count(in: text) == seen, "\(text.debugDescription)")
+    }
   }
 }

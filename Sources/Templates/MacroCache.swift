@@ -1,0 +1,157 @@
+import Foundation
+
+/// Remembers what macro calls rendered, so the same card is not rendered again on every page
+/// that lists it.
+///
+/// A macro sees nothing but its arguments (its frame is isolated) and filters are pure
+/// functions of their input, arguments and the render environment, so a macro's output is a
+/// function of (macro, argument values, environment). Macros that contain `include`, `block` or
+/// `super()` (whose output also depends on where they are rendered), or call such a macro, are
+/// never cached (``TemplateLibrary`` decides at compile time).
+///
+/// Lists and objects are matched by identity: the model builds each case's card value once and
+/// every page shares it, so a key compares in a few instructions instead of walking a whole
+/// card. Identity is safe because an entry keeps its arguments alive: a list or object cannot
+/// be freed and another take its address while an entry names it, and a storage shared with
+/// the cache is never written in place (copy on write). Equal values with different storage
+/// only miss the cache and render again, with the same result.
+///
+/// Shared by the threads rendering one build behind a lock: a hit costs one short critical
+/// section instead of rendering a card with its dozen filters; a miss renders outside the
+/// lock. Two threads missing at once both render the same bytes, so output stays identical
+/// whoever stores first. (Unchecked `Sendable`: every property that changes is read and
+/// written under `lock` only.)
+final class MacroCache: @unchecked Sendable {
+  /// A call: the macro's number (``CompiledTemplate/cacheableMacros``), the render
+  /// environment's number (``environmentNumber(_:)``) and the argument values. Small and
+  /// built per call, so copying it touches no reference shared with other threads.
+  struct Key: Hashable, Sendable {
+    var macro: Int
+    var environment: Int
+    var arguments: [Value]
+
+    static func == (lhs: Key, rhs: Key) -> Bool {
+      guard lhs.macro == rhs.macro, lhs.environment == rhs.environment,
+        lhs.arguments.count == rhs.arguments.count
+      else { return false }
+      for (left, right) in zip(lhs.arguments, rhs.arguments)
+      where !MacroCache.same(left, right) {
+        return false
+      }
+      return true
+    }
+
+    func hash(into hasher: inout Hasher) {
+      hasher.combine(macro)
+      hasher.combine(environment)
+      for argument in arguments { MacroCache.hash(argument, into: &hasher) }
+    }
+  }
+
+  enum Lookup {
+    case hit(String)
+    case miss
+    /// The macro's calls rarely repeat: render without storing.
+    case skip
+  }
+
+  private struct Usage {
+    var calls = 0
+    var hits = 0
+    /// Calls rarely repeat (a page's own body, a page's list of cards): looking them up only
+    /// costs, and keeping their output would hold whole pages in memory.
+    var unrewarding = false
+  }
+
+  private let lock = NSLock()
+  private var entries: [Key: String] = [:]
+  private var usage: [Int: Usage] = [:]
+  private var environments: [RenderEnvironment] = []
+  /// Entries stop being added past this many UTF-8 bytes of cached output (a bound on memory
+  /// for very large sites; lookups go on).
+  private let byteLimit: Int
+  /// Larger outputs are not kept: a big output is a page's own content, rarely repeated.
+  static let entryLimit = 16 * 1024
+  /// After this many calls of a macro, it stays cached only if a 32nd of them were hits.
+  static let trialCalls = 1000
+  private var bytes = 0
+
+  init(byteLimit: Int = 256 * 1024 * 1024) {
+    self.byteLimit = byteLimit
+  }
+
+  /// A number for `environment`, the same for equal environments (one lookup per page).
+  func environmentNumber(_ environment: RenderEnvironment) -> Int {
+    lock.lock()
+    defer { lock.unlock() }
+    for (number, known) in environments.enumerated()
+    where known.language == environment.language && known.basePath == environment.basePath
+      && known.baseURL == environment.baseURL && known.translations == environment.translations
+    {
+      return number
+    }
+    environments.append(environment)
+    return environments.count - 1
+  }
+
+  func lookup(_ key: Key) -> Lookup {
+    lock.lock()
+    defer { lock.unlock() }
+    var counts = usage[key.macro] ?? Usage()
+    if counts.unrewarding { return .skip }
+    let found = entries[key]
+    counts.calls += 1
+    if found != nil { counts.hits += 1 }
+    if counts.calls >= Self.trialCalls, counts.hits * 32 < counts.calls {
+      counts.unrewarding = true
+    }
+    usage[key.macro] = counts
+    return found.map(Lookup.hit) ?? .miss
+  }
+
+  func store(_ output: String, for key: Key) {
+    let size = output.utf8.count
+    guard size <= Self.entryLimit else { return }
+    lock.lock()
+    defer { lock.unlock() }
+    guard bytes + size <= byteLimit, entries[key] == nil else { return }
+    bytes += size
+    entries[key] = output
+  }
+
+  var count: Int {
+    lock.lock()
+    defer { lock.unlock() }
+    return entries.count
+  }
+
+  /// The storage address of a list or object (a single reference): its identity.
+  static func identity<T>(of collection: T) -> UInt {
+    withUnsafeBytes(of: collection) { raw in
+      raw.count >= MemoryLayout<UInt>.size ? raw.loadUnaligned(as: UInt.self) : 0
+    }
+  }
+
+  /// Scalars by value, lists and objects by identity.
+  static func same(_ left: Value, _ right: Value) -> Bool {
+    switch (left, right) {
+    case (.array(let a), .array(let b)): return identity(of: a) == identity(of: b)
+    case (.object(let a), .object(let b)): return identity(of: a) == identity(of: b)
+    case (.array, _), (.object, _), (_, .array), (_, .object): return false
+    default: return left == right
+    }
+  }
+
+  static func hash(_ value: Value, into hasher: inout Hasher) {
+    switch value {
+    case .null: hasher.combine(0)
+    case .bool(let flag): hasher.combine(flag)
+    case .int(let number): hasher.combine(number)
+    case .double(let number): hasher.combine(number)
+    case .string(let text), .html(let text): hasher.combine(text)
+    case .date(let date): hasher.combine(date)
+    case .array(let items): hasher.combine(identity(of: items))
+    case .object(let members): hasher.combine(identity(of: members))
+    }
+  }
+}

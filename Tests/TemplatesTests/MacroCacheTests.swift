@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+@testable import Templates
+
+@Suite struct MacroCacheTests {
+  private func library(_ text: String, others: [TemplateSource] = []) throws -> TemplateLibrary {
+    try TemplateLibrary(
+      sources: [TemplateSource(name: "page.html", path: "templates/page.html", text: text)]
+        + others)
+  }
+
+  @Test func macrosThatSeeOnlyTheirArgumentsAreCacheable() throws {
+    let macros = source(
+      "m.html",
+      """
+      {% macro card(c) %}<b>{{ c.title }}</b>{% endmacro %}
+      {% macro list(items) %}{% for i in items %}{{ card(i) }}{% endfor %}{% endmacro %}
+      {% macro framed(c) %}{% include "part.html" %}{% endmacro %}
+      {% macro outer(c) %}[{{ framed(c) }}]{% endmacro %}
+      """)
+    let lib = try library(
+      "{% import \"m.html\" as m %}{{ m.card(x) }}",
+      others: [macros, source("part.html", "p")])
+    let compiled = lib.templates[lib.indices["m.html"]!]
+    #expect(Set(compiled.cacheableMacros.keys) == ["card", "list"])
+  }
+
+  @Test func cachedCallsRenderLikeFreshOnes() throws {
+    let text = """
+      {% macro card(c, level=2, tag="h" ~ level) %}<{{ tag }}>{{ c.title | upper }}</{{ tag }}>{% endmacro %}
+      {%- for c in cases %}{{ card(c) }}{{ card(c, 3) }}{% endfor %}|{{ card(cases[0], level=4) }}
+      """
+    let first: Value = ["title": "un <a>"]
+    let second: Value = ["title": "deux"]
+    let cases: Value = .array([first, second, first, second, ["title": "un <a>"]])
+    let lib = try library(text)
+    let expected =
+      "<h2>UN &lt;A&gt;</h2><h3>UN &lt;A&gt;</h3><h2>DEUX</h2><h3>DEUX</h3>"
+      + "<h2>UN &lt;A&gt;</h2><h3>UN &lt;A&gt;</h3><h2>DEUX</h2><h3>DEUX</h3>"
+      + "<h2>UN &lt;A&gt;</h2><h3>UN &lt;A&gt;</h3>|<h4>UN &lt;A&gt;</h4>"
+    for _ in 0..<3 {
+      #expect(
+        try lib.render("page.html", context: ["cases": cases], environment: .init()) == expected)
+    }
+    #expect(lib.macroCache.count > 0)
+  }
+
+  @Test func theEnvironmentIsPartOfTheKey() throws {
+    let lib = try library("{% macro hi(x) %}{{ \"hello\" | t }} {{ x }}{% endmacro %}{{ hi(1) }}")
+    let french = RenderEnvironment(language: "fr", translations: ["hello": "bonjour"])
+    let english = RenderEnvironment(language: "en", translations: ["hello": "hello"])
+    let otherFrench = RenderEnvironment(language: "fr", translations: ["hello": "salut"])
+    #expect(try lib.render("page.html", context: [:], environment: french) == "bonjour 1")
+    #expect(try lib.render("page.html", context: [:], environment: english) == "hello 1")
+    #expect(try lib.render("page.html", context: [:], environment: otherFrench) == "salut 1")
+    #expect(try lib.render("page.html", context: [:], environment: french) == "bonjour 1")
+  }
+
+  @Test func listsAndObjectsMatchByIdentityOnly() {
+    let members: [String: Value] = ["a": 1]
+    var copy = members
+    #expect(MacroCache.same(.object(members), .object(copy)))
+    copy["a"] = 1
+    #expect(!MacroCache.same(.object(members), .object(copy)))
+    #expect(MacroCache.same(.string("x"), .string("x")))
+    #expect(!MacroCache.same(.string("x"), .html("x")))
+    #expect(MacroCache.same(.array([]), .array([])))
+  }
+
+  @Test func superAsAnArgumentOrInsideAMacro() throws {
+    let base = source("base.html", "{% block b %}base{% endblock %}|{% block c %}c{% endblock %}")
+    let text = """
+      {% extends "base.html" %}{% macro wrap(x) %}[{{ x }}]{% endmacro %}\
+      {% macro up() %}<{{ super() }}>{% endmacro %}\
+      {% block b %}{{ wrap(super()) }}{{ wrap(super()) }}{{ up() }}+child{% endblock %}\
+      {% block c %}{{ up() }}{% endblock %}
+      """
+    let lib = try library(text, others: [base])
+    #expect(Set(lib.templates[lib.indices["page.html"]!].cacheableMacros.keys) == ["wrap"])
+    #expect(
+      try lib.render("page.html", context: [:], environment: .init())
+        == "[base][base]<base>+child|<c>")
+  }
+}
