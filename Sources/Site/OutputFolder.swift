@@ -24,7 +24,14 @@ public struct OutputFolder: Sendable {
   public static let markerName = ".proximus-output"
 
   public var staging: URL { URL(fileURLWithPath: output.path + ".staging") }
-  var manifestURL: URL { root.appending(path: ".proximus/output-manifest.json") }
+  /// What the last build wrote into this output folder (path → size and hash): one file per
+  /// output folder, since builds of one root into two folders must not mistake each other's
+  /// files for their own.
+  var manifestURL: URL {
+    let folder = output.resolvingSymlinksInPath().path
+    return root.appending(
+      path: ".proximus/output-manifests/\(ContentHash.hex(Data(folder.utf8), length: 16)).json")
+  }
 
   public init(root: URL, output: URL) {
     self.root = root.standardizedFileURL
@@ -331,17 +338,25 @@ public struct OutputFolder: Sendable {
     return Int(info.st_size)
   }
 
-  private func loadManifest() -> [String: String] {
-    guard let data = try? Data(contentsOf: manifestURL),
-      let manifest = try? JSONDecoder().decode([String: String].self, from: data),
-      FileManager.default.fileExists(atPath: output.path + "/" + Self.markerName)
-    else { return [:] }
-    return manifest
+  /// The manifest file: the output folder it describes, and its files.
+  private struct Manifest: Codable {
+    var output: String
+    var files: [String: String]
   }
 
-  private func saveManifest(_ manifest: [String: String]) {
+  private func loadManifest() -> [String: String] {
+    guard let data = try? Data(contentsOf: manifestURL),
+      let manifest = try? JSONDecoder().decode(Manifest.self, from: data),
+      manifest.output == output.resolvingSymlinksInPath().path,
+      FileManager.default.fileExists(atPath: output.path + "/" + Self.markerName)
+    else { return [:] }
+    return manifest.files
+  }
+
+  private func saveManifest(_ files: [String: String]) {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
+    let manifest = Manifest(output: output.resolvingSymlinksInPath().path, files: files)
     guard let data = try? encoder.encode(manifest) else { return }
     try? FileManager.default.createDirectory(
       at: manifestURL.deletingLastPathComponent(), withIntermediateDirectories: true)

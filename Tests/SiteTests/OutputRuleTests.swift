@@ -50,6 +50,31 @@ import Testing
     #expect(try site.read("cases/jardins/index.html").contains("Ajout."))
   }
 
+  /// Builds of one root into two folders keep one record each of what they wrote: a file of
+  /// one folder is never taken for the same-sized file the other folder holds.
+  @Test func twoOutputFoldersOfOneRootDoNotMixTheirFiles() throws {
+    let site = try TemporarySite()
+    let path = "content/cases/covoiturage.md"
+    let text = try String(contentsOf: site.root.appending(path: path), encoding: .utf8)
+    func build(into folder: String) throws {
+      var options = BuildOptions(root: site.root, output: site.root.appending(path: folder))
+      options.force = true
+      _ = try SiteBuilder(options: options).build()
+    }
+    func page(in folder: String) throws -> String {
+      try String(
+        contentsOf: site.root.appending(path: "\(folder)/cases/covoiturage/index.html"),
+        encoding: .utf8)
+    }
+    try build(into: "out-a")
+    // The same number of bytes: only a record kept per folder tells the two pages apart.
+    try site.write(path, text.replacingOccurrences(of: "arrêté", with: "terminé"))
+    try build(into: "out-b")
+    try build(into: "out-a")
+    #expect(try page(in: "out-a").contains("terminé"))
+    #expect(try page(in: "out-b").contains("terminé"))
+  }
+
   @Test func aFailedBuildLeavesThePreviousSiteAsItWas() throws {
     let site = try TemporarySite()
     _ = try site.build()
