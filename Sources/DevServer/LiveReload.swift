@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import Site
 
 /// The live-reload client: a script tag injected into served HTML pages (never into the
 /// written site), the script itself, and the JSON form of diagnostics the overlay shows.
@@ -10,11 +11,7 @@ public enum LiveReload {
   public static let scriptPath = "/__proximus/live-reload.js"
   /// The script's URL in pages: its path with a hash of its text, so browsers keep it across
   /// reloads (served as immutable) and fetch it again only when it changes.
-  static let scriptURL: String = {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in script.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-    return scriptPath + "?v=" + String(hash, radix: 16)
-  }()
+  static let scriptURL = scriptPath + "?v=" + ContentHash.hex(Data(script.utf8), length: 10)
 
   /// `html` with the client script tag inserted before the last `</body>` (or appended).
   /// `build` is the generation the page comes from, so a client that missed a rebuild reloads.

@@ -2,8 +2,8 @@ import Foundation
 
 /// FNV-1a, 64 bits: a fast, stable hash of file contents for fingerprinted names and for
 /// telling unchanged output files from changed ones. Not for security.
-enum ContentHash {
-  static func value(_ data: Data) -> UInt64 {
+public enum ContentHash {
+  public static func value(_ data: Data) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     data.withUnsafeBytes { buffer in
       for byte in buffer {
@@ -14,7 +14,7 @@ enum ContentHash {
     return hash
   }
 
-  static func hex(_ data: Data, length: Int = 16) -> String {
+  public static func hex(_ data: Data, length: Int = 16) -> String {
     let text = String(value(data), radix: 16)
     return String((String(repeating: "0", count: 16 - text.count) + text).prefix(length))
   }
