@@ -59,13 +59,18 @@ public final class SourceWatcher: Sendable {
     for folder in Self.watchedFolders { watchTree(folder) }
 
     var pending: [String] = []
+    /// Paths created in this burst: one that is gone again when it ends (the temporary file of
+    /// `sed -i` or an editor, renamed over the real one) changed nothing.
+    var created: Set<String> = []
     while !stopped.load(ordering: .relaxed) {
       let events = inotify.read(timeout: pending.isEmpty ? 200 : debounce)
       if events.isEmpty {
-        if !pending.isEmpty {
-          onChange(pending)
-          pending = []
+        let changed = pending.filter {
+          !created.contains($0) || FileManager.default.fileExists(atPath: root + "/" + $0)
         }
+        if !changed.isEmpty { onChange(changed) }
+        pending = []
+        created = []
         continue
       }
       for event in events {
@@ -96,8 +101,9 @@ public final class SourceWatcher: Sendable {
         }
         guard !Self.isIgnored(event.name) else { continue }
         let relative = folder + "/" + event.name
-        if event.isDirectory, event.mask & (Inotify.create | Inotify.movedTo) != 0 {
-          watchTree(relative)
+        if event.mask & (Inotify.create | Inotify.movedTo) != 0 {
+          if event.isDirectory { watchTree(relative) }
+          created.insert(relative)
         }
         pending.append(relative)
       }

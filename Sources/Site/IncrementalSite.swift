@@ -203,10 +203,7 @@ public struct IncrementalSite: Sendable {
       config: state.values.content.config, includeDrafts: state.options.includeDrafts)
     var edits: [(position: Int, document: Document, markdown: RenderedMarkdown)] = []
     for path in Set(changed).sorted() {
-      guard let position = state.documentIndex[path] else {
-        if isVanishedTemporaryFile(path) { continue }
-        return nil
-      }
+      guard let position = state.documentIndex[path] else { return nil }
       let before = state.documents[position]
       guard let (reloaded, problems) = loader.reloadDocument(at: path, kind: before.kind),
         let document = reloaded, Self.keepsPlace(document, before)
@@ -268,20 +265,6 @@ public struct IncrementalSite: Sendable {
       return nil
     }
     return changedFiles
-  }
-
-  /// Whether `path` is a file that came and went during the burst of changes in a documents
-  /// folder, such as the temporary file `sed -i` or an editor writes before renaming it over
-  /// the document: no Markdown file, and no image a document names. Nothing of the site came
-  /// from it.
-  private func isVanishedTemporaryFile(_ path: String) -> Bool {
-    let name = URL(fileURLWithPath: path).lastPathComponent
-    return DocumentKind.allCases.contains { path.hasPrefix("content/\($0.rawValue)/") }
-      && !name.hasSuffix(".md") && !name.hasSuffix(".markdown")
-      && !FileManager.default.fileExists(atPath: state.options.root.appending(path: path).path)
-      && !state.documents.contains { document in
-        document.image.map { URL(fileURLWithPath: $0).lastPathComponent == name } ?? false
-      }
   }
 
   /// Whether an edited document keeps its place in the site: the same URL, language, date,

@@ -65,6 +65,10 @@ import Testing
     try await Task.sleep(for: .milliseconds(100))
     try Data("x".utf8).write(to: folder.appending(path: "a.md"))
     try Data("x".utf8).write(to: folder.appending(path: "a.md~"))
+    // `sed -i`: a temporary file, renamed over the document in the same burst.
+    try Data("x".utf8).write(to: folder.appending(path: "sedAbC123"))
+    #expect(
+      rename(folder.appending(path: "sedAbC123").path, folder.appending(path: "a.md").path) == 0)
     try Data("x".utf8).write(to: root.appending(path: "unrelated.txt"))
     let timeout = Task {
       try await Task.sleep(for: .seconds(3))
@@ -78,6 +82,7 @@ import Testing
     }
     #expect(changed.contains("content/cases/a.md"))
     #expect(!changed.contains("content/cases/a.md~"))
+    #expect(!changed.contains("content/cases/sedAbC123"))
     #expect(!changed.contains { $0.contains("unrelated") })
   }
 

@@ -61,25 +61,6 @@ import Testing
     try expectSameAsWholeBuild(&incremental)
   }
 
-  @Test func aTemporaryFileThatCameAndWentIsIgnored() throws {
-    var incremental = try IncrementalSite(options: options)
-    try replace("content/cases/jardins.md", "## Origines", with: "## Les origines")
-    // `sed -i` writes `content/cases/sedAbC123` and renames it over the document.
-    let update = try incremental.update(
-      changed: ["content/cases/jardins.md", "content/cases/sedAbC123"])
-    guard case .pages(let pages) = update else {
-      Issue.record("a vanished temporary file should not run every phase, got \(update)")
-      return
-    }
-    #expect(pages.map(\.path) == ["cases/jardins/index.html"])
-    // A deleted image that a case names is not temporary: every phase runs.
-    try FileManager.default.removeItem(
-      at: site.root.appending(path: "content/cases/covoiturage.png"))
-    #expect(throws: BuildFailure.self) {
-      try incremental.update(changed: ["content/cases/covoiturage.png"])
-    }
-  }
-
   @Test func aTextEditOfACaseWithADescriptionLeavesItsCardsAlone() throws {
     var incremental = try IncrementalSite(options: options)
     try replace("content/cases/jardins.md", "## Origines", with: "## Les origines")
