@@ -27,6 +27,18 @@ import Testing
       Self.fileMap(incremental.site.files) == (try wholeBuild()), sourceLocation: sourceLocation)
   }
 
+  /// The paths of the pages an update re-rendered, or nil when it ran every phase.
+  func pagesOnly(_ update: IncrementalSite.Update) -> Set<String>? {
+    guard case .pages(let pages) = update else { return nil }
+    return Set(pages.map(\.path))
+  }
+
+  /// The site an update made by running every phase, or nil when it only re-rendered pages.
+  func everyPhase(_ update: IncrementalSite.Update) -> GeneratedSite? {
+    guard case .site(let generated) = update else { return nil }
+    return generated
+  }
+
   static func fileMap(_ files: [OutputFile]) -> [String: Data] {
     Dictionary(files.map { ($0.path, $0.contents) }, uniquingKeysWith: { first, _ in first })
   }
@@ -44,12 +56,8 @@ import Testing
     try replace(
       "content/cases/covoiturage.md", "Un essai qui s'est arrêté.",
       with: "Un essai de trois ans, arrêté faute de bénévoles.")
-    let update = try incremental.update(changed: ["content/cases/covoiturage.md"])
-    guard case .pages(let pages) = update else {
-      Issue.record("a text edit should only re-render pages, got \(update)")
-      return
-    }
-    let paths = Set(pages.map(\.path))
+    let paths = try #require(
+      pagesOnly(try incremental.update(changed: ["content/cases/covoiturage.md"])))
     // The case has no description: its card shows its first words, so lists change too.
     #expect(paths.contains("cases/covoiturage/index.html"))
     #expect(paths.contains("cases/index.html"))
@@ -64,25 +72,19 @@ import Testing
   @Test func aTextEditOfACaseWithADescriptionLeavesItsCardsAlone() throws {
     var incremental = try IncrementalSite(options: options)
     try replace("content/cases/jardins.md", "## Origines", with: "## Les origines")
-    guard case .pages(let pages) = try incremental.update(changed: ["content/cases/jardins.md"])
-    else {
-      Issue.record("a text edit should only re-render pages")
-      return
-    }
-    #expect(pages.map(\.path) == ["cases/jardins/index.html"])
+    let paths = try #require(
+      pagesOnly(try incremental.update(changed: ["content/cases/jardins.md"])))
+    #expect(paths == ["cases/jardins/index.html"])
     try expectSameAsWholeBuild(&incremental)
   }
 
   @Test func aNewTitleReRendersThePagesShowingTheCaseAndItsOtherVersions() throws {
     var incremental = try IncrementalSite(options: options)
     try replace("content/cases/gardens.en.md", "title: Shared gardens", with: "title: Open gardens")
-    guard case .pages(let pages) = try incremental.update(changed: ["content/cases/gardens.en.md"])
-    else {
-      Issue.record("a new title should only re-render pages")
-      return
-    }
-    #expect(pages.map(\.path).contains("en/cases/gardens/index.html"))
-    #expect(pages.map(\.path).contains("en/cases/index.html"))
+    let paths = try #require(
+      pagesOnly(try incremental.update(changed: ["content/cases/gardens.en.md"])))
+    #expect(paths.contains("en/cases/gardens/index.html"))
+    #expect(paths.contains("en/cases/index.html"))
     try expectSameAsWholeBuild(&incremental)
   }
 
@@ -93,24 +95,15 @@ import Testing
       "content/cases/marche.md",
       "---\ntitle: Marché local\ndate: 2019-06-01\noutcome: mixed\nlocalities: [cergy]\n---\nUn marché.\n"
     )
-    guard case .site = try incremental.update(changed: ["content/cases/marche.md"]) else {
-      Issue.record("a new file should run every phase")
-      return
-    }
+    try #require(everyPhase(try incremental.update(changed: ["content/cases/marche.md"])))
     try replace("content/cases/covoiturage.md", "title: Covoiturage rural", with: "title: Vélos")
-    guard case .site = try incremental.update(changed: ["content/cases/covoiturage.md"]) else {
-      Issue.record("a title that changes the order of lists should run every phase")
-      return
-    }
+    // A title that changes the order of lists.
+    try #require(everyPhase(try incremental.update(changed: ["content/cases/covoiturage.md"])))
     try expectSameAsWholeBuild(&incremental)
     try replace(
       "content/cases/covoiturage.md", "topics: [mobilite]", with: "topics: [alimentation]")
-    guard
-      case .site(let generated) = try incremental.update(changed: ["content/cases/covoiturage.md"])
-    else {
-      Issue.record("new topics should run every phase")
-      return
-    }
+    let generated = try #require(
+      everyPhase(try incremental.update(changed: ["content/cases/covoiturage.md"])))
     #expect(generated.pageCount == incremental.pageCount)
     try expectSameAsWholeBuild(&incremental)
   }
@@ -119,11 +112,8 @@ import Testing
     var incremental = try IncrementalSite(options: options)
     try site.write(
       "content/posts/2021-01-02-nouvelles.md", "---\ntitle: Nouvelles\n---\nDu nouveau.\n")
-    guard case .site = try incremental.update(changed: ["content/posts/2021-01-02-nouvelles.md"])
-    else {
-      Issue.record("a new file should run every phase")
-      return
-    }
+    try #require(
+      everyPhase(try incremental.update(changed: ["content/posts/2021-01-02-nouvelles.md"])))
     try expectSameAsWholeBuild(&incremental)
     try FileManager.default.removeItem(
       at: site.root.appending(path: "content/cases/covoiturage.md"))
