@@ -75,7 +75,7 @@ public struct ContentLoader: Sendable {
   }
 
   public func load() -> (SiteContent, [Diagnostic]) {
-    let (content, diagnostics, _) = load(reusing: ParsedFiles())
+    let (content, diagnostics, _) = load(reusing: nil)
     return (content, diagnostics)
   }
 
@@ -88,9 +88,11 @@ public struct ContentLoader: Sendable {
     public init() {}
   }
 
-  /// ``load()``, taking the documents of files whose text is unchanged from `previous`.
-  public func load(reusing previous: ParsedFiles) -> (SiteContent, [Diagnostic], ParsedFiles) {
-    var parsedFiles = ParsedFiles()
+  /// ``load()``, taking the documents of files whose text is unchanged from `previous`, and
+  /// returning what each file gave for the next load. With nil, files are neither hashed nor
+  /// kept (a one-off build).
+  public func load(reusing previous: ParsedFiles?) -> (SiteContent, [Diagnostic], ParsedFiles?) {
+    var parsedFiles = previous.map { _ in ParsedFiles() }
     var diagnostics: [Diagnostic] = []
     let topics = loadYAML("content/data/topics.yaml", &diagnostics) { node, problems in
       VocabularyLoader.topics(node, diagnostics: &problems)
@@ -123,8 +125,8 @@ public struct ContentLoader: Sendable {
         file -> (textHash: Int, document: Document?, problems: [Diagnostic]) in
         switch SourceTree.readText(file) {
         case .success(let text):
-          let textHash = text.hashValue
-          if let earlier = previous.entries[file.path], earlier.textHash == textHash {
+          let textHash = previous == nil ? 0 : text.hashValue
+          if let earlier = previous?.entries[file.path], earlier.textHash == textHash {
             return earlier
           }
           let (document, problems) = parser.parse(
@@ -135,7 +137,7 @@ public struct ContentLoader: Sendable {
         }
       }
       for (file, entry) in zip(markdown, parsed) {
-        parsedFiles.entries[file.path] = entry
+        parsedFiles?.entries[file.path] = entry
         let (_, document, problems) = entry
         diagnostics += problems
         if let document, includeDrafts || !document.draft { documents.append(document) }

@@ -118,7 +118,7 @@ public struct IncrementalSite: Sendable {
 
   /// The first generation.
   public init(options: BuildOptions) throws(BuildFailure) {
-    state = try SiteBuilder(options: options).generateState()
+    state = try SiteBuilder(options: options).generateState(keepingParsedFiles: true)
     dependents = Self.dependents(of: state.jobs)
   }
 

@@ -96,10 +96,11 @@ public struct SiteBuilder: Sendable {
   /// Runs every phase but writing and keeps what they made, for ``IncrementalSite``.
   /// With `previous`, Markdown bodies and pages whose inputs did not change are taken from it
   /// instead of being rendered again, and with `previousSearchIndex` its search index too
-  /// (the dev server makes it again in the background).
+  /// (the dev server makes it again in the background). `keepingParsedFiles` keeps what each
+  /// source file gave, for the next generation.
   func generateState(
     previous: SiteState? = nil, previousSearchIndex: Bool = false,
-    progress: (@Sendable (BuildProgress) -> Void)? = nil
+    keepingParsedFiles: Bool = false, progress: (@Sendable (BuildProgress) -> Void)? = nil
   ) throws(BuildFailure) -> SiteState {
     var diagnostics: [Diagnostic] = []
     var timings: [PhaseTiming] = []
@@ -108,7 +109,8 @@ public struct SiteBuilder: Sendable {
 
     // load
     progress?(BuildProgress(phase: "load", done: 0, total: 1))
-    let loaded = load(&diagnostics, reusing: previous?.loaded.parsedFiles)
+    let loaded = load(
+      &diagnostics, reusing: previous?.loaded.parsedFiles ?? (keepingParsedFiles ? .init() : nil))
     timings.append(clock.lap("load"))
     guard let loaded, !diagnostics.contains(where: { $0.severity == .error }) else { throw fail() }
 
@@ -351,11 +353,13 @@ public struct SiteBuilder: Sendable {
     var theme: Theme
     var templates: [TemplateSource]
     var translations: [String: [String: String]]
-    var parsedFiles: ContentLoader.ParsedFiles
+    /// Kept only for ``IncrementalSite``.
+    var parsedFiles: ContentLoader.ParsedFiles?
   }
 
   /// The load phase: config, theme and content.
-  /// Files whose text is unchanged since `previous` are not parsed again.
+  /// Files whose text is unchanged since `previous` are not parsed again; without `previous`
+  /// nothing is kept for a next load.
   func load(
     _ diagnostics: inout [Diagnostic], reusing previous: ContentLoader.ParsedFiles? = nil
   ) -> LoadedSite? {
@@ -406,7 +410,7 @@ public struct SiteBuilder: Sendable {
     }
     let loader = ContentLoader(
       tree: SourceTree(root: root), config: config, includeDrafts: options.includeDrafts)
-    let (content, contentProblems, parsedFiles) = loader.load(reusing: previous ?? .init())
+    let (content, contentProblems, parsedFiles) = loader.load(reusing: previous)
     diagnostics += contentProblems
     return LoadedSite(
       content: content, theme: theme, templates: templates, translations: translations,
