@@ -75,81 +75,20 @@ public struct OutputFolder: Sendable {
     public var changed: Int
   }
 
-  /// Writes `files` into the staging folder and swaps it in.
-  public func publish(_ files: [OutputFile]) throws(Diagnostic) -> Report {
-    let fileManager = FileManager.default
+  /// Starts a build's output: an empty staging folder beside the output folder, into which
+  /// files are written as they are made (``StagingFolder``).
+  public func beginStaging() throws(Diagnostic) -> StagingFolder {
     Self.removeTree(staging.path)
     do {
-      try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
     } catch {
       throw .error("cannot create \(staging.path): \(error.localizedDescription)")
     }
-    do {
-      let (report, manifest) = try writeStaging(files)
-      try swapIn()
-      saveManifest(manifest)
-      return report
-    } catch {
-      Self.removeTree(staging.path)
-      throw error
-    }
-  }
-
-  private func writeStaging(_ files: [OutputFile]) throws(Diagnostic) -> (Report, [String: String])
-  {
-    let previous = loadManifest()
-    let stagingPath = staging.path
-    var directories: Set<String> = []
-    for file in files {
-      guard Self.isSafeRelativePath(file.path) else {
-        throw .error("refusing to write '\(file.path)': not a plain path inside the output folder")
-      }
-      var directory = (file.path as NSString).deletingLastPathComponent
-      while !directory.isEmpty, directories.insert(directory).inserted {
-        directory = (directory as NSString).deletingLastPathComponent
-      }
-    }
-    // Sorted, so every parent comes before its children. Each folder must be a real folder
-    // inside the staging folder: nothing a build writes can land elsewhere.
-    for directory in directories.sorted() {
-      let path = stagingPath + "/" + directory
-      guard mkdir(path, 0o755) == 0 else {
-        throw .error("cannot create folder \(directory): \(String(cString: strerror(errno)))")
-      }
-      // mkdir made a new folder and its parent passed this check before it (sorted order): the
-      // path resolves inside the staging folder unless it was swapped for a link since. One
-      // lstat catches that; resolving every folder's whole path cost a system call per part.
-      var info = stat()
-      guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
-        throw .error("refusing to write into \(directory): it resolves outside the output folder")
-      }
-    }
-    let outputPath = output.path
-    let results = files.parallelMap { file -> (String, String, Bool, String?) in
-      let signature = Self.signature(of: file.contents)
-      let target = stagingPath + "/" + file.path
-      let old = outputPath + "/" + file.path
-      if previous[file.path] == signature, Self.size(of: old) == file.contents.count,
-        link(old, target) == 0
-      {
-        return (file.path, signature, false, nil)
-      }
-      if let problem = Self.write(file.contents, to: target) {
-        return (file.path, signature, true, "cannot write \(file.path): \(problem)")
-      }
-      return (file.path, signature, true, nil)
-    }
-    if let failure = results.first(where: { $0.3 != nil })?.3 {
-      throw .error(failure)
-    }
-    _ = FileManager.default.createFile(
-      atPath: stagingPath + "/" + Self.markerName, contents: Data())
-    let manifest = Dictionary(results.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
-    return (Report(files: files.count, changed: results.filter(\.2).count), manifest)
+    return StagingFolder(folder: self, previous: loadManifest())
   }
 
   /// Exchanges staging and output in one step where the file system allows it.
-  private func swapIn() throws(Diagnostic) {
+  func swapIn() throws(Diagnostic) {
     let fileManager = FileManager.default
     if !fileManager.fileExists(atPath: output.path) {
       guard rename(staging.path, output.path) == 0 else {
@@ -178,7 +117,7 @@ public struct OutputFolder: Sendable {
 
   /// Writes a new file with plain POSIX calls: Foundation's `Data.write` syncs every file to
   /// disk, which made writing a site many times slower than copying it. Returns the error text.
-  private static func write(_ data: Data, to path: String) -> String? {
+  static func write(_ data: Data, to path: String) -> String? {
     // A new file only, never through a symbolic link: the staging folder starts empty.
     let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else { return String(cString: strerror(errno)) }
@@ -332,7 +271,7 @@ public struct OutputFolder: Sendable {
     }
   }
 
-  private static func size(of path: String) -> Int? {
+  static func size(of path: String) -> Int? {
     var info = stat()
     guard stat(path, &info) == 0 else { return nil }
     return Int(info.st_size)
@@ -353,7 +292,7 @@ public struct OutputFolder: Sendable {
     return manifest.files
   }
 
-  private func saveManifest(_ files: [String: String]) {
+  func saveManifest(_ files: [String: String]) {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     let manifest = Manifest(output: output.resolvingSymlinksInPath().path, files: files)

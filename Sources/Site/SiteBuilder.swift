@@ -50,6 +50,16 @@ public struct GeneratedSite: Sendable {
   public var timings: [PhaseTiming]
 }
 
+/// What `build` reports of the site it wrote.
+public struct BuiltSite: Sendable {
+  public var pageCount: Int
+  /// Files in the output folder, and how many of them differ from the previous build's.
+  public var files: Int
+  public var changedFiles: Int
+  public var diagnostics: [Diagnostic]
+  public var timings: [PhaseTiming]
+}
+
 /// A build that found errors: every problem, reported together.
 public struct BuildFailure: Error, Sendable {
   public var diagnostics: [Diagnostic]
@@ -68,22 +78,39 @@ public struct SiteBuilder: Sendable {
     self.options = options
   }
 
-  /// Generates and writes the site.
+  /// Generates and writes the site: pages are written into the staging folder as they are
+  /// rendered, the other files after the export phase, then the folder is swapped in.
   public func build(
     progress: (@Sendable (BuildProgress) -> Void)? = nil
-  ) throws(BuildFailure) -> (GeneratedSite, OutputFolder.Report) {
-    let folder = OutputFolder(root: options.root, output: options.outputFolder)
-    var site = try generate(progress: progress)
+  ) throws(BuildFailure) -> BuiltSite {
+    let staging: StagingFolder
+    do {
+      staging = try OutputFolder(root: options.root, output: options.outputFolder).beginStaging()
+    } catch {
+      throw BuildFailure(diagnostics: [error], timings: [])
+    }
+    let state: SiteState
+    do {
+      state = try generateState(writingPagesTo: staging, progress: progress)
+    } catch {
+      staging.discard()
+      throw error
+    }
+    var timings = state.timings
     var clock = PhaseClock()
-    progress?(BuildProgress(phase: "write", done: 0, total: site.files.count))
+    progress?(BuildProgress(phase: "write", done: 0, total: state.derivedFiles.count))
     let report: OutputFolder.Report
     do {
-      report = try folder.publish(site.files)
+      try staging.write(state.derivedFiles)
+      report = try staging.publish()
     } catch {
-      throw BuildFailure(diagnostics: site.diagnostics + [error], timings: site.timings)
+      staging.discard()
+      throw BuildFailure(diagnostics: state.diagnostics + [error], timings: timings)
     }
-    site.timings.append(clock.lap("write"))
-    return (site, report)
+    timings.append(clock.lap("write"))
+    return BuiltSite(
+      pageCount: state.jobs.count, files: report.files, changedFiles: report.changed,
+      diagnostics: state.diagnostics, timings: timings)
   }
 
   /// Runs every phase but writing; throws when any phase found an error.
@@ -97,10 +124,12 @@ public struct SiteBuilder: Sendable {
   /// With `previous`, Markdown bodies and pages whose inputs did not change are taken from it
   /// instead of being rendered again, and with `previousSearchIndex` its search index too
   /// (the dev server makes it again in the background). `keepingParsedFiles` keeps what each
-  /// source file gave, for the next generation.
+  /// source file gave, for the next generation. With `staging`, each page is written there as
+  /// soon as it is rendered and not kept (the state's `pages` stay empty).
   func generateState(
     previous: SiteState? = nil, previousSearchIndex: Bool = false,
-    keepingParsedFiles: Bool = false, progress: (@Sendable (BuildProgress) -> Void)? = nil
+    keepingParsedFiles: Bool = false, writingPagesTo staging: StagingFolder? = nil,
+    progress: (@Sendable (BuildProgress) -> Void)? = nil
   ) throws(BuildFailure) -> SiteState {
     var diagnostics: [Diagnostic] = []
     var timings: [PhaseTiming] = []
@@ -161,8 +190,8 @@ public struct SiteBuilder: Sendable {
       loaded: loaded, assetNames: assetNames, markdown: renderer.options)
     let reusable = previous.flatMap { $0.renderInputs == renderInputs ? $0 : nil }
     let pages = renderPages(
-      jobs, library: library, loaded: loaded, previous: reusable, progress: progress,
-      &diagnostics)
+      jobs, library: library, loaded: loaded, previous: reusable, writingTo: staging,
+      progress: progress, &diagnostics)
     timings.append(clock.lap("render"))
     guard !diagnostics.contains(where: { $0.severity == .error }) else {
       diagnostics = DiagnosticList(diagnostics).sorted
@@ -244,9 +273,11 @@ public struct SiteBuilder: Sendable {
   }
 
   /// The render phase: every page, in parallel, in chunks so progress can be shown. A page
-  /// whose template, language and context equal those of `previous` keeps its output.
+  /// whose template, language and context equal those of `previous` keeps its output. With
+  /// `staging`, each page is written there instead of returned.
   func renderPages(
     _ jobs: [PageJob], library: TemplateLibrary, loaded: LoadedSite, previous: SiteState?,
+    writingTo staging: StagingFolder? = nil,
     progress: (@Sendable (BuildProgress) -> Void)?, _ diagnostics: inout [Diagnostic]
   ) -> [Data] {
     let earlier = previous?.pageIndex ?? [:]
@@ -264,14 +295,22 @@ public struct SiteBuilder: Sendable {
             return .success(previous.pages[position])
           }
         }
-        return Self.render(job, library: library, loaded: loaded)
+        let result = Self.render(job, library: library, loaded: loaded)
+        guard let staging, case .success(let page) = result else { return result }
+        do throws(Diagnostic) {
+          try staging.write(Routes.outputFile(for: job.path), page)
+          return .success(Data())
+        } catch {
+          return .failure(DiagnosticList([error]))
+        }
       }
       for result in results {
         switch result {
-        case .success(let page): pages.append(page)
+        case .success(let page):
+          if staging == nil { pages.append(page) }
         case .failure(let problems):
           diagnostics += problems.diagnostics
-          pages.append(Data())
+          if staging == nil { pages.append(Data()) }
         }
       }
       done += chunk.count

@@ -32,13 +32,13 @@ struct BuildCommand: ParsableCommand {
     }
     let start = DispatchTime.now()
     do {
-      let (site, report) = try SiteBuilder(options: options).build(progress: console.progress)
+      let site = try SiteBuilder(options: options).build(progress: console.progress)
       console.finishProgress()
       console.report(site.diagnostics)
       if timings { console.timings(site.timings) }
       let warnings = site.diagnostics.filter { $0.severity == .warning }.count
       console.summary(
-        "built \(site.pageCount) pages, \(report.files) files (\(report.changed) changed)"
+        "built \(site.pageCount) pages, \(site.files) files (\(site.changedFiles) changed)"
           + (warnings > 0 ? ", \(warnings) warning\(warnings == 1 ? "" : "s")" : "")
           + " in \(Console.seconds(since: start))")
     } catch {

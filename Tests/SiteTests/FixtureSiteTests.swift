@@ -11,7 +11,7 @@ import Testing
 @Suite struct FixtureSiteTests {
   @Test func everyPageKindIsWritten() throws {
     let site = try TemporarySite()
-    let (generated, report) = try site.build()
+    let built = try site.build()
     let files = try site.tree()
     for path in [
       "index.html", "en/index.html", "cases/index.html", "en/cases/index.html",
@@ -30,10 +30,10 @@ import Testing
       #expect(files[path] != nil, "missing \(path)")
     }
     #expect(files["cases/brouillon/index.html"] == nil)
-    #expect(generated.pageCount == 50)
-    #expect(report.files == files.count - 1)
-    #expect(report.changed == report.files)
-    #expect(generated.diagnostics.isEmpty)
+    #expect(built.pageCount == 50)
+    #expect(built.files == files.count - 1)
+    #expect(built.changedFiles == built.files)
+    #expect(built.diagnostics.isEmpty)
   }
 
   @Test func casePageHasExactContent() throws {
@@ -108,10 +108,10 @@ import Testing
 
   @Test func imagesFromStaticOrBesideTheDocument() throws {
     let site = try TemporarySite()
-    let (generated, _) = try site.build()
+    _ = try site.build()
     #expect(try site.tree()["cases/covoiturage/covoiturage.png"] == Data("PNG".utf8))
     let broken = LinkChecker(baseURL: URL(string: "https://example.org/portail/")!).check(
-      generated.files)
+      try site.outputFiles())
     #expect(broken == [])
     try site.write(
       "content/cases/covoiturage.md",
@@ -166,14 +166,14 @@ import Testing
 
   @Test func feedAndSitemapAreWellFormedAndComplete() throws {
     let site = try TemporarySite()
-    let (generated, _) = try site.build()
+    let built = try site.build()
     let feed = try site.read("feed.xml")
     #expect(XMLParser(data: Data(feed.utf8)).parse())
     #expect(feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""))
     #expect(feed.components(separatedBy: "<entry").count - 1 == 4)
     let sitemap = try site.read("sitemap.xml")
     #expect(XMLParser(data: Data(sitemap.utf8)).parse())
-    #expect(sitemap.components(separatedBy: "<loc>").count - 1 == generated.pageCount - 1)
+    #expect(sitemap.components(separatedBy: "<loc>").count - 1 == built.pageCount - 1)
     #expect(sitemap.contains("<loc>https://example.org/portail/en/cases/gardens/</loc>"))
     #expect(
       try site.read("robots.txt").contains("Sitemap: https://example.org/portail/sitemap.xml"))
@@ -181,9 +181,9 @@ import Testing
 
   @Test func everyInternalLinkResolvesUnderTheSubPath() throws {
     let site = try TemporarySite()
-    let (generated, _) = try site.build()
+    _ = try site.build()
     let broken = LinkChecker(baseURL: URL(string: "https://example.org/portail/")!).check(
-      generated.files)
+      try site.outputFiles())
     #expect(broken == [])
   }
 

@@ -57,9 +57,10 @@ import Testing
 
   @Test func eachLanguageHasItsOwnIndexWithEveryCaseOnce() throws {
     let site = try TemporarySite()
-    let (generated, _) = try site.build()
+    _ = try site.build()
+    let files = try site.outputFiles()
     func chunkURLs(_ language: String) throws -> [String] {
-      let chunks = generated.files.filter { $0.path.hasPrefix("search/index/\(language)/chunks/") }
+      let chunks = files.filter { $0.path.hasPrefix("search/index/\(language)/chunks/") }
       return try chunks.flatMap { file in
         // Each document is [url, title, date, text] (docs/search-index.md).
         (try JSONSerialization.jsonObject(with: file.contents) as! [[Any]]).map {
@@ -69,7 +70,7 @@ import Testing
     }
     let manifest =
       try JSONSerialization.jsonObject(
-        with: try #require(generated.files.first { $0.path == "search/index/en/manifest.json" })
+        with: try #require(files.first { $0.path == "search/index/en/manifest.json" })
           .contents)
       as! [String: Any]
     #expect(manifest["language"] as? String == "en")

@@ -31,9 +31,7 @@ final class TemporarySite {
     try String(contentsOf: output.appending(path: path), encoding: .utf8)
   }
 
-  func build(drafts: Bool = false, baseURL: String? = nil) throws(BuildFailure) -> (
-    GeneratedSite, OutputFolder.Report
-  ) {
+  func build(drafts: Bool = false, baseURL: String? = nil) throws(BuildFailure) -> BuiltSite {
     var options = BuildOptions(root: root, baseURL: baseURL)
     options.includeDrafts = drafts
     return try SiteBuilder(options: options).build()
@@ -47,6 +45,13 @@ final class TemporarySite {
       return BuildFailure(diagnostics: [], timings: [])
     } catch {
       return error
+    }
+  }
+
+  /// Every file the build wrote into the output folder, as the link checker reads them.
+  func outputFiles() throws -> [OutputFile] {
+    try tree().filter { $0.key != OutputFolder.markerName }.sorted { $0.key < $1.key }.map {
+      OutputFile(path: $0.key, contents: $0.value)
     }
   }
 

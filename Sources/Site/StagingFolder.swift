@@ -1,0 +1,100 @@
+import Diagnostics
+import Foundation
+import Parallelism
+import Synchronization
+
+/// The folder a build writes into before it is swapped in whole (SPEC "Writes"). Files are
+/// written as soon as they are made, from any thread, so a build never holds its pages in
+/// memory; a file whose bytes equal the previous output's is hard-linked from it instead,
+/// keeping its modification time. ``publish()`` swaps the folder in, ``discard()`` removes it.
+public final class StagingFolder: Sendable {
+  let folder: OutputFolder
+  /// What the previous build wrote into the output folder: path → signature.
+  private let previous: [String: String]
+  /// What this build wrote: path → signature, and whether the bytes changed.
+  private let written = Mutex<[String: (signature: String, changed: Bool)]>([:])
+
+  init(folder: OutputFolder, previous: [String: String]) {
+    self.folder = folder
+    self.previous = previous
+  }
+
+  /// Writes one file (or links it over unchanged). Safe to call from several threads at once.
+  public func write(_ path: String, _ contents: Data) throws(Diagnostic) {
+    guard OutputFolder.isSafeRelativePath(path) else {
+      throw .error("refusing to write '\(path)': not a plain path inside the output folder")
+    }
+    let stagingPath = folder.staging.path
+    let parent = (path as NSString).deletingLastPathComponent
+    if !parent.isEmpty { try makeFolder(parent, in: stagingPath) }
+    let signature = OutputFolder.signature(of: contents)
+    let target = stagingPath + "/" + path
+    let old = folder.output.path + "/" + path
+    var changed = true
+    if previous[path] == signature, OutputFolder.size(of: old) == contents.count,
+      link(old, target) == 0
+    {
+      changed = false
+    } else if let problem = OutputFolder.write(contents, to: target) {
+      throw .error("cannot write \(path): \(problem)")
+    }
+    written.withLock { $0[path] = (signature, changed) }
+  }
+
+  /// Writes files in parallel; reports the first problem.
+  public func write(_ files: [OutputFile]) throws(Diagnostic) {
+    let problems = files.parallelMap { file -> Diagnostic? in
+      do throws(Diagnostic) {
+        try write(file.path, file.contents)
+        return nil
+      } catch {
+        return error
+      }
+    }
+    if let problem = problems.first(where: { $0 != nil }) ?? nil { throw problem }
+  }
+
+  /// Marks the folder as Proximus output, swaps it in and records what it holds.
+  public func publish() throws(Diagnostic) -> OutputFolder.Report {
+    _ = FileManager.default.createFile(
+      atPath: folder.staging.path + "/" + OutputFolder.markerName, contents: Data())
+    let files = written.withLock { $0 }
+    do throws(Diagnostic) {
+      try folder.swapIn()
+    } catch {
+      discard()
+      throw error
+    }
+    folder.saveManifest(files.mapValues(\.signature))
+    return OutputFolder.Report(files: files.count, changed: files.values.filter(\.changed).count)
+  }
+
+  /// Removes the staging folder: the previous output stays as it was.
+  public func discard() {
+    OutputFolder.removeTree(folder.staging.path)
+  }
+
+  /// Makes `relative` and its parents inside the staging folder, each a real folder: nothing a
+  /// build writes can land elsewhere, even if a folder is swapped for a link meanwhile.
+  /// Several threads may make the same folder; the one that loses finds it made.
+  private func makeFolder(_ relative: String, in stagingPath: String) throws(Diagnostic) {
+    let path = stagingPath + "/" + relative
+    if mkdir(path, 0o755) != 0 {
+      switch errno {
+      case EEXIST: break
+      case ENOENT:
+        let parent = (relative as NSString).deletingLastPathComponent
+        if !parent.isEmpty { try makeFolder(parent, in: stagingPath) }
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+          throw .error("cannot create folder \(relative): \(String(cString: strerror(errno)))")
+        }
+      default:
+        throw .error("cannot create folder \(relative): \(String(cString: strerror(errno)))")
+      }
+    }
+    var info = stat()
+    guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+      throw .error("refusing to write into \(relative): it resolves outside the output folder")
+    }
+  }
+}
