@@ -25,10 +25,12 @@ public struct BuildOptions: Sendable {
   public var outputFolder: URL { output ?? root.appending(path: "site") }
 }
 
-/// How long one phase took.
+/// How long one phase took, and the process's peak memory when it ended.
 public struct PhaseTiming: Sendable {
   public var phase: String
   public var seconds: Double
+  /// Peak resident memory of the process so far, in bytes (nil for work timed on its own).
+  public var peakMemory: Int?
 }
 
 /// Progress of a running build, for the one updating terminal line.
@@ -162,7 +164,7 @@ public struct SiteBuilder: Sendable {
         documents: content.documents, kind: .caseStudy, index: content.index),
       posts: TranslationGroups(documents: content.documents, kind: .post, index: content.index))
     let assembler = PageAssembler(values: values, translations: loaded.translations)
-    let jobs = assembler.jobs()
+    var jobs = assembler.jobs()
     let (assets, assetNames) = loaded.theme.fingerprintedAssets()
     diagnostics += RouteCheck(content: content, routes: routes).collisions(
       pages: jobs.map(\.path), otherFiles: Array(assets.keys))
@@ -190,7 +192,7 @@ public struct SiteBuilder: Sendable {
       loaded: loaded, assetNames: assetNames, markdown: renderer.options)
     let reusable = previous.flatMap { $0.renderInputs == renderInputs ? $0 : nil }
     let pages = renderPages(
-      jobs, library: library, loaded: loaded, previous: reusable, writingTo: staging,
+      &jobs, library: library, loaded: loaded, previous: reusable, writingTo: staging,
       progress: progress, &diagnostics)
     timings.append(clock.lap("render"))
     guard !diagnostics.contains(where: { $0.severity == .error }) else {
@@ -274,9 +276,10 @@ public struct SiteBuilder: Sendable {
 
   /// The render phase: every page, in parallel, in chunks so progress can be shown. A page
   /// whose template, language and context equal those of `previous` keeps its output. With
-  /// `staging`, each page is written there instead of returned.
+  /// `staging`, each page is written there instead of returned, and its context is released
+  /// (the build's peak memory is the page contexts not yet rendered, not all of them).
   func renderPages(
-    _ jobs: [PageJob], library: TemplateLibrary, loaded: LoadedSite, previous: SiteState?,
+    _ jobs: inout [PageJob], library: TemplateLibrary, loaded: LoadedSite, previous: SiteState?,
     writingTo staging: StagingFolder? = nil,
     progress: (@Sendable (BuildProgress) -> Void)?, _ diagnostics: inout [Diagnostic]
   ) -> [Data] {
@@ -285,8 +288,9 @@ public struct SiteBuilder: Sendable {
     pages.reserveCapacity(jobs.count)
     var done = 0
     for start in stride(from: 0, to: jobs.count, by: 500) {
-      let chunk = jobs[start..<min(start + 500, jobs.count)]
-      let results = chunk.parallelMap { job -> Result<Data, DiagnosticList> in
+      let chunk = start..<min(start + 500, jobs.count)
+      // The slice lives only for this call, so releasing contexts below copies no array.
+      let results = jobs[chunk].parallelMap { job -> Result<Data, DiagnosticList> in
         if let previous, let position = earlier[job.path] {
           let before = previous.jobs[position]
           if before.template == job.template, before.language == job.language,
@@ -312,6 +316,9 @@ public struct SiteBuilder: Sendable {
           diagnostics += problems.diagnostics
           if staging == nil { pages.append(Data()) }
         }
+      }
+      if staging != nil {
+        for position in chunk { jobs[position].context = [:] }
       }
       done += chunk.count
       progress?(BuildProgress(phase: "render", done: done, total: jobs.count))
@@ -465,6 +472,14 @@ struct PhaseClock {
     let now = DispatchTime.now()
     defer { last = now }
     return PhaseTiming(
-      phase: phase, seconds: Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e9)
+      phase: phase, seconds: Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e9,
+      peakMemory: Self.peakMemory())
+  }
+
+  /// The process's peak resident set size so far (`getrusage` reports kilobytes on Linux).
+  static func peakMemory() -> Int? {
+    var usage = rusage()
+    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return nil }
+    return Int(usage.ru_maxrss) * 1024
   }
 }

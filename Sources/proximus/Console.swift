@@ -56,8 +56,11 @@ final class Console: Sendable {
   func timings(_ timings: [PhaseTiming]) {
     for timing in timings {
       let name = timing.phase.padding(toLength: 10, withPad: " ", startingAt: 0)
+      let memory = timing.peakMemory.map {
+        String(format: "   peak %6.0f MiB", Double($0) / 1_048_576)
+      }
       FileHandle.standardError.write(
-        Data("\(name)\(String(format: "%8.3f s", timing.seconds))\n".utf8))
+        Data("\(name)\(String(format: "%8.3f s", timing.seconds))\(memory ?? "")\n".utf8))
     }
   }
 
