@@ -240,8 +240,12 @@ struct PageAssembler: Sendable {
     let total = max(1, (items.count + size - 1) / size)
     return (1...total).map { number in
       let path = routes.list(section, language, page: number)
-      let pages: [Value] = (1...total).map {
-        ["number": .int($0), "url": .string(routes.list(section, language, page: $0))]
+      let pages: [Value] = Self.paginationWindow(current: number, total: total).map {
+        guard let shown = $0 else { return ["number": .null, "url": .null, "gap": true] }
+        return [
+          "number": .int(shown), "url": .string(routes.list(section, language, page: shown)),
+          "gap": false,
+        ]
       }
       let pagination: Value = [
         "current": .int(number), "total": .int(total),
@@ -263,6 +267,22 @@ struct PageAssembler: Sendable {
         description: intro ?? "", extra: context,
         samePath: { routes.list(section, $0, page: number) })
     }
+  }
+
+  /// The page numbers a list page links to: the first and last, and two on each side of the
+  /// current one; nil where numbers are left out. A page linking every other page made the
+  /// site grow with the square of its size (5,000 links on each of 5,000 pages at 100k cases).
+  static func paginationWindow(current: Int, total: Int) -> [Int?] {
+    let near = max(1, current - 2)...min(total, current + 2)
+    var shown: [Int?] = []
+    for number in Set([1, total]).union(near).sorted() {
+      if let last = shown.last ?? nil, number > last + 1 {
+        // A gap of one page shows that page rather than an ellipsis.
+        shown.append(number == last + 2 ? last + 1 : nil)
+      }
+      shown.append(number)
+    }
+    return shown
   }
 
   func caseLists(_ language: String) -> [PageJob] {
