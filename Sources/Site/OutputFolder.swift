@@ -277,25 +277,28 @@ public struct OutputFolder: Sendable {
     return Int(info.st_size)
   }
 
-  /// The manifest file: the output folder it describes, and its files.
-  private struct Manifest: Codable {
-    var output: String
-    var files: [String: String]
+  /// The manifest file: the output folder it describes, its files (path → signature) and the
+  /// key of each page (path → ``PageKey``), by which the next build knows what it can keep.
+  struct Manifest: Codable {
+    var output: String = ""
+    var files: [String: String] = [:]
+    var pages: [String: String] = [:]
   }
 
-  private func loadManifest() -> [String: String] {
+  private func loadManifest() -> Manifest {
     guard let data = try? Data(contentsOf: manifestURL),
       let manifest = try? JSONDecoder().decode(Manifest.self, from: data),
       manifest.output == output.resolvingSymlinksInPath().path,
       FileManager.default.fileExists(atPath: output.path + "/" + Self.markerName)
-    else { return [:] }
-    return manifest.files
+    else { return Manifest() }
+    return manifest
   }
 
-  func saveManifest(_ files: [String: String]) {
+  func saveManifest(files: [String: String], pages: [String: String]) {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
-    let manifest = Manifest(output: output.resolvingSymlinksInPath().path, files: files)
+    let manifest = Manifest(
+      output: output.resolvingSymlinksInPath().path, files: files, pages: pages)
     guard let data = try? encoder.encode(manifest) else { return }
     try? FileManager.default.createDirectory(
       at: manifestURL.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -55,6 +55,8 @@ public struct GeneratedSite: Sendable {
 /// What `build` reports of the site it wrote.
 public struct BuiltSite: Sendable {
   public var pageCount: Int
+  /// Pages rendered by this build; the others were linked over from the previous output.
+  public var renderedPages: Int
   /// Files in the output folder, and how many of them differ from the previous build's.
   public var files: Int
   public var changedFiles: Int
@@ -111,7 +113,8 @@ public struct SiteBuilder: Sendable {
     }
     timings.append(clock.lap("write"))
     return BuiltSite(
-      pageCount: state.jobs.count, files: report.files, changedFiles: report.changed,
+      pageCount: state.jobs.count, renderedPages: state.renderedPages, files: report.files,
+      changedFiles: report.changed,
       diagnostics: state.diagnostics, timings: timings)
   }
 
@@ -191,9 +194,18 @@ public struct SiteBuilder: Sendable {
     let renderInputs = RenderInputs(
       loaded: loaded, assetNames: assetNames, markdown: renderer.options)
     let reusable = previous.flatMap { $0.renderInputs == renderInputs ? $0 : nil }
-    let pages = renderPages(
-      &jobs, library: library, loaded: loaded, previous: reusable, writingTo: staging,
-      progress: progress, &diagnostics)
+    let pages: [Data]
+    let renderedPages: Int
+    if let staging {
+      renderedPages = writePages(
+        &jobs, library: library, loaded: loaded, key: PageKey(renderInputs), into: staging,
+        progress: progress, &diagnostics)
+      pages = []
+    } else {
+      (pages, renderedPages) = renderPages(
+        jobs, library: library, loaded: loaded, previous: reusable, progress: progress,
+        &diagnostics)
+    }
     timings.append(clock.lap("render"))
     guard !diagnostics.contains(where: { $0.severity == .error }) else {
       diagnostics = DiagnosticList(diagnostics).sorted
@@ -228,7 +240,8 @@ public struct SiteBuilder: Sendable {
     return SiteState(
       options: options, loaded: loaded, renderer: renderer, values: values,
       library: library, renderInputs: renderInputs, jobs: jobs, pages: pages,
-      derivedFiles: files, diagnostics: DiagnosticList(diagnostics).sorted, timings: timings)
+      renderedPages: renderedPages, derivedFiles: files,
+      diagnostics: DiagnosticList(diagnostics).sorted, timings: timings)
   }
 
   /// The markdown phase: every body, in parallel; bodies unchanged since `previous` are reused.
@@ -275,55 +288,75 @@ public struct SiteBuilder: Sendable {
   }
 
   /// The render phase: every page, in parallel, in chunks so progress can be shown. A page
-  /// whose template, language and context equal those of `previous` keeps its output. With
-  /// `staging`, each page is written there instead of returned, and its context is released
-  /// (the build's peak memory is the page contexts not yet rendered, not all of them).
+  /// whose template, language and context equal those of `previous` keeps its output.
   func renderPages(
-    _ jobs: inout [PageJob], library: TemplateLibrary, loaded: LoadedSite, previous: SiteState?,
-    writingTo staging: StagingFolder? = nil,
+    _ jobs: [PageJob], library: TemplateLibrary, loaded: LoadedSite, previous: SiteState?,
     progress: (@Sendable (BuildProgress) -> Void)?, _ diagnostics: inout [Diagnostic]
-  ) -> [Data] {
+  ) -> (pages: [Data], rendered: Int) {
     let earlier = previous?.pageIndex ?? [:]
     var pages: [Data] = []
     pages.reserveCapacity(jobs.count)
-    var done = 0
+    var rendered = 0
     for start in stride(from: 0, to: jobs.count, by: 500) {
-      let chunk = start..<min(start + 500, jobs.count)
-      // The slice lives only for this call, so releasing contexts below copies no array.
-      let results = jobs[chunk].parallelMap { job -> Result<Data, DiagnosticList> in
+      let chunk = jobs[start..<min(start + 500, jobs.count)]
+      let results = chunk.parallelMap { job -> (Result<Data, DiagnosticList>, rendered: Bool) in
         if let previous, let position = earlier[job.path] {
           let before = previous.jobs[position]
           if before.template == job.template, before.language == job.language,
             before.context == job.context
           {
-            return .success(previous.pages[position])
+            return (.success(previous.pages[position]), false)
           }
         }
-        let result = Self.render(job, library: library, loaded: loaded)
-        guard let staging, case .success(let page) = result else { return result }
-        do throws(Diagnostic) {
-          try staging.write(Routes.outputFile(for: job.path), page)
-          return .success(Data())
-        } catch {
-          return .failure(DiagnosticList([error]))
-        }
+        return (Self.render(job, library: library, loaded: loaded), true)
       }
-      for result in results {
+      rendered += results.filter(\.rendered).count
+      for (result, _) in results {
         switch result {
-        case .success(let page):
-          if staging == nil { pages.append(page) }
+        case .success(let page): pages.append(page)
         case .failure(let problems):
           diagnostics += problems.diagnostics
-          if staging == nil { pages.append(Data()) }
+          pages.append(Data())
         }
       }
-      if staging != nil {
-        for position in chunk { jobs[position].context = [:] }
-      }
-      done += chunk.count
-      progress?(BuildProgress(phase: "render", done: done, total: jobs.count))
+      progress?(BuildProgress(phase: "render", done: chunk.endIndex, total: jobs.count))
     }
-    return pages
+    return (pages, rendered)
+  }
+
+  /// The render phase of `build`: each page goes into the staging folder as soon as it is
+  /// rendered, and its context is released, so the build holds no page output and, at its
+  /// peak, only the contexts not yet rendered. A page whose ``PageKey`` equals the previous
+  /// build's is linked over from the previous output without being rendered.
+  func writePages(
+    _ jobs: inout [PageJob], library: TemplateLibrary, loaded: LoadedSite, key: PageKey,
+    into staging: StagingFolder, progress: (@Sendable (BuildProgress) -> Void)?,
+    _ diagnostics: inout [Diagnostic]
+  ) -> Int {
+    var rendered = 0
+    for start in stride(from: 0, to: jobs.count, by: 500) {
+      let chunk = start..<min(start + 500, jobs.count)
+      // The slice lives only for this call, so releasing contexts below copies no array.
+      let outcomes = jobs[chunk].parallelMap { job -> (rendered: Bool, problems: [Diagnostic]) in
+        let path = Routes.outputFile(for: job.path)
+        let pageKey = key.key(of: job)
+        if staging.keepPage(path, key: pageKey) { return (false, []) }
+        do throws(Diagnostic) {
+          switch Self.render(job, library: library, loaded: loaded) {
+          case .success(let page): try staging.writePage(path, page, key: pageKey)
+          case .failure(let problems): return (true, problems.diagnostics)
+          }
+        } catch {
+          return (true, [error])
+        }
+        return (true, [])
+      }
+      rendered += outcomes.filter(\.rendered).count
+      diagnostics += outcomes.flatMap(\.problems)
+      for position in chunk { jobs[position].context = [:] }
+      progress?(BuildProgress(phase: "render", done: chunk.upperBound, total: jobs.count))
+    }
+    return rendered
   }
 
   /// One page through its template.

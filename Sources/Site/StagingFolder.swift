@@ -6,17 +6,47 @@ import Synchronization
 /// The folder a build writes into before it is swapped in whole (SPEC "Writes"). Files are
 /// written as soon as they are made, from any thread, so a build never holds its pages in
 /// memory; a file whose bytes equal the previous output's is hard-linked from it instead,
-/// keeping its modification time. ``publish()`` swaps the folder in, ``discard()`` removes it.
+/// keeping its modification time, and so is a page whose ``PageKey`` equals the previous
+/// build's, without being rendered. ``publish()`` swaps the folder in, ``discard()`` removes it.
 public final class StagingFolder: Sendable {
   let folder: OutputFolder
-  /// What the previous build wrote into the output folder: path → signature.
-  private let previous: [String: String]
+  /// What the previous build wrote into the output folder.
+  private let previous: OutputFolder.Manifest
   /// What this build wrote: path → signature, and whether the bytes changed.
   private let written = Mutex<[String: (signature: String, changed: Bool)]>([:])
+  /// The key of each page this build wrote or kept.
+  private let pageKeys = Mutex<[String: String]>([:])
 
-  init(folder: OutputFolder, previous: [String: String]) {
+  init(folder: OutputFolder, previous: OutputFolder.Manifest) {
     self.folder = folder
     self.previous = previous
+  }
+
+  /// Links the previous build's page at `path` over when it was made from the same `key`;
+  /// false when the page must be rendered.
+  func keepPage(_ path: String, key: String) -> Bool {
+    guard previous.pages[path] == key, let signature = previous.files[path],
+      let size = Int(signature.prefix { $0 != ":" }),
+      OutputFolder.size(of: folder.output.path + "/" + path) == size
+    else { return false }
+    let parent = (path as NSString).deletingLastPathComponent
+    do throws(Diagnostic) {
+      if !parent.isEmpty { try makeFolder(parent, in: folder.staging.path) }
+    } catch {
+      return false
+    }
+    guard link(folder.output.path + "/" + path, folder.staging.path + "/" + path) == 0 else {
+      return false
+    }
+    written.withLock { $0[path] = (signature, false) }
+    pageKeys.withLock { $0[path] = key }
+    return true
+  }
+
+  /// Writes a page made from `key` (see ``keepPage(_:key:)``).
+  func writePage(_ path: String, _ contents: Data, key: String) throws(Diagnostic) {
+    try write(path, contents)
+    pageKeys.withLock { $0[path] = key }
   }
 
   /// Writes one file (or links it over unchanged). Safe to call from several threads at once.
@@ -31,7 +61,7 @@ public final class StagingFolder: Sendable {
     let target = stagingPath + "/" + path
     let old = folder.output.path + "/" + path
     var changed = true
-    if previous[path] == signature, OutputFolder.size(of: old) == contents.count,
+    if previous.files[path] == signature, OutputFolder.size(of: old) == contents.count,
       link(old, target) == 0
     {
       changed = false
@@ -65,7 +95,8 @@ public final class StagingFolder: Sendable {
       discard()
       throw error
     }
-    folder.saveManifest(files.mapValues(\.signature))
+    folder.saveManifest(
+      files: files.mapValues(\.signature), pages: pageKeys.withLock { $0 })
     return OutputFolder.Report(files: files.count, changed: files.values.filter(\.changed).count)
   }
 

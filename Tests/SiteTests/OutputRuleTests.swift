@@ -50,6 +50,49 @@ import Testing
     #expect(try site.read("cases/jardins/index.html").contains("Ajout."))
   }
 
+  /// A build renders only the pages whose inputs changed, and its output equals a build from
+  /// scratch.
+  @Test func aRebuildRendersOnlyWhatAnEditChanged() throws {
+    let site = try TemporarySite()
+    let first = try site.build()
+    #expect(first.renderedPages == first.pageCount)
+    #expect(try site.build().renderedPages == 0)
+    let path = "content/cases/covoiturage.md"
+    try site.write(
+      path,
+      try String(contentsOf: site.root.appending(path: path), encoding: .utf8)
+        .replacingOccurrences(of: "Un essai", with: "Un premier essai"))
+    let second = try site.build()
+    // Its page and the pages showing its card or summary, not the others.
+    #expect(second.renderedPages > 0 && second.renderedPages < second.pageCount / 2)
+    #expect(try site.read("cases/covoiturage/index.html").contains("Un premier essai"))
+    let incremental = try site.tree()
+    try FileManager.default.removeItem(at: site.output)
+    try FileManager.default.removeItem(at: site.root.appending(path: ".proximus"))
+    #expect(try site.build().renderedPages == second.pageCount)
+    #expect(try site.tree() == incremental)
+  }
+
+  @Test func aTemplateChangeRendersEveryPage() throws {
+    let site = try TemporarySite()
+    let first = try site.build()
+    let base = site.root.appending(path: "themes/default/templates/base.html")
+    try site.write(
+      "themes/default/templates/base.html",
+      try String(contentsOf: base, encoding: .utf8) + "<!-- changed -->\n")
+    #expect(try site.build().renderedPages == first.pageCount)
+    #expect(try site.read("index.html").contains("<!-- changed -->"))
+  }
+
+  /// A page whose output file was deleted since is rendered again, not linked from nothing.
+  @Test func aPageMissingFromThePreviousOutputIsRenderedAgain() throws {
+    let site = try TemporarySite()
+    _ = try site.build()
+    try FileManager.default.removeItem(at: site.output.appending(path: "cases/jardins/index.html"))
+    #expect(try site.build().renderedPages == 1)
+    #expect(try site.read("cases/jardins/index.html").contains("<h1"))
+  }
+
   /// Builds of one root into two folders keep one record each of what they wrote: a file of
   /// one folder is never taken for the same-sized file the other folder holds.
   @Test func twoOutputFoldersOfOneRootDoNotMixTheirFiles() throws {

@@ -1,0 +1,155 @@
+import Foundation
+import Templates
+
+/// What a page's output depends on, as a key a later build can compare: the render inputs
+/// (templates, translations, asset names, Markdown options, base URL, this executable), the
+/// template, the language and the context. `build` renders a page again only when its key
+/// differs from the previous build's; otherwise it links the previous output over.
+struct PageKey {
+  /// The key of everything besides the page's own job, made once per build.
+  let inputs: StableHasher.Digest
+
+  init(_ inputs: RenderInputs) {
+    var hasher = StableHasher()
+    hasher.combine(Self.executableIdentity)
+    hasher.combine(UInt64(inputs.templates.count))
+    for template in inputs.templates {
+      hasher.combine(template.name)
+      hasher.combine(template.path)
+      hasher.combine(template.text)
+    }
+    hasher.combine(
+      value: .object(inputs.translations.mapValues { .object($0.mapValues(Value.string)) }))
+    hasher.combine(value: .object(inputs.assetNames.mapValues(Value.string)))
+    hasher.combine(inputs.markdown.unsafeHTML ? 1 : 0)
+    hasher.combine(inputs.markdown.basePath)
+    hasher.combine(inputs.basePath)
+    hasher.combine(inputs.baseURL)
+    self.inputs = hasher.finalize()
+  }
+
+  func key(of job: PageJob) -> String {
+    var hasher = StableHasher()
+    hasher.combine(inputs.0)
+    hasher.combine(inputs.1)
+    hasher.combine(job.template)
+    hasher.combine(job.language)
+    hasher.combine(value: .object(job.context))
+    return hasher.hex
+  }
+
+  /// Size and modification time of the running executable: a new build of Proximus may render
+  /// the same context differently, so its pages are never taken from an older one's.
+  static let executableIdentity: String = {
+    guard
+      let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"),
+      let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+      let size = attributes[.size] as? Int,
+      let modified = attributes[.modificationDate] as? Date
+    else { return UUID().uuidString }
+    return "\(path):\(size):\(modified.timeIntervalSince1970)"
+  }()
+}
+
+/// A 128-bit hash that is the same in every process (Swift's `Hasher` is seeded anew in each),
+/// for keys that a later build reads back. Two independent 64-bit lanes; not for security.
+struct StableHasher {
+  typealias Digest = (UInt64, UInt64)
+
+  private var first: UInt64 = 0x9E37_79B1_85EB_CA87
+  private var second: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+
+  mutating func combine(_ word: UInt64) {
+    first = Self.rotate((first ^ word) &* 0x8757_3A1D_4A35_A1C5, 29) &+ 0x1656_67B1_9E37_79F9
+    second = Self.rotate((second &+ word) &* 0xFF51_AFD7_ED55_8CCD, 31) ^ 0x85EB_CA77_C2B2_AE63
+  }
+
+  mutating func combine(_ text: String) {
+    var text = text
+    text.withUTF8 { bytes in
+      var offset = 0
+      while offset + 8 <= bytes.count {
+        combine(
+          UInt64(
+            littleEndian: UnsafeRawBufferPointer(bytes).loadUnaligned(
+              fromByteOffset: offset, as: UInt64.self)))
+        offset += 8
+      }
+      var tail: UInt64 = 0
+      while offset < bytes.count {
+        tail = tail << 8 | UInt64(bytes[offset])
+        offset += 1
+      }
+      combine(tail)
+      combine(UInt64(bytes.count))
+    }
+  }
+
+  /// A value and everything in it. Object members are combined in any order (their sum), so
+  /// equal objects hash equally whatever their dictionaries' order.
+  mutating func combine(value: Value) {
+    switch value {
+    case .null: combine(0)
+    case .bool(let flag): combine(flag ? 1 : 2)
+    case .int(let number):
+      combine(3)
+      combine(UInt64(bitPattern: Int64(number)))
+    case .double(let number):
+      combine(4)
+      combine(number.bitPattern)
+    case .string(let text):
+      combine(5)
+      combine(text)
+    case .html(let text):
+      combine(6)
+      combine(text)
+    case .date(let date):
+      combine(7)
+      combine(date.timeIntervalSinceReferenceDate.bitPattern)
+    case .array(let items):
+      combine(8)
+      combine(UInt64(items.count))
+      for item in items { combine(value: item) }
+    case .object(let members):
+      combine(9)
+      combine(UInt64(members.count))
+      var sum: Digest = (0, 0)
+      for (key, member) in members {
+        var entry = StableHasher()
+        entry.combine(key)
+        entry.combine(value: member)
+        let digest = entry.finalize()
+        sum = (sum.0 &+ digest.0, sum.1 &+ digest.1)
+      }
+      combine(sum.0)
+      combine(sum.1)
+    }
+  }
+
+  func finalize() -> Digest {
+    (Self.mix(first ^ Self.rotate(second, 17)), Self.mix(second ^ Self.rotate(first, 41)))
+  }
+
+  var hex: String {
+    let (high, low) = finalize()
+    return [high, low].map {
+      let digits = String($0, radix: 16)
+      return String(repeating: "0", count: 16 - digits.count) + digits
+    }.joined()
+  }
+
+  private static func rotate(_ value: UInt64, _ bits: UInt64) -> UInt64 {
+    (value << bits) | (value >> (64 - bits))
+  }
+
+  /// The final avalanche of MurmurHash3 (fmix64).
+  private static func mix(_ value: UInt64) -> UInt64 {
+    var value = value
+    value ^= value >> 33
+    value &*= 0xFF51_AFD7_ED55_8CCD
+    value ^= value >> 33
+    value &*= 0xC4CE_B9FE_1A85_EC53
+    value ^= value >> 33
+    return value
+  }
+}
