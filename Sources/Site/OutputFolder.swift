@@ -28,9 +28,15 @@ public struct OutputFolder: Sendable {
   /// output folder, since builds of one root into two folders must not mistake each other's
   /// files for their own.
   var manifestURL: URL {
-    let folder = output.resolvingSymlinksInPath().path
-    return root.appending(
-      path: ".proximus/output-manifests/\(ContentHash.hex(Data(folder.utf8), length: 16)).json")
+    root.appending(path: ".proximus/output-manifests/\(outputKey).json")
+  }
+  /// The site before the last one, kept after the swap so that the next build reuses its
+  /// folders instead of deleting tens of thousands and making them again (``RecycledTree``).
+  var recycledURL: URL {
+    root.appending(path: ".proximus/recycled-outputs/\(outputKey)")
+  }
+  private var outputKey: String {
+    ContentHash.hex(Data(output.resolvingSymlinksInPath().path.utf8), length: 16)
   }
 
   public init(root: URL, output: URL) {
@@ -75,16 +81,36 @@ public struct OutputFolder: Sendable {
     public var changed: Int
   }
 
-  /// Starts a build's output: an empty staging folder beside the output folder, into which
-  /// files are written as they are made (``StagingFolder``).
+  /// Starts a build's output: the staging folder beside the output folder, into which files
+  /// are written as they are made (``StagingFolder``). It starts as the recycled site before
+  /// the last one when there is one, else empty.
   public func beginStaging() throws(Diagnostic) -> StagingFolder {
     Self.removeTree(staging.path)
+    var recycled = RecycledTree()
+    if rename(recycledURL.path, staging.path) == 0 {
+      if let tree = RecycledTree(scanning: staging.path) {
+        recycled = tree
+      } else {
+        Self.removeTree(staging.path)
+      }
+    } else {
+      Self.removeTree(recycledURL.path)
+    }
     do {
       try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
     } catch {
       throw .error("cannot create \(staging.path): \(error.localizedDescription)")
     }
-    return StagingFolder(folder: self, previous: loadManifest())
+    return StagingFolder(folder: self, previous: loadManifest(), recycled: recycled)
+  }
+
+  /// Keeps the site a swap replaced for the next build, or deletes it where it cannot be kept
+  /// (another file system than the site root's).
+  private func recycle(_ path: String) {
+    let folder = recycledURL.deletingLastPathComponent()
+    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    Self.removeTree(recycledURL.path)
+    if rename(path, recycledURL.path) != 0 { Self.removeTree(path) }
   }
 
   /// Exchanges staging and output in one step where the file system allows it.
@@ -98,7 +124,7 @@ public struct OutputFolder: Sendable {
       return
     }
     if proximus_exchange_paths(staging.path, output.path) == 0 {
-      Self.removeTree(staging.path)
+      recycle(staging.path)
       return
     }
     // No atomic exchange here: move the old site aside, then the new one in.
@@ -112,7 +138,21 @@ public struct OutputFolder: Sendable {
       throw .error(
         "cannot move the new site into \(output.path): \(String(cString: strerror(errno)))")
     }
-    Self.removeTree(previous.path)
+    recycle(previous.path)
+  }
+
+  /// Names of a folder's entries with their `d_type`, or nil when it cannot be read.
+  static func entries(of path: String) -> [(name: String, type: Int32)]? {
+    guard let directory = opendir(path) else { return nil }
+    defer { closedir(directory) }
+    var entries: [(name: String, type: Int32)] = []
+    while let entry = readdir(directory) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+      }
+      if name != "." && name != ".." { entries.append((name, Int32(entry.pointee.d_type))) }
+    }
+    return entries
   }
 
   /// Writes a new file with plain POSIX calls: Foundation's `Data.write` syncs every file to
@@ -143,20 +183,11 @@ public struct OutputFolder: Sendable {
     // system calls all the way, and folders of different parents do not contend much.
     var info = stat()
     guard lstat(path, &info) == 0 else { return }
-    guard info.st_mode & S_IFMT == S_IFDIR, let directory = opendir(path) else {
+    guard info.st_mode & S_IFMT == S_IFDIR, let children = entries(of: path) else {
       unlink(path)
       return
     }
-    var children: [String] = []
-    while let entry = readdir(directory) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-      }
-      if name == "." || name == ".." { continue }
-      children.append(path + "/" + name)
-    }
-    closedir(directory)
-    _ = children.parallelMap { child in removeSubtree(child) }
+    _ = children.map { path + "/" + $0.name }.parallelMap { child in removeSubtree(child) }
     rmdir(path)
   }
 
@@ -164,23 +195,17 @@ public struct OutputFolder: Sendable {
     var info = stat()
     guard lstat(path, &info) == 0 else { return }
     // A symbolic link (even to a folder) is removed itself, never followed.
-    guard info.st_mode & S_IFMT == S_IFDIR, let directory = opendir(path) else {
+    guard info.st_mode & S_IFMT == S_IFDIR, let children = entries(of: path) else {
       unlink(path)
       return
     }
-    while let entry = readdir(directory) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-      }
-      if name == "." || name == ".." { continue }
-      let child = path + "/" + name
-      if Int32(entry.pointee.d_type) == Int32(DT_DIR) {
-        removeSubtree(child)
+    for child in children {
+      if child.type == Int32(DT_DIR) {
+        removeSubtree(path + "/" + child.name)
       } else {
-        unlink(child)
+        unlink(path + "/" + child.name)
       }
     }
-    closedir(directory)
     rmdir(path)
   }
 

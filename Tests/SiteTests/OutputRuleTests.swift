@@ -93,6 +93,49 @@ import Testing
     #expect(try site.read("cases/jardins/index.html").contains("<h1"))
   }
 
+  /// The site before the last one is kept in `.proximus/` and becomes the next staging folder:
+  /// what the new build does not write must not survive in it.
+  @Test func aRecycledSiteLeavesNothingBehind() throws {
+    let site = try TemporarySite()
+    _ = try site.build()
+    _ = try site.build()
+    let recycled = OutputFolder(root: site.root, output: site.output).recycledURL
+    #expect(FileManager.default.fileExists(atPath: recycled.path))
+    try FileManager.default.removeItem(
+      at: site.root.appending(path: "content/posts/2017-05-08-proximite.md"))
+    try site.write(
+      "content/cases/nouveau.md",
+      "---\ntitle: Nouveau\noutcome: success\nlocalities: [maroc]\n---\nTexte.\n")
+    _ = try site.build()
+    #expect(try site.tree()["posts/proximite/index.html"] == nil)
+    #expect(try site.read("cases/nouveau/index.html").contains("Nouveau"))
+    let recycledBuild = try site.tree()
+    try FileManager.default.removeItem(at: site.output)
+    try FileManager.default.removeItem(at: site.root.appending(path: ".proximus"))
+    _ = try site.build()
+    #expect(try site.tree() == recycledBuild)
+    #expect(!FileManager.default.fileExists(atPath: site.output.path + ".staging"))
+  }
+
+  @Test func aSymbolicLinkInTheRecycledSiteIsNotFollowed() throws {
+    let site = try TemporarySite()
+    _ = try site.build()
+    _ = try site.build()
+    let precious = site.root.deletingLastPathComponent().appending(
+      path: "precious-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: precious, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: precious) }
+    try Data("keep".utf8).write(to: precious.appending(path: "index.html"))
+    let recycled = OutputFolder(root: site.root, output: site.output).recycledURL
+    let cases = recycled.appending(path: "cases/jardins")
+    try FileManager.default.removeItem(at: cases)
+    try FileManager.default.createSymbolicLink(at: cases, withDestinationURL: precious)
+    _ = try site.build()
+    #expect(
+      try String(contentsOf: precious.appending(path: "index.html"), encoding: .utf8) == "keep")
+    #expect(try site.read("cases/jardins/index.html").contains("<h1"))
+  }
+
   /// Builds of one root into two folders keep one record each of what they wrote: a file of
   /// one folder is never taken for the same-sized file the other folder holds.
   @Test func twoOutputFoldersOfOneRootDoNotMixTheirFiles() throws {
