@@ -146,17 +146,23 @@ public struct SiteBuilder: Sendable {
     let loaded = load(
       &diagnostics, reusing: previous?.loaded.parsedFiles ?? (keepingParsedFiles ? .init() : nil))
     timings.append(clock.lap("load"))
-    guard let loaded, !diagnostics.contains(where: { $0.severity == .error }) else { throw fail() }
+    guard var loaded, !diagnostics.contains(where: { $0.severity == .error }) else { throw fail() }
 
     // markdown
-    let content = loaded.content
-    progress?(BuildProgress(phase: "markdown", done: 0, total: content.documents.count))
+    progress?(BuildProgress(phase: "markdown", done: 0, total: loaded.content.documents.count))
     let renderer = MarkdownRenderer(
       options: MarkdownOptions(
-        unsafeHTML: content.config.unsafeHTML, basePath: content.config.basePath))
+        unsafeHTML: loaded.content.config.unsafeHTML, basePath: loaded.content.config.basePath))
     let rendered = renderMarkdown(
-      content.documents, renderer: renderer,
+      loaded.content.documents, renderer: renderer,
       previous: previous?.renderer.options == renderer.options ? previous : nil, &diagnostics)
+    if staging != nil {
+      // Only a next generation (serve) compares Markdown sources; a build frees them here.
+      for position in loaded.content.documents.indices {
+        loaded.content.documents[position].body = ""
+      }
+    }
+    let content = loaded.content
     timings.append(clock.lap("markdown"))
 
     // assemble

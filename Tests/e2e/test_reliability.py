@@ -3,6 +3,7 @@ the previous site intact after a failed or killed build, no write outside the ou
 
 import filecmp
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -79,8 +80,13 @@ def test_a_killed_build_keeps_the_previous_site_and_the_next_build_cleans_up(pro
     (root / "content/cases/extra-0.md").write_text(
         "---\ntitle: Changé\noutcome: success\nlocalities: [cergy]\n---\nNouveau\n"
     )
+    # Without .proximus/ every page is rendered again: the build is killed while it writes.
+    shutil.rmtree(root / ".proximus")
     process = subprocess.Popen([str(proximus), "build", str(root), "--base-url", "https://example.org/", "--quiet"])
-    time.sleep(1.0)
+    deadline = time.monotonic() + 30
+    while not (root / "site.staging").exists() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert tree(root / "site") == before
