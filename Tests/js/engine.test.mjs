@@ -89,3 +89,20 @@ test("excerpts highlight matched words", async () => {
   const [amap] = (await engine.search("réseau amap ")).results;
   assert.equal(amap.titleHTML, "Le <mark>réseau</mark> des <mark>AMAP</mark>");
 });
+
+test("find ranks without waiting for display data; without filters the facets file comes last", async () => {
+  const requested = [];
+  const recording = (url) => { requested.push(path.basename(url)); return readFixture(url); };
+  const engine = await SearchEngine.open(folder, recording);
+  const found = await engine.find("jardin ", { limit: 100 });
+  assert.equal(found.total, 3);
+  assert.equal(found.results.length, 3);
+  assert.ok(found.results.every((item) => item instanceof Promise));
+  const facetsAt = requested.findIndex((name) => name.startsWith("facets."));
+  const lastChunkAt = requested.findLastIndex((name) => /^\d+\./.test(name));
+  assert.ok(lastChunkAt >= 0 && facetsAt > lastChunkAt, requested.join(" "));
+  const results = await Promise.all(found.results);
+  const complete = await engine.search("jardin ", { limit: 100 });
+  assert.deepEqual(results, complete.results);
+  assert.deepEqual(await found.facets, complete.facets);
+});

@@ -56,13 +56,26 @@ export class SearchEngine {
    *   `document`, `score`, `titleHTML` and `excerptHTML` (matches in <mark>); `facets` maps
    *   facet → value → count over all hits, each facet counted with the other facets' filters.
    */
-  async search(text, { filters = {}, limit = 10, offset = 0 } = {}) {
+  async search(text, options = {}) {
+    const found = await this.find(text, options);
+    const [results, facets] = await Promise.all([Promise.all(found.results), found.facets]);
+    return { total: found.total, partial: found.partial, results, facets };
+  }
+
+  /**
+   * `search` without waiting for the display data or the facets: resolves once the hits are
+   * ranked, to `{total, partial, results, facets}` where `results` holds one promise per result
+   * of the page (in rank order, each resolving as soon as its display chunk has arrived) and
+   * `facets` a promise of the counts. Without filters the facets file is requested after the
+   * display chunks, so the results do not wait for it.
+   */
+  async find(text, { filters = {}, limit = 10, offset = 0 } = {}) {
     const query = parseQuery(text);
-    // The facets file loads while the shards do.
-    const facetsLoaded = this.reader.loadFacets();
+    // With filters the facets file is needed to rank: it loads while the shards do.
+    const filtered = Object.values(filters).some((values) => values && values.length > 0);
+    const facetsLoaded = filtered ? this.reader.loadFacets() : null;
     const groups = await this.wordGroups(query);
-    const empty = { total: 0, partial: false, results: [], facets: {} };
-    if (groups.length === 0) return empty;
+    if (groups.length === 0) return { total: 0, partial: false, results: [], facets: Promise.resolve({}) };
 
     // Per document: summed score and number of words matched.
     const count = this.reader.documentCount;
@@ -102,24 +115,23 @@ export class SearchEngine {
     }
     if (query.phrases.length > 0) candidates = await this.withPhrases(candidates, query.phrases);
 
-    // Without filters, the display data loads while the facets are counted.
-    const filtered = Object.values(filters).some((values) => values && values.length > 0);
     if (filtered) this.facets = await facetsLoaded;
     const selected = filtered ? candidates.filter((hit) => this.failedFacets(hit.document, filters) === 0) : candidates;
     selected.sort((x, y) => y.score - x.score || x.document - y.document);
     const page = selected.slice(offset, offset + limit);
-    const displayLoaded = this.reader.displayData(page.map((hit) => hit.document));
-    this.facets = await facetsLoaded;
-    const facets = this.facetCounts(candidates, filters);
-    const display = await displayLoaded;
+    // The display chunks are requested in rank order, before the facets file.
     const matchedTerms = new Set(groups.flatMap((g) => g.expansions.map((e) => e.term)));
-    const results = page.map((hit, i) => ({
-      ...display[i],
+    const results = page.map((hit) => this.reader.displayItem(hit.document).then((display) => ({
+      ...display,
       document: hit.document,
       score: hit.score,
-      titleHTML: this.highlight(display[i].title, matchedTerms),
-      excerptHTML: this.highlight(this.window(display[i].excerpt, matchedTerms), matchedTerms),
-    }));
+      titleHTML: this.highlight(display.title, matchedTerms),
+      excerptHTML: this.highlight(this.window(display.excerpt, matchedTerms), matchedTerms),
+    })));
+    const facets = (facetsLoaded ?? this.reader.loadFacets()).then((decoded) => {
+      this.facets = decoded;
+      return this.facetCounts(candidates, filters);
+    });
     return { total: selected.length, partial, results, facets };
   }
 

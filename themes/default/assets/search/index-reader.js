@@ -194,6 +194,15 @@ export class IndexReader {
     return result;
   }
 
+  /** Display data of one document, as soon as its chunk has arrived. */
+  displayItem(document) {
+    const size = this.manifest.chunkSize;
+    return this.loadChunk(Math.floor(document / size)).then((chunk) => {
+      const [url, title, date, excerpt] = chunk[document % size];
+      return date ? { url, title, date, excerpt } : { url, title, excerpt };
+    });
+  }
+
   loadChunk(chunk) {
     if (!this.chunks.has(chunk)) {
       const group = Math.floor(chunk / this.manifest.chunkHashGroup);

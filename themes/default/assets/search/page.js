@@ -59,24 +59,52 @@ function countMessage(total) {
   return (total === 1 ? messages.one : messages.many).replace("{0}", total.toLocaleString(document.documentElement.lang));
 }
 
-function render(result) {
-  results.replaceChildren();
-  for (const hit of result.results) {
-    const card = template.content.firstElementChild.cloneNode(true);
-    const link = card.querySelector("a");
-    link.href = sitePath + hit.url.replace(/^\//, "");
-    // The engine escapes the texts and wraps matched words in <mark>.
-    link.innerHTML = hit.titleHTML;
-    card.querySelector(".card-meta").textContent = hit.date ?? "";
-    const text = card.querySelector(".card-text");
-    if (hit.excerptHTML) text.innerHTML = hit.excerptHTML;
-    else text.textContent = hit.summary ?? "";
-    results.append(card);
+function card(hit) {
+  const card = template.content.firstElementChild.cloneNode(true);
+  const link = card.querySelector("a");
+  link.href = sitePath + hit.url.replace(/^\//, "");
+  // The engine escapes the texts and wraps matched words in <mark>.
+  link.innerHTML = hit.titleHTML;
+  card.querySelector(".card-meta").textContent = hit.date ?? "";
+  const text = card.querySelector(".card-text");
+  if (hit.excerptHTML) text.innerHTML = hit.excerptHTML;
+  else text.textContent = hit.summary ?? "";
+  return card;
+}
+
+/**
+ * Shows the results in rank order, each as soon as its display data (and those of the results
+ * above it) has arrived; the list is marked busy until complete, so assistive technologies
+ * announce it once.
+ */
+async function render(found, current) {
+  results.setAttribute("aria-busy", "true");
+  let shownCards = 0;
+  const show = (cards) => {
+    if (shownCards === 0) {
+      results.replaceChildren(...cards);
+      more.hidden = found.total <= found.results.length;
+      status.textContent = countMessage(found.total);
+    } else {
+      results.append(...cards);
+    }
+    shownCards += cards.length;
+  };
+  try {
+    for (const item of found.results) {
+      const hit = await item;
+      if (current !== generation) return;
+      show([card(hit)]);
+    }
+    if (shownCards === 0) show([]);
+  } finally {
+    if (current === generation) results.removeAttribute("aria-busy");
   }
-  more.hidden = result.total <= result.results.length;
-  status.textContent = countMessage(result.total);
+}
+
+function renderCounts(facets) {
   for (const box of facetInputs) {
-    const count = result.facets?.[box.dataset.facet]?.[box.value] ?? 0;
+    const count = facets?.[box.dataset.facet]?.[box.value] ?? 0;
     const label = form.querySelector(`label[for="${box.id}"]`);
     let badge = label.querySelector(".facet-count");
     if (!badge) {
@@ -93,15 +121,18 @@ async function run(keepShown = false) {
   const query = input.value.trim();
   const filters = selectedFilters();
   writeURL();
+  const current = ++generation;
   if (!query && Object.keys(filters).length === 0) {
     results.replaceChildren();
+    results.removeAttribute("aria-busy");
     more.hidden = true;
     return;
   }
-  const current = ++generation;
   status.textContent = messages.searching;
-  const result = await (await engine()).search(query, { filters, limit: shown });
-  if (current === generation) render(result);
+  const found = await (await engine()).find(query, { filters, limit: shown });
+  if (current !== generation) return;
+  found.facets.then((facets) => { if (current === generation) renderCounts(facets); });
+  await render(found, current);
 }
 
 more.addEventListener("click", () => {
