@@ -32,31 +32,48 @@ struct PageAssembler: Sendable {
   var documents: [Document] { content.documents }
   var languages: [String] { content.config.languages }
 
+  /// Every page of the site, in a fixed order.
   func jobs() -> [PageJob] {
-    var jobs: [PageJob] = []
+    batches().flatMap { $0() }
+  }
+
+  /// Every page of the site, in the order of ``jobs()``, as batches made on demand: `build`
+  /// renders and releases each batch before making the next, so it never holds the contexts
+  /// of every page at once (2.6 GB of them at 100,000 cases).
+  func batches() -> [@Sendable () -> [PageJob]] {
     let related = RelatedCases(values: values)
-    jobs += values.cases.groups.indices.parallelMap { group -> [PageJob] in
-      values.cases.groups[group].members.map { casePage($0, group: group, related: related) }
-    }.flatMap { $0 }
-    for position in documents.indices where documents[position].kind != .caseStudy {
-      jobs.append(documentPage(position))
+    let groups = values.cases.groups.indices
+    var batches: [@Sendable () -> [PageJob]] = stride(
+      from: groups.lowerBound, to: groups.upperBound, by: Self.caseGroupsPerBatch
+    ).map { start in
+      let range = start..<min(start + Self.caseGroupsPerBatch, groups.upperBound)
+      return {
+        range.parallelMap { group -> [PageJob] in
+          values.cases.groups[group].members.map { casePage($0, group: group, related: related) }
+        }.flatMap { $0 }
+      }
+    }
+    batches.append {
+      documents.indices.filter { documents[$0].kind != .caseStudy }.map(documentPage)
     }
     for language in languages {
-      jobs.append(homePage(language))
-      jobs += caseLists(language)
-      jobs += postLists(language)
-      jobs += topicPages(language)
-      jobs += factorPages(language)
-      jobs += placePages(language)
-      jobs.append(mapPage(language))
-      jobs.append(searchPage(language))
+      batches.append { [homePage(language)] + caseLists(language) + postLists(language) }
+      batches.append { topicPages(language) + factorPages(language) }
+      batches.append { placePages(language) }
+      batches.append { [mapPage(language), searchPage(language)] }
     }
-    jobs.append(
-      page(
-        "/404.html", template: "404.html", language: content.config.defaultLanguage, kind: "404",
-        title: translations[content.config.defaultLanguage]?["notfound.title"] ?? "404"))
-    return jobs
+    batches.append {
+      [
+        page(
+          "/404.html", template: "404.html", language: content.config.defaultLanguage,
+          kind: "404",
+          title: translations[content.config.defaultLanguage]?["notfound.title"] ?? "404")
+      ]
+    }
+    return batches
   }
+
+  static let caseGroupsPerBatch = 1000
 
   // MARK: Common context
 

@@ -8,6 +8,11 @@ struct RouteCheck {
   let routes: Routes
 
   func collisions(pages: [String], otherFiles: [String]) -> [Diagnostic] {
+    documentCollisions() + staticFileCollisions(pages: pages, otherFiles: otherFiles)
+  }
+
+  /// Documents on one URL, and pages on a path the portal uses: known before any page is made.
+  func documentCollisions() -> [Diagnostic] {
     var diagnostics: [Diagnostic] = []
     var owners: [String: [Document]] = [:]
     for document in content.documents {
@@ -31,7 +36,12 @@ struct RouteCheck {
           at: sorted[0].location,
           notes: sorted.dropFirst().map { .init("also maps to \(path)", at: $0.location) }))
     }
-    // Generated pages against static files (e.g. content/static/cases/index.html).
+    return diagnostics
+  }
+
+  /// Generated pages and theme assets against static files (content/static/cases/index.html).
+  func staticFileCollisions(pages: [String], otherFiles: [String]) -> [Diagnostic] {
+    var diagnostics: [Diagnostic] = []
     var generated = Set(pages.map { Routes.outputFile(for: $0).lowercased() })
     for asset in otherFiles { generated.insert(asset.lowercased()) }
     for file in content.staticFiles {

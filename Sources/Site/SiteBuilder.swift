@@ -173,10 +173,16 @@ public struct SiteBuilder: Sendable {
         documents: content.documents, kind: .caseStudy, index: content.index),
       posts: TranslationGroups(documents: content.documents, kind: .post, index: content.index))
     let assembler = PageAssembler(values: values, translations: loaded.translations)
-    var jobs = assembler.jobs()
     let (assets, assetNames) = loaded.theme.fingerprintedAssets()
-    diagnostics += RouteCheck(content: content, routes: routes).collisions(
-      pages: jobs.map(\.path), otherFiles: Array(assets.keys))
+    let routeCheck = RouteCheck(content: content, routes: routes)
+    var jobs: [PageJob] = []
+    if staging == nil {
+      jobs = assembler.jobs()
+      diagnostics += routeCheck.collisions(pages: jobs.map(\.path), otherFiles: Array(assets.keys))
+    } else {
+      // `build` makes its pages batch by batch as it renders them (``writePages``).
+      diagnostics += routeCheck.documentCollisions()
+    }
     timings.append(clock.lap("assemble"))
     guard !diagnostics.contains(where: { $0.severity == .error }) else { throw fail() }
 
@@ -203,16 +209,23 @@ public struct SiteBuilder: Sendable {
     let pages: [Data]
     let renderedPages: Int
     if let staging {
-      renderedPages = writePages(
-        &jobs, library: library, loaded: loaded, key: PageKey(renderInputs), into: staging,
-        progress: progress, &diagnostics)
-      pages = []
+      let written = writePages(
+        assembler.batches(), library: library, loaded: loaded, key: PageKey(renderInputs),
+        into: staging, progress: progress, &diagnostics)
+      (jobs, renderedPages, pages) = (written.jobs, written.rendered, [])
+      diagnostics += routeCheck.staticFileCollisions(
+        pages: jobs.map(\.path), otherFiles: Array(assets.keys))
+      // Making the batches is assembling: the phase times say so.
+      var render = clock.lap("render")
+      render.seconds -= written.assembleSeconds
+      timings[timings.count - 1].seconds += written.assembleSeconds
+      timings.append(render)
     } else {
       (pages, renderedPages) = renderPages(
         jobs, library: library, loaded: loaded, previous: reusable, progress: progress,
         &diagnostics)
+      timings.append(clock.lap("render"))
     }
-    timings.append(clock.lap("render"))
     guard !diagnostics.contains(where: { $0.severity == .error }) else {
       diagnostics = DiagnosticList(diagnostics).sorted
       throw fail()
@@ -330,20 +343,25 @@ public struct SiteBuilder: Sendable {
     return (pages, rendered)
   }
 
-  /// The render phase of `build`: each page goes into the staging folder as soon as it is
-  /// rendered, and its context is released, so the build holds no page output and, at its
-  /// peak, only the contexts not yet rendered. A page whose ``PageKey`` equals the previous
-  /// build's is linked over from the previous output without being rendered.
+  /// The render phase of `build`: the pages are made batch by batch (``PageAssembler/batches()``)
+  /// and each goes into the staging folder as soon as it is rendered, so the build holds no
+  /// page output and, at its peak, the contexts of one batch. A page whose ``PageKey`` equals
+  /// the previous build's is linked over from the previous output without being rendered.
+  /// Returns the jobs without their contexts, how many pages were rendered, and the time spent
+  /// making the batches.
   func writePages(
-    _ jobs: inout [PageJob], library: TemplateLibrary, loaded: LoadedSite, key: PageKey,
-    into staging: StagingFolder, progress: (@Sendable (BuildProgress) -> Void)?,
+    _ batches: [@Sendable () -> [PageJob]], library: TemplateLibrary, loaded: LoadedSite,
+    key: PageKey, into staging: StagingFolder, progress: (@Sendable (BuildProgress) -> Void)?,
     _ diagnostics: inout [Diagnostic]
-  ) -> Int {
+  ) -> (jobs: [PageJob], rendered: Int, assembleSeconds: Double) {
+    var jobs: [PageJob] = []
     var rendered = 0
-    for start in stride(from: 0, to: jobs.count, by: 500) {
-      let chunk = start..<min(start + 500, jobs.count)
-      // The slice lives only for this call, so releasing contexts below copies no array.
-      let outcomes = jobs[chunk].parallelMap { job -> (rendered: Bool, problems: [Diagnostic]) in
+    var assembleSeconds = 0.0
+    for (number, makeBatch) in batches.enumerated() {
+      var clock = PhaseClock()
+      var batch = makeBatch()
+      assembleSeconds += clock.lap("assemble").seconds
+      let outcomes = batch.parallelMap { job -> (rendered: Bool, problems: [Diagnostic]) in
         let path = Routes.outputFile(for: job.path)
         let pageKey = key.key(of: job)
         if staging.keepPage(path, key: pageKey) { return (false, []) }
@@ -359,10 +377,11 @@ public struct SiteBuilder: Sendable {
       }
       rendered += outcomes.filter(\.rendered).count
       diagnostics += outcomes.flatMap(\.problems)
-      for position in chunk { jobs[position].context = [:] }
-      progress?(BuildProgress(phase: "render", done: chunk.upperBound, total: jobs.count))
+      for position in batch.indices { batch[position].context = [:] }
+      jobs += batch
+      progress?(BuildProgress(phase: "render", done: number + 1, total: batches.count))
     }
-    return rendered
+    return (jobs, rendered, assembleSeconds)
   }
 
   /// One page through its template.

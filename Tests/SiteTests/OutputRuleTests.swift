@@ -236,6 +236,24 @@ import Testing
     #expect(problem.notes.first?.location?.file == "content/cases/jardins.md")
   }
 
+  /// `build` learns its pages' paths only as it writes them: the check comes after, and the
+  /// failed build still leaves the previous site as it was.
+  @Test func aStaticFileOnAGeneratedPageIsAnErrorAndNothingIsPublished() throws {
+    let site = try TemporarySite()
+    _ = try site.build()
+    let before = try site.tree()
+    try site.write("content/static/Cases/index.html", "<p>mine</p>")
+    let error = site.buildFailure()
+    #expect(
+      error.diagnostics.map(\.message) == [
+        "static file would overwrite the generated /cases/index.html"
+      ]
+    )
+    #expect(error.diagnostics.first?.location?.file == "content/static/Cases/index.html")
+    #expect(try site.tree() == before)
+    #expect(!FileManager.default.fileExists(atPath: site.output.path + ".staging"))
+  }
+
   @Test(arguments: ["cases", "en", "search"])
   func pageSlugOnAReservedPathIsAnError(slug: String) throws {
     let site = try TemporarySite()
