@@ -321,7 +321,7 @@ public struct IncrementalSite: Sendable {
         else { return nil }
         if document.kind == .caseStudy, let group = values.cases.groupOf[version] {
           jobs[index] = assembler.casePage(
-            version, group: group, related: RelatedCases(values: values))
+            version, group: group, related: RelatedCases(values: values).best(for: group))
         } else {
           jobs[index] = assembler.documentPage(version)
         }

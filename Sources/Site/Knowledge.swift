@@ -25,15 +25,29 @@ struct RelatedCases: Sendable {
     self.originalGroup = originalGroup
   }
 
+  /// The related cases of each group of `groups`, in order.
+  func best(for groups: Range<Int>) -> [[Int]] {
+    // Scores in an array indexed by group (zero: not seen yet, as every weight is positive):
+    // cheaper than hashing each of the few thousand adds. One array for all of `groups`, its
+    // seen entries zeroed after each: a new array per group made this quadratic (40 GB of
+    // zeroes at 100,000 cases).
+    var scores = [Int32](repeating: 0, count: values.cases.groups.count)
+    return groups.map { best(for: $0, scores: &scores) }
+  }
+
   func best(for group: Int) -> [Int] {
+    var scores = [Int32](repeating: 0, count: values.cases.groups.count)
+    return best(for: group, scores: &scores)
+  }
+
+  /// `scores` is all zeroes on entry and on return.
+  private func best(for group: Int, scores: inout [Int32]) -> [Int] {
     let documents = values.documents
     let original = values.cases.groups[group].original
     guard let details = documents[original].details else { return [] }
     let index = values.content.index
-    // Scores in an array indexed by group (zero: not seen yet, as every weight is positive),
-    // with the groups seen listed once: cheaper than hashing each of the few thousand adds.
-    var scores = [Int32](repeating: 0, count: values.cases.groups.count)
     var seen: [Int] = []
+    defer { for other in seen { scores[other] = 0 } }
     func add(_ bucket: [Int]?, weight: Int32) {
       for position in (bucket ?? []).prefix(Self.bucketLimit) {
         let other = Int(originalGroup[position])

@@ -47,9 +47,15 @@ struct PageAssembler: Sendable {
       from: groups.lowerBound, to: groups.upperBound, by: Self.caseGroupsPerBatch
     ).map { start in
       let range = start..<min(start + Self.caseGroupsPerBatch, groups.upperBound)
+      // In runs of 25 groups, each computing its related cases with one scratch array.
+      let runs = stride(from: range.lowerBound, to: range.upperBound, by: 25).map {
+        $0..<min($0 + 25, range.upperBound)
+      }
       return {
-        range.parallelMap { group -> [PageJob] in
-          values.cases.groups[group].members.map { casePage($0, group: group, related: related) }
+        runs.parallelMap { run -> [PageJob] in
+          zip(run, related.best(for: run)).flatMap { group, best in
+            values.cases.groups[group].members.map { casePage($0, group: group, related: best) }
+          }
         }.flatMap { $0 }
       }
     }
@@ -166,7 +172,8 @@ struct PageAssembler: Sendable {
 
   // MARK: Documents
 
-  func casePage(_ position: Int, group: Int, related: RelatedCases) -> PageJob {
+  /// The page of one case; `related` are the groups of its related cases.
+  func casePage(_ position: Int, group: Int, related: [Int]) -> PageJob {
     let document = documents[position]
     let language = document.language
     let details = document.details ?? CaseDetails()
@@ -186,7 +193,7 @@ struct PageAssembler: Sendable {
       })
     page["links"] = .array(
       details.links.map { ["title": .string($0.title), "url": .string($0.url)] })
-    page["related"] = .array(values.caseCards(groups: related.best(for: group), language))
+    page["related"] = .array(values.caseCards(groups: related, language))
     page["previous"] =
       group + 1 < values.cases.groups.count
       ? values.caseCards(groups: [group + 1], language)[0] : .null
