@@ -258,7 +258,8 @@ struct PageAssembler: Sendable {
   func pagedList(
     section: String, language: String, kind: String, itemKind: String, heading: String,
     intro: String? = nil, items: [Value], template: String = "list.html",
-    itemsKey: String = "items", extra: [String: Value] = [:]
+    itemsKey: String = "items", extra: [String: Value] = [:],
+    firstPageExtra: [String: Value] = [:]
   ) -> [PageJob] {
     let size = content.config.paginate
     let total = max(1, (items.count + size - 1) / size)
@@ -281,6 +282,7 @@ struct PageAssembler: Sendable {
         items[min(items.count, (number - 1) * size)..<min(items.count, number * size)])
       let title = number > 1 ? "\(heading) (\(number)/\(total))" : heading
       var context = extra
+      for (key, value) in firstPageExtra { context[key] = number == 1 ? value : .array([]) }
       context[itemsKey] = .array(slice)
       context["item_kind"] = .string(itemKind)
       context["pagination"] = pagination
@@ -455,7 +457,10 @@ struct PageAssembler: Sendable {
         itemKind: "case", heading: Country.named(code: code)?.name(in: language) ?? code,
         items: values.caseCards(groups: groups, language), template: "country.html",
         itemsKey: "cases",
-        extra: ["country": country, "regions": country.objectFields["regions"] ?? []])
+        extra: ["country": .object(country.objectFields.filter { $0.key != "regions" })],
+        // The region tree of a large country holds thousands of places: on its first page
+        // only, not copied into (and hashed with) each of its hundreds of pages.
+        firstPageExtra: ["regions": country.objectFields["regions"] ?? []])
     }
     jobs.append(
       page(
