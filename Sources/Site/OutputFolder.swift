@@ -158,7 +158,8 @@ public struct OutputFolder: Sendable {
   /// Writes a new file with plain POSIX calls: Foundation's `Data.write` syncs every file to
   /// disk, which made writing a site many times slower than copying it. Returns the error text.
   static func write(_ data: Data, to path: String) -> String? {
-    // A new file only, never through a symbolic link: the staging folder starts empty.
+    // A new file only, never through a symbolic link: the staging folder starts empty, or as
+    // a recycled site whose file at this path the caller removed first.
     let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else { return String(cString: strerror(errno)) }
     defer { close(descriptor) }
