@@ -18,8 +18,6 @@ struct SiteState: Sendable {
   var jobs: [PageJob]
   /// The output of each job, in the same order.
   var pages: [Data]
-  /// How many pages this generation rendered (the others it kept from the previous one).
-  var renderedPages: Int
   /// Every other file: search index, open data, feed, sitemap, assets, images, static files.
   var derivedFiles: [OutputFile]
   var diagnostics: [Diagnostic]
@@ -32,8 +30,7 @@ struct SiteState: Sendable {
   init(
     options: BuildOptions, loaded: SiteBuilder.LoadedSite, renderer: MarkdownRenderer,
     values: ModelValues, library: TemplateLibrary,
-    renderInputs: RenderInputs, jobs: [PageJob], pages: [Data], renderedPages: Int,
-    derivedFiles: [OutputFile],
+    renderInputs: RenderInputs, jobs: [PageJob], pages: [Data], derivedFiles: [OutputFile],
     diagnostics: [Diagnostic], timings: [PhaseTiming]
   ) {
     self.options = options
@@ -45,7 +42,6 @@ struct SiteState: Sendable {
     self.renderInputs = renderInputs
     self.jobs = jobs
     self.pages = pages
-    self.renderedPages = renderedPages
     self.derivedFiles = derivedFiles
     self.diagnostics = diagnostics
     self.timings = timings

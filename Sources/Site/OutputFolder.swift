@@ -79,6 +79,8 @@ public struct OutputFolder: Sendable {
   public struct Report: Sendable {
     public var files: Int
     public var changed: Int
+    /// Pages linked over from the previous output without being rendered.
+    public var keptPages: Int
   }
 
   /// Starts a build's output: the staging folder beside the output folder, into which files

@@ -113,9 +113,9 @@ public struct SiteBuilder: Sendable {
     }
     timings.append(clock.lap("write"))
     return BuiltSite(
-      pageCount: state.jobs.count, renderedPages: state.renderedPages, files: report.files,
-      changedFiles: report.changed,
-      diagnostics: state.diagnostics, timings: timings)
+      pageCount: state.jobs.count, renderedPages: state.jobs.count - report.keptPages,
+      files: report.files, changedFiles: report.changed, diagnostics: state.diagnostics,
+      timings: timings)
   }
 
   /// Runs every phase but writing; throws when any phase found an error.
@@ -207,12 +207,11 @@ public struct SiteBuilder: Sendable {
       loaded: loaded, assetNames: assetNames, markdown: renderer.options)
     let reusable = previous.flatMap { $0.renderInputs == renderInputs ? $0 : nil }
     let pages: [Data]
-    let renderedPages: Int
     if let staging {
       let written = writePages(
         assembler.batches(), library: library, loaded: loaded, key: PageKey(renderInputs),
         into: staging, progress: progress, &diagnostics)
-      (jobs, renderedPages, pages) = (written.jobs, written.rendered, [])
+      (jobs, pages) = (written.jobs, [])
       diagnostics += routeCheck.staticFileCollisions(
         pages: jobs.map(\.path), otherFiles: Array(assets.keys))
       // Making the batches is assembling: the phase times say so.
@@ -221,7 +220,7 @@ public struct SiteBuilder: Sendable {
       timings[timings.count - 1].seconds += written.assembleSeconds
       timings.append(render)
     } else {
-      (pages, renderedPages) = renderPages(
+      pages = renderPages(
         jobs, library: library, loaded: loaded, previous: reusable, progress: progress,
         &diagnostics)
       timings.append(clock.lap("render"))
@@ -259,8 +258,7 @@ public struct SiteBuilder: Sendable {
     return SiteState(
       options: options, loaded: loaded, renderer: renderer, values: values,
       library: library, renderInputs: renderInputs, jobs: jobs, pages: pages,
-      renderedPages: renderedPages, derivedFiles: files,
-      diagnostics: DiagnosticList(diagnostics).sorted, timings: timings)
+      derivedFiles: files, diagnostics: DiagnosticList(diagnostics).sorted, timings: timings)
   }
 
   /// The markdown phase: every body, in parallel; bodies unchanged since `previous` are reused.
@@ -311,26 +309,24 @@ public struct SiteBuilder: Sendable {
   func renderPages(
     _ jobs: [PageJob], library: TemplateLibrary, loaded: LoadedSite, previous: SiteState?,
     progress: (@Sendable (BuildProgress) -> Void)?, _ diagnostics: inout [Diagnostic]
-  ) -> (pages: [Data], rendered: Int) {
+  ) -> [Data] {
     let earlier = previous?.pageIndex ?? [:]
     var pages: [Data] = []
     pages.reserveCapacity(jobs.count)
-    var rendered = 0
     for start in stride(from: 0, to: jobs.count, by: 500) {
       let chunk = jobs[start..<min(start + 500, jobs.count)]
-      let results = chunk.parallelMap { job -> (Result<Data, DiagnosticList>, rendered: Bool) in
+      let results = chunk.parallelMap { job -> Result<Data, DiagnosticList> in
         if let previous, let position = earlier[job.path] {
           let before = previous.jobs[position]
           if before.template == job.template, before.language == job.language,
             before.context == job.context
           {
-            return (.success(previous.pages[position]), false)
+            return .success(previous.pages[position])
           }
         }
-        return (Self.render(job, library: library, loaded: loaded), true)
+        return Self.render(job, library: library, loaded: loaded)
       }
-      rendered += results.filter(\.rendered).count
-      for (result, _) in results {
+      for result in results {
         switch result {
         case .success(let page): pages.append(page)
         case .failure(let problems):
@@ -340,48 +336,45 @@ public struct SiteBuilder: Sendable {
       }
       progress?(BuildProgress(phase: "render", done: chunk.endIndex, total: jobs.count))
     }
-    return (pages, rendered)
+    return pages
   }
 
   /// The render phase of `build`: the pages are made batch by batch (``PageAssembler/batches()``)
   /// and each goes into the staging folder as soon as it is rendered, so the build holds no
   /// page output and, at its peak, the contexts of one batch. A page whose ``PageKey`` equals
   /// the previous build's is linked over from the previous output without being rendered.
-  /// Returns the jobs without their contexts, how many pages were rendered, and the time spent
-  /// making the batches.
+  /// Returns the jobs without their contexts and the time spent making the batches.
   func writePages(
     _ batches: [@Sendable () -> [PageJob]], library: TemplateLibrary, loaded: LoadedSite,
     key: PageKey, into staging: StagingFolder, progress: (@Sendable (BuildProgress) -> Void)?,
     _ diagnostics: inout [Diagnostic]
-  ) -> (jobs: [PageJob], rendered: Int, assembleSeconds: Double) {
+  ) -> (jobs: [PageJob], assembleSeconds: Double) {
     var jobs: [PageJob] = []
-    var rendered = 0
     var assembleSeconds = 0.0
     for (number, makeBatch) in batches.enumerated() {
       var clock = PhaseClock()
       var batch = makeBatch()
       assembleSeconds += clock.lap("assemble").seconds
-      let outcomes = batch.parallelMap { job -> (rendered: Bool, problems: [Diagnostic]) in
+      let problems = batch.parallelMap { job -> [Diagnostic] in
         let path = Routes.outputFile(for: job.path)
         let pageKey = key.key(of: job)
-        if staging.keepPage(path, key: pageKey) { return (false, []) }
+        if staging.keepPage(path, key: pageKey) { return [] }
         do throws(Diagnostic) {
           switch Self.render(job, library: library, loaded: loaded) {
           case .success(let page): try staging.writePage(path, page, key: pageKey)
-          case .failure(let problems): return (true, problems.diagnostics)
+          case .failure(let problems): return problems.diagnostics
           }
         } catch {
-          return (true, [error])
+          return [error]
         }
-        return (true, [])
+        return []
       }
-      rendered += outcomes.filter(\.rendered).count
-      diagnostics += outcomes.flatMap(\.problems)
+      diagnostics += problems.joined()
       for position in batch.indices { batch[position].context = [:] }
       jobs += batch
       progress?(BuildProgress(phase: "render", done: number + 1, total: batches.count))
     }
-    return (jobs, rendered, assembleSeconds)
+    return (jobs, assembleSeconds)
   }
 
   /// One page through its template.

@@ -12,13 +12,19 @@ public final class StagingFolder: Sendable {
   let folder: OutputFolder
   /// What the previous build wrote into the output folder.
   private let previous: OutputFolder.Manifest
-  /// What this build wrote: path → signature, and whether the bytes changed.
-  private let written = Mutex<[String: (signature: String, changed: Bool)]>([:])
-  /// The key of each page this build wrote or kept.
-  private let pageKeys = Mutex<[String: String]>([:])
-
   /// What the staging folder held when the build started.
   private let recycled: RecycledTree
+  private let written = Mutex(Written())
+
+  /// What this build wrote so far.
+  private struct Written {
+    /// Path → signature, and whether the bytes changed.
+    var files: [String: (signature: String, changed: Bool)] = [:]
+    /// The key of each page written or kept.
+    var pageKeys: [String: String] = [:]
+    /// Pages linked over by ``keepPage(_:key:)``, not rendered.
+    var keptPages = 0
+  }
 
   init(folder: OutputFolder, previous: OutputFolder.Manifest, recycled: RecycledTree) {
     self.folder = folder
@@ -29,43 +35,29 @@ public final class StagingFolder: Sendable {
   /// Links the previous build's page at `path` over when it was made from the same `key`;
   /// false when the page must be rendered.
   func keepPage(_ path: String, key: String) -> Bool {
-    guard OutputFolder.isSafeRelativePath(path), previous.pages[path] == key,
-      let signature = previous.files[path],
-      let size = Int(signature.prefix { $0 != ":" }),
-      OutputFolder.size(of: folder.output.path + "/" + path) == size
+    let old = folder.output.path + "/" + path
+    guard previous.pages[path] == key, let signature = previous.files[path],
+      let size = Int(signature.prefix { $0 != ":" }), OutputFolder.size(of: old) == size,
+      let target = try? prepare(path), link(old, target) == 0
     else { return false }
-    let parent = (path as NSString).deletingLastPathComponent
-    do throws(Diagnostic) {
-      if !parent.isEmpty { try makeFolder(parent, in: folder.staging.path) }
-    } catch {
-      return false
+    written.withLock {
+      $0.files[path] = (signature, false)
+      $0.pageKeys[path] = key
+      $0.keptPages += 1
     }
-    clearRecycled(path)
-    guard link(folder.output.path + "/" + path, folder.staging.path + "/" + path) == 0 else {
-      return false
-    }
-    written.withLock { $0[path] = (signature, false) }
-    pageKeys.withLock { $0[path] = key }
     return true
   }
 
   /// Writes a page made from `key` (see ``keepPage(_:key:)``).
   func writePage(_ path: String, _ contents: Data, key: String) throws(Diagnostic) {
     try write(path, contents)
-    pageKeys.withLock { $0[path] = key }
+    written.withLock { $0.pageKeys[path] = key }
   }
 
   /// Writes one file (or links it over unchanged). Safe to call from several threads at once.
   public func write(_ path: String, _ contents: Data) throws(Diagnostic) {
-    guard OutputFolder.isSafeRelativePath(path) else {
-      throw .error("refusing to write '\(path)': not a plain path inside the output folder")
-    }
-    let stagingPath = folder.staging.path
-    let parent = (path as NSString).deletingLastPathComponent
-    if !parent.isEmpty { try makeFolder(parent, in: stagingPath) }
+    let target = try prepare(path)
     let signature = OutputFolder.signature(of: contents)
-    let target = stagingPath + "/" + path
-    clearRecycled(path)
     let old = folder.output.path + "/" + path
     var changed = true
     if previous.files[path] == signature, OutputFolder.size(of: old) == contents.count,
@@ -75,7 +67,19 @@ public final class StagingFolder: Sendable {
     } else if let problem = OutputFolder.write(contents, to: target) {
       throw .error("cannot write \(path): \(problem)")
     }
-    written.withLock { $0[path] = (signature, changed) }
+    written.withLock { $0.files[path] = (signature, changed) }
+  }
+
+  /// Checks that `path` stays inside the folder, makes its parent folders and removes what a
+  /// recycled site held there; returns the path to write to.
+  private func prepare(_ path: String) throws(Diagnostic) -> String {
+    guard OutputFolder.isSafeRelativePath(path) else {
+      throw .error("refusing to write '\(path)': not a plain path inside the output folder")
+    }
+    let parent = (path as NSString).deletingLastPathComponent
+    if !parent.isEmpty { try makeFolder(parent, in: folder.staging.path) }
+    clearRecycled(path)
+    return folder.staging.path + "/" + path
   }
 
   /// Writes files in parallel; reports the first problem.
@@ -96,16 +100,17 @@ public final class StagingFolder: Sendable {
     removeLeftovers()
     _ = FileManager.default.createFile(
       atPath: folder.staging.path + "/" + OutputFolder.markerName, contents: Data())
-    let files = written.withLock { $0 }
+    let done = written.withLock { $0 }
     do throws(Diagnostic) {
       try folder.swapIn()
     } catch {
       discard()
       throw error
     }
-    folder.saveManifest(
-      files: files.mapValues(\.signature), pages: pageKeys.withLock { $0 })
-    return OutputFolder.Report(files: files.count, changed: files.values.filter(\.changed).count)
+    folder.saveManifest(files: done.files.mapValues(\.signature), pages: done.pageKeys)
+    return OutputFolder.Report(
+      files: done.files.count, changed: done.files.values.filter(\.changed).count,
+      keptPages: done.keptPages)
   }
 
   /// Removes the staging folder: the previous output stays as it was.
@@ -124,7 +129,7 @@ public final class StagingFolder: Sendable {
 
   /// Deletes the files and folders of the recycled site that this build did not write.
   private func removeLeftovers() {
-    let kept = written.withLock { Set($0.keys) }
+    let kept = written.withLock { Set($0.files.keys) }
     let stagingPath = folder.staging.path
     var folders: Set<String> = []
     for path in kept {
