@@ -230,6 +230,10 @@ public struct OutputFolder: Sendable {
   }
 
   static func hash(_ data: Data) -> UInt64 {
+    data.withUnsafeBytes(hash(bytes:))
+  }
+
+  static func hash(bytes raw: UnsafeRawBufferPointer) -> UInt64 {
     let prime1: UInt64 = 0x9E37_79B1_85EB_CA87
     let prime2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
     let prime3: UInt64 = 0x1656_67B1_9E37_79F9
@@ -245,58 +249,56 @@ public struct OutputFolder: Sendable {
     func rotate(_ value: UInt64, _ bits: UInt64) -> UInt64 {
       (value << bits) | (value >> (64 - bits))
     }
-    return data.withUnsafeBytes { raw -> UInt64 in
-      let count = raw.count
-      var offset = 0
-      var hash: UInt64
-      func word(_ at: Int) -> UInt64 {
-        UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
-      }
-      if count >= 32 {
-        var lane1 = prime1 &+ prime2
-        var lane2 = prime2
-        var lane3: UInt64 = 0
-        var lane4: UInt64 = 0 &- prime1
-        while offset + 32 <= count {
-          lane1 = round(lane1, word(offset))
-          lane2 = round(lane2, word(offset + 8))
-          lane3 = round(lane3, word(offset + 16))
-          lane4 = round(lane4, word(offset + 24))
-          offset += 32
-        }
-        hash = rotate(lane1, 1) &+ rotate(lane2, 7) &+ rotate(lane3, 12) &+ rotate(lane4, 18)
-        hash = merge(hash, lane1)
-        hash = merge(hash, lane2)
-        hash = merge(hash, lane3)
-        hash = merge(hash, lane4)
-      } else {
-        hash = prime5
-      }
-      hash = hash &+ UInt64(count)
-      while offset + 8 <= count {
-        hash ^= round(0, word(offset))
-        hash = rotate(hash, 27) &* prime1 &+ prime4
-        offset += 8
-      }
-      if offset + 4 <= count {
-        let half = UInt64(
-          UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
-        hash ^= half &* prime1
-        hash = rotate(hash, 23) &* prime2 &+ prime3
-        offset += 4
-      }
-      while offset < count {
-        hash ^= UInt64(raw[offset]) &* prime5
-        hash = rotate(hash, 11) &* prime1
-        offset += 1
-      }
-      hash ^= hash >> 33
-      hash = hash &* prime2
-      hash ^= hash >> 29
-      hash = hash &* prime3
-      hash ^= hash >> 32
-      return hash
+    let count = raw.count
+    var offset = 0
+    var hash: UInt64
+    func word(_ at: Int) -> UInt64 {
+      UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
     }
+    if count >= 32 {
+      var lane1 = prime1 &+ prime2
+      var lane2 = prime2
+      var lane3: UInt64 = 0
+      var lane4: UInt64 = 0 &- prime1
+      while offset + 32 <= count {
+        lane1 = round(lane1, word(offset))
+        lane2 = round(lane2, word(offset + 8))
+        lane3 = round(lane3, word(offset + 16))
+        lane4 = round(lane4, word(offset + 24))
+        offset += 32
+      }
+      hash = rotate(lane1, 1) &+ rotate(lane2, 7) &+ rotate(lane3, 12) &+ rotate(lane4, 18)
+      hash = merge(hash, lane1)
+      hash = merge(hash, lane2)
+      hash = merge(hash, lane3)
+      hash = merge(hash, lane4)
+    } else {
+      hash = prime5
+    }
+    hash = hash &+ UInt64(count)
+    while offset + 8 <= count {
+      hash ^= round(0, word(offset))
+      hash = rotate(hash, 27) &* prime1 &+ prime4
+      offset += 8
+    }
+    if offset + 4 <= count {
+      let half = UInt64(
+        UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+      hash ^= half &* prime1
+      hash = rotate(hash, 23) &* prime2 &+ prime3
+      offset += 4
+    }
+    while offset < count {
+      hash ^= UInt64(raw[offset]) &* prime5
+      hash = rotate(hash, 11) &* prime1
+      offset += 1
+    }
+    hash ^= hash >> 33
+    hash = hash &* prime2
+    hash ^= hash >> 29
+    hash = hash &* prime3
+    hash ^= hash >> 32
+    return hash
   }
 
   static func size(of path: String) -> Int? {

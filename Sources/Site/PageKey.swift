@@ -64,25 +64,10 @@ struct StableHasher {
     second = Self.rotate((second &+ word) &* 0xFF51_AFD7_ED55_8CCD, 31) ^ 0x85EB_CA77_C2B2_AE63
   }
 
+  /// A text, by the 64-bit hash the output manifest uses for file contents (its length included).
   mutating func combine(_ text: String) {
     var text = text
-    text.withUTF8 { bytes in
-      var offset = 0
-      while offset + 8 <= bytes.count {
-        combine(
-          UInt64(
-            littleEndian: UnsafeRawBufferPointer(bytes).loadUnaligned(
-              fromByteOffset: offset, as: UInt64.self)))
-        offset += 8
-      }
-      var tail: UInt64 = 0
-      while offset < bytes.count {
-        tail = tail << 8 | UInt64(bytes[offset])
-        offset += 1
-      }
-      combine(tail)
-      combine(UInt64(bytes.count))
-    }
+    combine(text.withUTF8 { OutputFolder.hash(bytes: UnsafeRawBufferPointer($0)) })
   }
 
   /// A value and everything in it. Object members are combined in any order (their sum), so
