@@ -181,20 +181,11 @@ export class IndexReader {
   }
 
   /** Display data ({url, title, date?, excerpt}) of the given documents, in order. */
-  async displayData(documents) {
-    const size = this.manifest.chunkSize;
-    const needed = [...new Set(documents.map((d) => Math.floor(d / size)))];
-    await Promise.all(needed.map((chunk) => this.loadChunk(chunk)));
-    const result = [];
-    for (const document of documents) {
-      const chunk = await this.loadChunk(Math.floor(document / size));
-      const [url, title, date, excerpt] = chunk[document % size];
-      result.push(date ? { url, title, date, excerpt } : { url, title, excerpt });
-    }
-    return result;
+  displayData(documents) {
+    return Promise.all(documents.map((document) => this.displayItem(document)));
   }
 
-  /** Display data of one document, as soon as its chunk has arrived. */
+  /** Display data of one document, as soon as its chunk has arrived (each chunk fetched once). */
   displayItem(document) {
     const size = this.manifest.chunkSize;
     return this.loadChunk(Math.floor(document / size)).then((chunk) => {
