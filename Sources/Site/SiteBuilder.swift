@@ -25,10 +25,14 @@ public struct BuildOptions: Sendable {
   public var outputFolder: URL { output ?? root.appending(path: "site") }
 }
 
-/// How long one phase took, and the process's peak memory when it ended.
+/// How long one phase took, the processor time it used, and the process's peak memory when it
+/// ended.
 public struct PhaseTiming: Sendable {
   public var phase: String
   public var seconds: Double
+  /// User and system time of every thread of the process during the phase (nil for work timed
+  /// on its own): above `seconds` when the phase kept several cores busy.
+  public var cpuSeconds: Double?
   /// Peak resident memory of the process so far, in bytes (nil for work timed on its own).
   public var peakMemory: Int?
 }
@@ -216,8 +220,10 @@ public struct SiteBuilder: Sendable {
         pages: jobs.map(\.path), otherFiles: Array(assets.keys))
       // Making the batches is assembling: the phase times say so.
       var render = clock.lap("render")
-      render.seconds -= written.assembleSeconds
-      timings[timings.count - 1].seconds += written.assembleSeconds
+      render.seconds -= written.assembling.seconds
+      render.cpuSeconds = render.cpuSeconds.map { $0 - (written.assembling.cpuSeconds ?? 0) }
+      timings[timings.count - 1].seconds += written.assembling.seconds
+      timings[timings.count - 1].cpuSeconds? += written.assembling.cpuSeconds ?? 0
       timings.append(render)
     } else {
       pages = renderPages(
@@ -348,13 +354,15 @@ public struct SiteBuilder: Sendable {
     _ batches: [@Sendable () -> [PageJob]], library: TemplateLibrary, loaded: LoadedSite,
     key: PageKey, into staging: StagingFolder, progress: (@Sendable (BuildProgress) -> Void)?,
     _ diagnostics: inout [Diagnostic]
-  ) -> (jobs: [PageJob], assembleSeconds: Double) {
+  ) -> (jobs: [PageJob], assembling: PhaseTiming) {
     var jobs: [PageJob] = []
-    var assembleSeconds = 0.0
+    var assembling = PhaseTiming(phase: "assemble", seconds: 0, cpuSeconds: 0)
     for (number, makeBatch) in batches.enumerated() {
       var clock = PhaseClock()
       var batch = makeBatch()
-      assembleSeconds += clock.lap("assemble").seconds
+      let made = clock.lap("assemble")
+      assembling.seconds += made.seconds
+      assembling.cpuSeconds? += made.cpuSeconds ?? 0
       let problems = batch.parallelMap { job -> [Diagnostic] in
         let path = Routes.outputFile(for: job.path)
         let pageKey = key.key(of: job)
@@ -374,7 +382,7 @@ public struct SiteBuilder: Sendable {
       jobs += batch
       progress?(BuildProgress(phase: "render", done: number + 1, total: batches.count))
     }
-    return (jobs, assembleSeconds)
+    return (jobs, assembling)
   }
 
   /// One page through its template.
@@ -518,19 +526,32 @@ public struct SiteBuilder: Sendable {
 /// Measures phases one after the other.
 struct PhaseClock {
   private var last = DispatchTime.now()
+  private var lastUsage = Self.usage()
 
   mutating func lap(_ phase: String) -> PhaseTiming {
     let now = DispatchTime.now()
-    defer { last = now }
+    let usage = Self.usage()
+    defer { (last, lastUsage) = (now, usage) }
     return PhaseTiming(
       phase: phase, seconds: Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e9,
-      peakMemory: Self.peakMemory())
+      cpuSeconds: usage.flatMap { now in lastUsage.map { now.cpuSeconds - $0.cpuSeconds } },
+      peakMemory: usage?.peakMemory)
   }
 
-  /// The process's peak resident set size so far (`getrusage` reports kilobytes on Linux).
-  static func peakMemory() -> Int? {
+  /// What `getrusage` says of the whole process.
+  private struct Usage {
+    /// User and system time of every thread so far.
+    var cpuSeconds: Double
+    /// Peak resident set size so far (`getrusage` reports kilobytes on Linux).
+    var peakMemory: Int
+  }
+
+  private static func usage() -> Usage? {
     var usage = rusage()
     guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return nil }
-    return Int(usage.ru_maxrss) * 1024
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return Usage(
+      cpuSeconds: seconds(usage.ru_utime) + seconds(usage.ru_stime),
+      peakMemory: Int(usage.ru_maxrss) * 1024)
   }
 }

@@ -56,11 +56,13 @@ final class Console: Sendable {
   func timings(_ timings: [PhaseTiming]) {
     for timing in timings {
       let name = timing.phase.padding(toLength: 10, withPad: " ", startingAt: 0)
+      let cpu = timing.cpuSeconds.map { String(format: "   cpu %7.3f s", $0) }
       let memory = timing.peakMemory.map {
         String(format: "   peak %6.0f MiB", Double($0) / 1_048_576)
       }
       FileHandle.standardError.write(
-        Data("\(name)\(String(format: "%8.3f s", timing.seconds))\(memory ?? "")\n".utf8))
+        Data(
+          "\(name)\(String(format: "%8.3f s", timing.seconds))\(cpu ?? "")\(memory ?? "")\n".utf8))
     }
   }
 

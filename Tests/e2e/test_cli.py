@@ -80,3 +80,15 @@ def test_the_real_portal_checks_clean(proximus):
     result = run(proximus, "check", REPO)
     assert result.returncode == 0, result.stderr
     assert "checked" in result.stdout
+
+
+def test_timings_print_each_phase_with_time_processor_time_and_memory(proximus, tmp_path):
+    root = fixture_copy(tmp_path)
+    result = run(proximus, "build", root, "--timings", "--quiet")
+    assert result.returncode == 0, result.stderr
+    rows = {line.split()[0]: line.split() for line in result.stderr.splitlines() if " s" in line}
+    for phase in ["load", "markdown", "assemble", "render", "index", "export", "write"]:
+        name, seconds, unit, cpu_label, cpu, cpu_unit, peak_label, peak, mib = rows[phase]
+        assert (unit, cpu_label, cpu_unit, peak_label, mib) == ("s", "cpu", "s", "peak", "MiB")
+        assert float(seconds) >= 0 and float(cpu) >= 0 and int(peak) > 0
+    assert rows["(index)"][2] == "s" and len(rows["(index)"]) == 3
