@@ -191,16 +191,17 @@ struct Exports: Sendable {
     return Data((xml + "</feed>\n").utf8)
   }
 
-  func sitemap(paths: [String]) -> Data {
+  /// `/sitemap.xml`: every page but the 404 page.
+  func sitemap(pagePaths: [String]) -> OutputFile {
     var xml = """
       <?xml version="1.0" encoding="utf-8"?>
       <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 
       """
-    for path in paths.sorted() {
+    for path in pagePaths.sorted() where path != "/404.html" {
       xml += "<url><loc>\(Self.xml(absolute(path)))</loc></url>\n"
     }
-    return Data((xml + "</urlset>\n").utf8)
+    return OutputFile(path: "sitemap.xml", contents: Data((xml + "</urlset>\n").utf8))
   }
 
   func robots() -> Data {

@@ -69,27 +69,3 @@ struct SearchDocuments: Sendable {
     }
   }
 }
-
-/// The search indexes of every language, built on a background thread while the pages render
-/// (they need only the content model). `files()` waits for them.
-final class SearchIndexTask: @unchecked Sendable {
-  private let group = DispatchGroup()
-  private var result: [OutputFile] = []
-  private var duration = 0.0
-
-  init(values: ModelValues, languages: [String]) {
-    group.enter()
-    DispatchQueue.global(qos: .userInitiated).async { [self] in
-      let start = DispatchTime.now()
-      result = languages.flatMap { SiteBuilder.searchIndex(values, language: $0) }
-      duration = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-      group.leave()
-    }
-  }
-
-  /// The index files, and the seconds the indexing took (overlapping the render phase).
-  func files() -> (files: [OutputFile], seconds: Double) {
-    group.wait()
-    return (result, duration)
-  }
-}

@@ -203,10 +203,15 @@ public struct SiteBuilder: Sendable {
       timings.append(clock.lap("render"))
       throw fail()
     }
-    // The search index is built alongside the render phase, unless the previous one is kept.
+    // The search index and the open-data files are made beside the render phase (they need
+    // only the model), the index unless the previous one is kept.
     let indexing =
       previousSearchIndex
-      ? nil : SearchIndexTask(values: values, languages: content.config.languages)
+      ? nil
+      : BackgroundTask {
+        content.config.languages.flatMap { Self.searchIndex(values, language: $0) }
+      }
+    let exporting = BackgroundTask { [self] in dataExports(values, assets: assets) }
     let renderInputs = RenderInputs(
       loaded: loaded, assetNames: assetNames, markdown: renderer.options)
     let reusable = previous.flatMap { $0.renderInputs == renderInputs ? $0 : nil }
@@ -240,8 +245,8 @@ public struct SiteBuilder: Sendable {
     progress?(BuildProgress(phase: "index", done: 0, total: content.config.languages.count))
     let searchIndex: [OutputFile]
     if let indexing {
-      let index = indexing.files()
-      searchIndex = index.files
+      let index = indexing.wait()
+      searchIndex = index.result
       timings.append(clock.lap("index"))
       timings.append(PhaseTiming(phase: "(index)", seconds: index.seconds))
     } else {
@@ -250,9 +255,13 @@ public struct SiteBuilder: Sendable {
       timings.append(clock.lap("index"))
     }
 
-    // export
-    var files = exports(values, pagePaths: jobs.map(\.path), assets: assets, &diagnostics)
+    // export (the wait for the open-data files; "(export)" is their own time)
+    let exported = exporting.wait()
+    var files = exported.result.files
+    diagnostics += exported.result.problems
+    files.append(Exports(values: values).sitemap(pagePaths: jobs.map(\.path)))
     timings.append(clock.lap("export"))
+    timings.append(PhaseTiming(phase: "(export)", seconds: exported.seconds))
     if !content.config.hasExplicitBaseURL {
       diagnostics.append(
         .warning(
@@ -418,8 +427,18 @@ public struct SiteBuilder: Sendable {
     _ values: ModelValues, pagePaths: [String], assets: [String: Data],
     _ diagnostics: inout [Diagnostic]
   ) -> [OutputFile] {
+    let (files, problems) = dataExports(values, assets: assets)
+    diagnostics += problems
+    return files + [Exports(values: values).sitemap(pagePaths: pagePaths)]
+  }
+
+  /// What the export phase makes from the model alone: every file but the sitemap.
+  func dataExports(_ values: ModelValues, assets: [String: Data])
+    -> (files: [OutputFile], problems: [Diagnostic])
+  {
     let config = values.content.config
     var files: [OutputFile] = []
+    var diagnostics: [Diagnostic] = []
     let exports = Exports(values: values)
     do {
       files.append(OutputFile(path: "data/cases.json", contents: try exports.casesJSON()))
@@ -430,10 +449,6 @@ public struct SiteBuilder: Sendable {
     }
     files.append(OutputFile(path: "data/cases.csv", contents: exports.casesCSV()))
     files.append(OutputFile(path: "feed.xml", contents: exports.feed(title: config.title)))
-    files.append(
-      OutputFile(
-        path: "sitemap.xml",
-        contents: exports.sitemap(paths: pagePaths.filter { $0 != "/404.html" })))
     files.append(OutputFile(path: "robots.txt", contents: exports.robots()))
     for (path, data) in assets.sorted(by: { $0.key < $1.key }) {
       files.append(OutputFile(path: path, contents: data))
@@ -450,7 +465,7 @@ public struct SiteBuilder: Sendable {
       files.append(
         OutputFile(path: String(file.path.dropFirst("content/static/".count)), contents: data))
     }
-    return files
+    return (files, diagnostics)
   }
 
   struct LoadedSite: Sendable {

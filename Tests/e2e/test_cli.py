@@ -91,4 +91,5 @@ def test_timings_print_each_phase_with_time_processor_time_and_memory(proximus, 
         name, seconds, unit, cpu_label, cpu, cpu_unit, peak_label, peak, mib = rows[phase]
         assert (unit, cpu_label, cpu_unit, peak_label, mib) == ("s", "cpu", "s", "peak", "MiB")
         assert float(seconds) >= 0 and float(cpu) >= 0 and int(peak) > 0
-    assert rows["(index)"][2] == "s" and len(rows["(index)"]) == 3
+    for background in ["(index)", "(export)"]:
+        assert rows[background][2] == "s" and len(rows[background]) == 3
