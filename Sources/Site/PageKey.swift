@@ -66,49 +66,68 @@ struct StableHasher {
 
   /// A text, by the 64-bit hash the output manifest uses for file contents (its length included).
   mutating func combine(_ text: String) {
-    var text = text
-    combine(text.withUTF8 { OutputFolder.hash(bytes: UnsafeRawBufferPointer($0)) })
+    combine(Self.hash(text))
   }
 
-  /// A value and everything in it. Object members are combined in any order (their sum), so
-  /// equal objects hash equally whatever their dictionaries' order.
+  /// A value and everything in it, by ``digest(of:)``.
   mutating func combine(value: Value) {
+    let digest = Self.digest(of: value)
+    combine(digest.0)
+    combine(digest.1)
+  }
+
+  /// The digest of a value. Object members are summed (each one's key and value mixed), so
+  /// equal objects digest equally whatever their dictionaries' order. A page's context is
+  /// hundreds of values, so this avoids a hasher per member and copies of texts.
+  static func digest(of value: Value) -> Digest {
     switch value {
-    case .null: combine(0)
-    case .bool(let flag): combine(flag ? 1 : 2)
-    case .int(let number):
-      combine(3)
-      combine(UInt64(bitPattern: Int64(number)))
-    case .double(let number):
-      combine(4)
-      combine(number.bitPattern)
-    case .string(let text):
-      combine(5)
-      combine(text)
-    case .html(let text):
-      combine(6)
-      combine(text)
-    case .date(let date):
-      combine(7)
-      combine(date.timeIntervalSinceReferenceDate.bitPattern)
+    case .null: return leaf(0, 0)
+    case .bool(let flag): return leaf(1, flag ? 1 : 0)
+    case .int(let number): return leaf(2, UInt64(bitPattern: Int64(number)))
+    case .double(let number): return leaf(3, number.bitPattern)
+    case .string(let text): return leaf(4, hash(text))
+    case .html(let text): return leaf(5, hash(text))
+    case .date(let date): return leaf(6, date.timeIntervalSinceReferenceDate.bitPattern)
     case .array(let items):
-      combine(8)
-      combine(UInt64(items.count))
-      for item in items { combine(value: item) }
+      var hasher = StableHasher()
+      hasher.combine(7)
+      hasher.combine(UInt64(items.count))
+      for item in items {
+        let digest = digest(of: item)
+        hasher.combine(digest.0)
+        hasher.combine(digest.1)
+      }
+      return hasher.finalize()
     case .object(let members):
-      combine(9)
-      combine(UInt64(members.count))
       var sum: Digest = (0, 0)
       for (key, member) in members {
-        var entry = StableHasher()
-        entry.combine(key)
-        entry.combine(value: member)
-        let digest = entry.finalize()
-        sum = (sum.0 &+ digest.0, sum.1 &+ digest.1)
+        let name = hash(key)
+        let digest = digest(of: member)
+        sum.0 &+= mix(name ^ digest.0)
+        sum.1 &+= mix(rotate(name, 32) &+ digest.1)
       }
-      combine(sum.0)
-      combine(sum.1)
+      var hasher = StableHasher()
+      hasher.combine(8)
+      hasher.combine(UInt64(members.count))
+      hasher.combine(sum.0)
+      hasher.combine(sum.1)
+      return hasher.finalize()
     }
+  }
+
+  private static func leaf(_ kind: UInt64, _ word: UInt64) -> Digest {
+    (mix(word ^ (kind &* 0x9E37_79B1_85EB_CA87)), mix(rotate(word, 29) &+ kind))
+  }
+
+  /// XXH64 of the text's UTF-8 bytes, read in place.
+  private static func hash(_ text: String) -> UInt64 {
+    if let hash = text.utf8.withContiguousStorageIfAvailable({
+      OutputFolder.hash(bytes: UnsafeRawBufferPointer($0))
+    }) {
+      return hash
+    }
+    var text = text
+    return text.withUTF8 { OutputFolder.hash(bytes: UnsafeRawBufferPointer($0)) }
   }
 
   func finalize() -> Digest {

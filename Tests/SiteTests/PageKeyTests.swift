@@ -1,0 +1,46 @@
+import Foundation
+import Templates
+import Testing
+
+@testable import Site
+
+@Suite struct PageKeyTests {
+  func digest(_ value: Value) -> String {
+    var hasher = StableHasher()
+    hasher.combine(value: value)
+    return hasher.hex
+  }
+
+  @Test func equalObjectsDigestEquallyWhateverTheirMembersOrder() {
+    var first: [String: Value] = [:]
+    var second: [String: Value] = [:]
+    let members = (0..<40).map { ("key \($0)", Value.string("value \($0)")) }
+    for (key, value) in members { first[key] = value }
+    for (key, value) in members.reversed() { second[key] = value }
+    #expect(digest(.object(first)) == digest(.object(second)))
+  }
+
+  @Test func everyChangeChangesTheDigest() {
+    let page: Value = [
+      "title": "Jardin", "tags": ["a", "b"], "count": 2, "body": .html("<p>x</p>"),
+    ]
+    let changed: [Value] = [
+      ["title": "Jardins", "tags": ["a", "b"], "count": 2, "body": .html("<p>x</p>")],
+      ["title": "Jardin", "tags": ["b", "a"], "count": 2, "body": .html("<p>x</p>")],
+      ["title": "Jardin", "tags": ["a", "b"], "count": 3, "body": .html("<p>x</p>")],
+      // The same text as html and as a string, and a member renamed.
+      ["title": "Jardin", "tags": ["a", "b"], "count": 2, "body": .string("<p>x</p>")],
+      ["title": "Jardin", "tags": ["a", "b"], "count": 2, "text": .html("<p>x</p>")],
+      ["title": "Jardin", "tags": ["a", "b"], "count": 2],
+    ]
+    let digests = Set(changed.map(digest))
+    #expect(digests.count == changed.count)
+    #expect(!digests.contains(digest(page)))
+  }
+
+  /// Two members trading values is a different object.
+  @Test func membersTradingValuesChangeTheDigest() {
+    #expect(digest(["a": "x", "b": "y"]) != digest(["a": "y", "b": "x"]))
+    #expect(digest(["a": 1, "b": [2]]) != digest(["a": [2], "b": 1]))
+  }
+}
