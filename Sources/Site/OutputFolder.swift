@@ -301,12 +301,6 @@ public struct OutputFolder: Sendable {
     return hash
   }
 
-  static func size(of path: String) -> Int? {
-    var info = stat()
-    guard stat(path, &info) == 0 else { return nil }
-    return Int(info.st_size)
-  }
-
   /// The manifest file: the output folder it describes, its files (path → signature) and the
   /// key of each page (path → ``PageKey``), by which the next build knows what it can keep.
   struct Manifest: Codable {

@@ -32,13 +32,11 @@ public final class StagingFolder: Sendable {
     self.recycled = recycled
   }
 
-  /// Links the previous build's page at `path` over when it was made from the same `key`;
+  /// Carries the previous build's page at `path` over when it was made from the same `key`;
   /// false when the page must be rendered.
   func keepPage(_ path: String, key: String) -> Bool {
-    let old = folder.output.path + "/" + path
     guard previous.pages[path] == key, let signature = previous.files[path],
-      let size = Int(signature.prefix { $0 != ":" }), OutputFolder.size(of: old) == size,
-      let target = try? prepare(path), link(old, target) == 0
+      carryOver(path, signature: signature)
     else { return false }
     written.withLock {
       $0.files[path] = (signature, false)
@@ -54,20 +52,40 @@ public final class StagingFolder: Sendable {
     written.withLock { $0.pageKeys[path] = key }
   }
 
-  /// Writes one file (or links it over unchanged). Safe to call from several threads at once.
+  /// Writes one file (or carries it over unchanged). Safe to call from several threads at once.
   public func write(_ path: String, _ contents: Data) throws(Diagnostic) {
-    let target = try prepare(path)
     let signature = OutputFolder.signature(of: contents)
-    let old = folder.output.path + "/" + path
-    var changed = true
-    if previous.files[path] == signature, OutputFolder.size(of: old) == contents.count,
-      link(old, target) == 0
-    {
-      changed = false
-    } else if let problem = OutputFolder.write(contents, to: target) {
-      throw .error("cannot write \(path): \(problem)")
+    var changed = false
+    if previous.files[path] != signature || !carryOver(path, signature: signature) {
+      changed = true
+      if let problem = OutputFolder.write(contents, to: try prepare(path)) {
+        throw .error("cannot write \(path): \(problem)")
+      }
     }
     written.withLock { $0.files[path] = (signature, changed) }
+  }
+
+  /// Carries the previous output's file at `path` over, when its size is still the one its
+  /// `signature` records: with nothing to do when the recycled site holds that very file (the
+  /// last build carried it over too, so both are one inode), else by a hard link. False when
+  /// it cannot be carried over.
+  private func carryOver(_ path: String, signature: String) -> Bool {
+    let old = folder.output.path + "/" + path
+    var oldInfo = stat()
+    guard let size = Int(signature.prefix { $0 != ":" }), stat(old, &oldInfo) == 0,
+      Int(oldInfo.st_size) == size
+    else { return false }
+    // A path of the recycled tree was found by scanning real folders: it is safe as it is.
+    if recycled.files.contains(path) {
+      var stagedInfo = stat()
+      if lstat(folder.staging.path + "/" + path, &stagedInfo) == 0,
+        stagedInfo.st_ino == oldInfo.st_ino, stagedInfo.st_dev == oldInfo.st_dev
+      {
+        return true
+      }
+    }
+    guard let target = try? prepare(path) else { return false }
+    return link(old, target) == 0
   }
 
   /// Checks that `path` stays inside the folder, makes its parent folders and removes what a

@@ -117,6 +117,28 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: site.output.path + ".staging"))
   }
 
+  /// When the recycled site holds the previous output's very file (one inode), the build
+  /// leaves it in place; a file put there instead is replaced.
+  @Test func aRecycledSiteKeepsThePreviousFilesAndReplacesStrangers() throws {
+    let site = try TemporarySite()
+    _ = try site.build()
+    _ = try site.build()
+    func inode(_ path: String) throws -> Int {
+      try FileManager.default.attributesOfItem(atPath: site.output.appending(path: path).path)[
+        .systemFileNumber] as! Int
+    }
+    let before = try (inode("cases/covoiturage/index.html"), site.tree())
+    let recycled = OutputFolder(root: site.root, output: site.output).recycledURL
+    let stranger = recycled.appending(path: "cases/jardins/index.html")
+    let size = try Data(contentsOf: stranger).count
+    try FileManager.default.removeItem(at: stranger)
+    try Data(repeating: UInt8(ascii: "x"), count: size).write(to: stranger)
+    let report = try site.build()
+    #expect(report.renderedPages == 0 && report.changedFiles == 0)
+    #expect(try inode("cases/covoiturage/index.html") == before.0)
+    #expect(try site.tree() == before.1)
+  }
+
   @Test func aSymbolicLinkInTheRecycledSiteIsNotFollowed() throws {
     let site = try TemporarySite()
     _ = try site.build()
