@@ -63,7 +63,7 @@ struct Exports: Sendable {
     }
   }
 
-  func casesJSON() throws -> Data {
+  func casesJSON(_ records: [CaseRecord]) throws -> Data {
     struct Export: Encodable {
       var license: String
       var licenseUrl: String
@@ -71,7 +71,6 @@ struct Exports: Sendable {
       var count: Int
       var cases: [CaseRecord]
     }
-    let records = caseRecords()
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -81,7 +80,7 @@ struct Exports: Sendable {
         count: records.count, cases: records))
   }
 
-  func casesCSV() -> Data {
+  func casesCSV(_ records: [CaseRecord]) -> Data {
     let header = [
       "slug", "lang", "title", "url", "description", "date", "authors", "started", "ended",
       "status",
@@ -89,7 +88,7 @@ struct Exports: Sendable {
       "translation_of",
     ]
     var lines = [header.joined(separator: ",")]
-    for record in caseRecords() {
+    for record in records {
       let fields: [String] = [
         record.slug, record.lang, record.title, record.url, record.description ?? "",
         record.date ?? "", record.authors.joined(separator: ";"),
@@ -107,8 +106,8 @@ struct Exports: Sendable {
   }
 
   static func csvField(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "#" })
-    else { return text }
+    let special: [UInt8] = Array(",\"\n\r#".utf8)
+    guard text.utf8.contains(where: special.contains) else { return text }
     return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 
@@ -151,14 +150,12 @@ struct Exports: Sendable {
 
   /// Atom: every post and the newest case studies, newest first.
   func feed(title: String) -> Data {
-    let candidates = content.documents.indices.filter { content.documents[$0].kind != .page }
-    let entries = candidates.sorted {
-      let left = content.documents[$0]
-      let right = content.documents[$1]
-      return (left.date ?? .distantPast, right.sourcePath) > (
-        right.date ?? .distantPast, left.sourcePath
-      )
-    }.prefix(50)
+    let documents = content.documents
+    let entries = documents.indices.filter { documents[$0].kind != .page }.map {
+      (position: $0, date: documents[$0].date ?? .distantPast)
+    }.sorted {
+      ($0.date, documents[$1.position].sourcePath) > ($1.date, documents[$0.position].sourcePath)
+    }.prefix(50).map(\.position)
     let updated =
       entries.first.flatMap { content.documents[$0].date } ?? Date(timeIntervalSince1970: 0)
     var xml = """
