@@ -63,18 +63,16 @@ public enum DateParser {
     return date.addingTimeInterval(TimeInterval(-offsetSeconds))
   }
 
-  /// `YYYY-MM-DD` of a date in UTC.
+  /// `YYYY-MM-DD` of a date in UTC (by the C library: `Calendar` took 1% of a build's CPU).
   public static func isoDay(_ date: Date) -> String {
-    let components = Calendar.utc.dateComponents([.year, .month, .day], from: date)
-    return String(
-      format: "%04d-%02d-%02d", components.year ?? 0, components.month ?? 0, components.day ?? 0)
+    var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+    var parts = tm()
+    guard gmtime_r(&seconds, &parts) != nil else { return "0000-00-00" }
+    func digits(_ number: Int32, _ width: Int) -> String {
+      let text = String(number)
+      return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+    return
+      "\(digits(parts.tm_year + 1900, 4))-\(digits(parts.tm_mon + 1, 2))-\(digits(parts.tm_mday, 2))"
   }
-}
-
-extension Calendar {
-  static let utc: Calendar = {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC")!
-    return calendar
-  }()
 }

@@ -28,9 +28,9 @@ struct TranslationGroups: Sendable {
       }
       groups.append(Group(members: ordered))
     }
-    let order = groups.indices.sorted {
-      Self.precedes(documents[groups[$0].original], documents[groups[$1].original])
-    }
+    // The sort reads three fields of each original, not a copy of the whole document.
+    let originals = groups.map { ListOrder(documents[$0.original]) }
+    let order = groups.indices.sorted { originals[$0].precedes(originals[$1]) }
     var sortedGroups: [Group] = []
     var sortedGroupOf: [Int: Int] = [:]
     for old in order {
@@ -43,12 +43,24 @@ struct TranslationGroups: Sendable {
 
   /// List order of group originals: newest first, then by title, so lists and previous/next
   /// follow one stable order.
+  struct ListOrder {
+    var date: Date
+    var title: String
+    var path: String
+
+    init(_ document: Document) {
+      (date, title, path) = (document.date ?? .distantPast, document.title, document.sourcePath)
+    }
+
+    func precedes(_ other: ListOrder) -> Bool {
+      if date != other.date { return date > other.date }
+      if title != other.title { return title < other.title }
+      return path < other.path
+    }
+  }
+
   static func precedes(_ left: Document, _ right: Document) -> Bool {
-    let leftDate = left.date ?? .distantPast
-    let rightDate = right.date ?? .distantPast
-    if leftDate != rightDate { return leftDate > rightDate }
-    if left.title != right.title { return left.title < right.title }
-    return left.sourcePath < right.sourcePath
+    ListOrder(left).precedes(ListOrder(right))
   }
 
   /// Whether `group` still sorts between its neighbours in `documents` (after an edit of its
