@@ -213,12 +213,28 @@ public struct OutputFolder: Sendable {
   }
 
   static func isSafeRelativePath(_ path: String) -> Bool {
-    guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\0"), !path.contains("\\") else {
-      return false
+    // One pass over the bytes (every file of a build goes through here): no NUL or backslash,
+    // and no component that is empty, `.` or `..` (so no leading or trailing slash either).
+    var componentLength = 0
+    var componentIsDots = true
+    for byte in path.utf8 {
+      switch byte {
+      case 0, UInt8(ascii: "\\"): return false
+      case UInt8(ascii: "/"):
+        if componentLength == 0 || (componentIsDots && componentLength <= 2) { return false }
+        (componentLength, componentIsDots) = (0, true)
+      default:
+        componentLength += 1
+        componentIsDots = componentIsDots && byte == UInt8(ascii: ".")
+      }
     }
-    return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy {
-      !$0.isEmpty && $0 != "." && $0 != ".."
-    }
+    return componentLength > 0 && !(componentIsDots && componentLength <= 2)
+  }
+
+  /// The folder part of a relative path: "" for a file at the top.
+  static func parent(of path: String) -> String {
+    guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+    return String(path[..<slash])
   }
 
   /// Size and a 64-bit hash of a file's bytes, as the manifest records them. The hash reads

@@ -94,7 +94,7 @@ public final class StagingFolder: Sendable {
     guard OutputFolder.isSafeRelativePath(path) else {
       throw .error("refusing to write '\(path)': not a plain path inside the output folder")
     }
-    let parent = (path as NSString).deletingLastPathComponent
+    let parent = OutputFolder.parent(of: path)
     if !parent.isEmpty { try makeFolder(parent, in: folder.staging.path) }
     clearRecycled(path)
     return folder.staging.path + "/" + path
@@ -151,9 +151,9 @@ public final class StagingFolder: Sendable {
     let stagingPath = folder.staging.path
     var folders: Set<String> = []
     for path in kept {
-      var parent = (path as NSString).deletingLastPathComponent
+      var parent = OutputFolder.parent(of: path)
       while !parent.isEmpty, folders.insert(parent).inserted {
-        parent = (parent as NSString).deletingLastPathComponent
+        parent = OutputFolder.parent(of: parent)
       }
     }
     for file in recycled.files where !kept.contains(file) {
@@ -177,7 +177,7 @@ public final class StagingFolder: Sendable {
       switch errno {
       case EEXIST: break
       case ENOENT:
-        let parent = (relative as NSString).deletingLastPathComponent
+        let parent = OutputFolder.parent(of: relative)
         if !parent.isEmpty { try makeFolder(parent, in: stagingPath) }
         guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
           throw .error("cannot create folder \(relative): \(String(cString: strerror(errno)))")

@@ -235,10 +235,17 @@ import Testing
   }
 
   @Test func outputPathsMustStayInside() {
-    for path in ["../x", "/etc/passwd", "a/../../b", "a//b", "", "a\\b"] {
+    for path in [
+      "../x", "/etc/passwd", "a/../../b", "a//b", "", "a\\b", ".", "..", "a/.", "a/./b", "a/",
+      "a/..", "a\u{0}b",
+    ] {
       #expect(!OutputFolder.isSafeRelativePath(path), "\(path)")
     }
-    #expect(OutputFolder.isSafeRelativePath("cases/x/index.html"))
+    for path in ["cases/x/index.html", "...", "a/.../b", ".well-known/x", "a/..b/c.", "é/ü"] {
+      #expect(OutputFolder.isSafeRelativePath(path), "\(path)")
+    }
+    #expect(OutputFolder.parent(of: "cases/x/index.html") == "cases/x")
+    #expect(OutputFolder.parent(of: "index.html") == "")
   }
 }
 
