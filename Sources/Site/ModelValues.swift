@@ -18,14 +18,17 @@ struct ModelValues: Sendable {
   /// Language → document index → case card (null for other kinds), made once: a case shows
   /// on many pages (lists, places, topics, factors, related cases).
   private var cards: [String: [Value]]
+  /// In `build`, the HTML of the bodies, moved out of `rendered`.
+  let bodies: DocumentBodies?
 
   init(
     content: SiteContent, routes: Routes, rendered: [RenderedMarkdown?],
-    cases: TranslationGroups, posts: TranslationGroups
+    cases: TranslationGroups, posts: TranslationGroups, bodies: DocumentBodies? = nil
   ) {
     self.content = content
     self.routes = routes
     self.rendered = rendered
+    self.bodies = bodies
     self.cases = cases
     self.posts = posts
     summaries = content.documents.indices.parallelMap { position in
@@ -216,7 +219,7 @@ struct ModelValues: Sendable {
       "description": .string(document.description ?? summary(position)),
       "lang": .string(document.language), "date": dateValue(document.date),
       "authors": .array(document.authors.map(Value.string)),
-      "content": .html(markdown?.html ?? ""),
+      "content": .html(bodies?[position] ?? markdown?.html ?? ""),
       "toc": .array(
         (markdown?.headings ?? []).map {
           ["level": .int($0.level), "text": .string($0.text), "id": .string($0.id)]

@@ -10,6 +10,8 @@ struct PageJob: Sendable {
   var template: String
   var language: String
   var context: [String: Value]
+  /// The position of the document the page shows (case studies, posts and pages).
+  var document: Int? = nil
 }
 
 /// The assemble phase: decides every page of the site and what each one shows.
@@ -203,7 +205,7 @@ struct PageAssembler: Sendable {
       path: routes.document(document), template: "case.html", language: language,
       context: [
         "page": .object(page), "site": site(language), "lang": .string(language),
-      ])
+      ], document: position)
   }
 
   func documentPage(_ position: Int) -> PageJob {
@@ -217,7 +219,7 @@ struct PageAssembler: Sendable {
       context: [
         "page": .object(page), "site": site(document.language),
         "lang": .string(document.language),
-      ])
+      ], document: position)
   }
 
   // MARK: Lists

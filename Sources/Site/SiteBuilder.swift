@@ -157,14 +157,17 @@ public struct SiteBuilder: Sendable {
     let renderer = MarkdownRenderer(
       options: MarkdownOptions(
         unsafeHTML: loaded.content.config.unsafeHTML, basePath: loaded.content.config.basePath))
-    let rendered = renderMarkdown(
+    var rendered = renderMarkdown(
       loaded.content.documents, renderer: renderer,
       previous: previous?.renderer.options == renderer.options ? previous : nil, &diagnostics)
+    var bodies: DocumentBodies?
     if staging != nil {
-      // Only a next generation (serve) compares Markdown sources; a build frees them here.
+      // Only a next generation (serve) compares Markdown sources; a build frees them here,
+      // and releases each body's HTML once its page is written.
       for position in loaded.content.documents.indices {
         loaded.content.documents[position].body = ""
       }
+      bodies = DocumentBodies(taking: &rendered)
     }
     let content = loaded.content
     timings.append(clock.lap("markdown"))
@@ -175,7 +178,8 @@ public struct SiteBuilder: Sendable {
       content: content, routes: routes, rendered: rendered,
       cases: TranslationGroups(
         documents: content.documents, kind: .caseStudy, index: content.index),
-      posts: TranslationGroups(documents: content.documents, kind: .post, index: content.index))
+      posts: TranslationGroups(documents: content.documents, kind: .post, index: content.index),
+      bodies: bodies)
     let assembler = PageAssembler(values: values, translations: loaded.translations)
     let (assets, assetNames) = loaded.theme.fingerprintedAssets()
     let routeCheck = RouteCheck(content: content, routes: routes)
@@ -219,7 +223,7 @@ public struct SiteBuilder: Sendable {
     if let staging {
       let written = writePages(
         assembler.batches(), library: library, loaded: loaded, key: PageKey(renderInputs),
-        into: staging, progress: progress, &diagnostics)
+        into: staging, releasing: values.bodies, progress: progress, &diagnostics)
       (jobs, pages) = (written.jobs, [])
       diagnostics += routeCheck.staticFileCollisions(
         pages: jobs.map(\.path), otherFiles: Array(assets.keys))
@@ -356,13 +360,14 @@ public struct SiteBuilder: Sendable {
 
   /// The render phase of `build`: the pages are made batch by batch (``PageAssembler/batches()``)
   /// and each goes into the staging folder as soon as it is rendered, so the build holds no
-  /// page output and, at its peak, the contexts of one batch. A page whose ``PageKey`` equals
-  /// the previous build's is linked over from the previous output without being rendered.
+  /// page output and, at its peak, the contexts of one batch; the bodies of the documents a
+  /// batch showed are released after it. A page whose ``PageKey`` equals the previous build's
+  /// is linked over from the previous output without being rendered.
   /// Returns the jobs without their contexts and the time spent making the batches.
   func writePages(
     _ batches: [@Sendable () -> [PageJob]], library: TemplateLibrary, loaded: LoadedSite,
-    key: PageKey, into staging: StagingFolder, progress: (@Sendable (BuildProgress) -> Void)?,
-    _ diagnostics: inout [Diagnostic]
+    key: PageKey, into staging: StagingFolder, releasing bodies: DocumentBodies?,
+    progress: (@Sendable (BuildProgress) -> Void)?, _ diagnostics: inout [Diagnostic]
   ) -> (jobs: [PageJob], assembling: PhaseTiming) {
     var jobs: [PageJob] = []
     var assembling = PhaseTiming(phase: "assemble", seconds: 0, cpuSeconds: 0)
@@ -388,6 +393,7 @@ public struct SiteBuilder: Sendable {
       }
       diagnostics += problems.joined()
       for position in batch.indices { batch[position].context = [:] }
+      bodies?.release(batch.compactMap(\.document))
       jobs += batch
       progress?(BuildProgress(phase: "render", done: number + 1, total: batches.count))
     }
