@@ -22,8 +22,10 @@ let package = Package(
     ),
     // Linux file-system calls Swift's Glibc module does not expose (renameat2).
     .target(name: "CFileSystem"),
+    // glibc's malloc.h (mallopt), which Swift's Glibc module does not expose.
+    .systemLibrary(name: "CMalloc"),
     // parallelMap: the build's one tool for spreading work over every core.
-    .target(name: "Parallelism"),
+    .target(name: "Parallelism", dependencies: ["CMalloc"]),
     // The one diagnostic type (file, line, column, message) every module reports with.
     .target(name: "Diagnostics"),
     // Markdown → HTML through cmark-gfm; the only module that touches C.
@@ -66,7 +68,7 @@ let package = Package(
     .executableTarget(
       name: "proximus",
       dependencies: [
-        "Site", "Diagnostics", "Content", "DevServer",
+        "Site", "Diagnostics", "Content", "DevServer", "Parallelism",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Parallelism
 
 /// `proximus`: builds the portal, checks content and scaffolds new files.
 @main
@@ -11,6 +12,7 @@ struct Proximus: ParsableCommand {
 
   /// Usage errors exit with 2 (SPEC "Commands"), whatever the argument parser's own code.
   static func main() {
+    MallocArenas.limitToOnePerCore()
     do {
       var command = try parseAsRoot()
       try command.run()
