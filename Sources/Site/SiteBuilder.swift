@@ -213,9 +213,18 @@ public struct SiteBuilder: Sendable {
       previousSearchIndex
       ? nil
       : BackgroundTask {
-        content.config.languages.flatMap { Self.searchIndex(values, language: $0) }
+        var index = DerivedFiles()
+        for language in content.config.languages {
+          index.add(Self.searchIndex(values, language: language), writingTo: staging)
+        }
+        return index
       }
-    let exporting = BackgroundTask { [self] in dataExports(values, assets: assets) }
+    let exporting = BackgroundTask { [self] in
+      let (files, problems) = dataExports(values, assets: assets)
+      var exports = DerivedFiles(problems: problems)
+      exports.add(files, writingTo: staging)
+      return exports
+    }
     let renderInputs = RenderInputs(
       loaded: loaded, assetNames: assetNames, markdown: renderer.options)
     let reusable = previous.flatMap { $0.renderInputs == renderInputs ? $0 : nil }
@@ -250,7 +259,8 @@ public struct SiteBuilder: Sendable {
     let searchIndex: [OutputFile]
     if let indexing {
       let index = indexing.wait()
-      searchIndex = index.result
+      searchIndex = index.result.files
+      diagnostics += index.result.problems
       timings.append(clock.lap("index"))
       timings.append(PhaseTiming(phase: "(index)", seconds: index.seconds))
     } else {
@@ -398,6 +408,26 @@ public struct SiteBuilder: Sendable {
       progress?(BuildProgress(phase: "render", done: number + 1, total: batches.count))
     }
     return (jobs, assembling)
+  }
+
+  /// Files made beside the render phase. In `build` they go into the staging folder as soon
+  /// as they are made, so the build does not hold them until its write phase (at 100,000 cases
+  /// the search index and open data are 260 MB); `serve` keeps them.
+  struct DerivedFiles: Sendable {
+    var files: [OutputFile] = []
+    var problems: [Diagnostic] = []
+
+    mutating func add(_ made: [OutputFile], writingTo staging: StagingFolder?) {
+      guard let staging else {
+        files += made
+        return
+      }
+      do throws(Diagnostic) {
+        try staging.write(made)
+      } catch {
+        problems.append(error)
+      }
+    }
   }
 
   /// One page through its template.
