@@ -212,8 +212,8 @@ struct Renderer {
     }
     pushFrame(isolated: include.only)
     defer { popFrame() }
-    for key in extraMembers.keys.sorted() {
-      if let member = extraMembers[key] { assign(key, member) }
+    for member in extraMembers.sorted(by: { $0.key < $1.key }) {
+      assign(member.key, member.value)
     }
     try renderPage(target, into: &out)
   }
@@ -248,19 +248,20 @@ struct Renderer {
       pushFrame()
       defer { popFrame() }
       let top = frames.count - 1
-      let keys = members.keys.sorted()
-      for (index, key) in keys.enumerated() {
+      // Sorted once as pairs: no lookup of each key afterwards.
+      let sorted = members.sorted { $0.key < $1.key }
+      for (index, member) in sorted.enumerated() {
         clearTopFrame()
         if let keyName = loop.keyName {
           names.append(keyName)
-          values.append(.string(key))
+          values.append(.string(member.key))
           names.append(loop.valueName)
-          values.append(members[key] ?? .null)
+          values.append(member.value)
         } else {
           names.append(loop.valueName)
-          values.append(.string(key))
+          values.append(.string(member.key))
         }
-        frames[top].loop = LoopState(index0: index, length: keys.count)
+        frames[top].loop = LoopState(index0: index, length: sorted.count)
         try render(loop.body, template: template, page: page, into: &out)
       }
     default:
