@@ -58,13 +58,18 @@ struct Renderer {
   /// Nested node lists being rendered (tags inside tags across includes and macros).
   private var renderDepth = 0
   private var blockStack: [BlockPosition] = []
-  /// This render's environment as ``MacroCache`` numbers it, asked at the first cached call.
-  private var environmentNumber: Int?
+  /// This render's environment as ``MacroCache`` numbers it.
+  private let environmentNumber: Int
 
-  init(library: TemplateLibrary, context: [String: Value], environment: RenderEnvironment) {
-    self.templates = library.templates
+  /// `templates` are the library's, or their specialisation for `environment`.
+  init(
+    library: TemplateLibrary, templates: [CompiledTemplate], environmentNumber: Int,
+    context: [String: Value], environment: RenderEnvironment
+  ) {
+    self.templates = templates
     self.indices = library.indices
     self.macroCache = library.macroCache
+    self.environmentNumber = environmentNumber
     self.context = context
     self.environment = environment
   }
@@ -577,9 +582,8 @@ struct Renderer {
     guard let number = templates[target].cacheableMacros[call.name] else {
       return try render(macro.body, template: target, page: target, into: &out)
     }
-    if environmentNumber == nil { environmentNumber = macroCache.environmentNumber(environment) }
     let key = MacroCache.Key(
-      macro: number, environment: environmentNumber ?? 0, arguments: parameterValues)
+      macro: number, environment: environmentNumber, arguments: parameterValues)
     switch macroCache.lookup(key) {
     case .hit(let cached):
       out += cached

@@ -102,6 +102,8 @@ public struct TemplateLibrary: Sendable {
   let indices: [String: Int]
   /// Output of cacheable macro calls, shared by every render of this library.
   let macroCache = MacroCache()
+  /// ``templates`` specialised for each environment rendered so far (see ``Specializer``).
+  let specializations = Specializations()
 
   /// Nesting limit of include, macro and `super()` calls.
   static let maximumDepth = 100
@@ -311,7 +313,14 @@ public struct TemplateLibrary: Sendable {
     guard let index = indices[name] else {
       throw DiagnosticList([Diagnostic.error("unknown template '\(name)'")])
     }
-    var renderer = Renderer(library: self, context: context, environment: environment)
+    let number = macroCache.environmentNumber(environment)
+    let specialized = specializations.templates(environment: number) {
+      var specializer = Specializer(library: self, environment: environment)
+      return specializer.specialize(templates)
+    }
+    var renderer = Renderer(
+      library: self, templates: specialized, environmentNumber: number, context: context,
+      environment: environment)
     var out = ""
     out.reserveCapacity(16_384)
     do {
