@@ -57,7 +57,7 @@ enum BuiltinFilters {
       guard case .object(let members) = input else {
         throw typeError("values", "an object", input)
       }
-      return .array(members.keys.sorted().compactMap { members[$0] })
+      return .array(members.sorted { $0.key < $1.key }.map(\.value))
     },
     "format_number": formatNumber,
   ]
@@ -258,17 +258,20 @@ enum BuiltinFilters {
     let values = try list("sort", input)
     let key = try stringArgument(arguments, 0, filter: "sort")
     var failure: FilterError?
-    let sorted = values.enumerated().sorted { lhs, rhs in
-      let a = key.map { lhs.element.path($0) ?? .null } ?? lhs.element
-      let b = key.map { rhs.element.path($0) ?? .null } ?? rhs.element
-      guard let order = a.compare(b) else {
-        failure = FilterError("'sort' cannot compare \(a.typeName) with \(b.typeName)")
+    // Each element's sort key is read once, not at every comparison.
+    let keyed = values.enumerated().map { offset, element in
+      (offset: offset, sortKey: key.map { element.path($0) ?? .null } ?? element)
+    }
+    let sorted = keyed.sorted { lhs, rhs in
+      guard let order = lhs.sortKey.compare(rhs.sortKey) else {
+        failure = FilterError(
+          "'sort' cannot compare \(lhs.sortKey.typeName) with \(rhs.sortKey.typeName)")
         return lhs.offset < rhs.offset
       }
       return order == .orderedSame ? lhs.offset < rhs.offset : order == .orderedAscending
     }
     if let failure { throw failure }
-    return .array(sorted.map(\.element))
+    return .array(sorted.map { values[$0.offset] })
   }
 
   private static let whereFilter: Filter = { input, arguments, _ in

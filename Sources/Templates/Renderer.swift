@@ -58,13 +58,18 @@ struct Renderer {
   /// Nested node lists being rendered (tags inside tags across includes and macros).
   private var renderDepth = 0
   private var blockStack: [BlockPosition] = []
-  /// This render's environment as ``MacroCache`` numbers it, asked at the first cached call.
-  private var environmentNumber: Int?
+  /// This render's environment as ``MacroCache`` numbers it.
+  private let environmentNumber: Int
 
-  init(library: TemplateLibrary, context: [String: Value], environment: RenderEnvironment) {
-    self.templates = library.templates
+  /// `templates` are the library's, or their specialisation for `environment`.
+  init(
+    library: TemplateLibrary, templates: [CompiledTemplate], environmentNumber: Int,
+    context: [String: Value], environment: RenderEnvironment
+  ) {
+    self.templates = templates
     self.indices = library.indices
     self.macroCache = library.macroCache
+    self.environmentNumber = environmentNumber
     self.context = context
     self.environment = environment
   }
@@ -212,8 +217,8 @@ struct Renderer {
     }
     pushFrame(isolated: include.only)
     defer { popFrame() }
-    for key in extraMembers.keys.sorted() {
-      if let member = extraMembers[key] { assign(key, member) }
+    for member in extraMembers.sorted(by: { $0.key < $1.key }) {
+      assign(member.key, member.value)
     }
     try renderPage(target, into: &out)
   }
@@ -248,19 +253,20 @@ struct Renderer {
       pushFrame()
       defer { popFrame() }
       let top = frames.count - 1
-      let keys = members.keys.sorted()
-      for (index, key) in keys.enumerated() {
+      // Sorted once as pairs: no lookup of each key afterwards.
+      let sorted = members.sorted { $0.key < $1.key }
+      for (index, member) in sorted.enumerated() {
         clearTopFrame()
         if let keyName = loop.keyName {
           names.append(keyName)
-          values.append(.string(key))
+          values.append(.string(member.key))
           names.append(loop.valueName)
-          values.append(members[key] ?? .null)
+          values.append(member.value)
         } else {
           names.append(loop.valueName)
-          values.append(.string(key))
+          values.append(.string(member.key))
         }
-        frames[top].loop = LoopState(index0: index, length: keys.count)
+        frames[top].loop = LoopState(index0: index, length: sorted.count)
         try render(loop.body, template: template, page: page, into: &out)
       }
     default:
@@ -576,9 +582,8 @@ struct Renderer {
     guard let number = templates[target].cacheableMacros[call.name] else {
       return try render(macro.body, template: target, page: target, into: &out)
     }
-    if environmentNumber == nil { environmentNumber = macroCache.environmentNumber(environment) }
     let key = MacroCache.Key(
-      macro: number, environment: environmentNumber ?? 0, arguments: parameterValues)
+      macro: number, environment: environmentNumber, arguments: parameterValues)
     switch macroCache.lookup(key) {
     case .hit(let cached):
       out += cached

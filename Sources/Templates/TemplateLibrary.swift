@@ -67,8 +67,8 @@ struct CompiledTemplate: Sendable {
   var blocks: [String: [BlockLevel]] = [:]
   /// Top-level `set`s of the templates below the root, base-most first, run before the root.
   var preamble: [BlockLevel] = []
-  /// Macros of this file whose output depends only on their arguments (see ``MacroCache``),
-  /// with a number unique in the library.
+  /// Macros of this file whose output depends only on their arguments (see ``MacroCache``)
+  /// and that apply a filter, with a number unique in the library.
   var cacheableMacros: [String: Int] = [:]
 
   var path: String { parsed.path }
@@ -102,6 +102,8 @@ public struct TemplateLibrary: Sendable {
   let indices: [String: Int]
   /// Output of cacheable macro calls, shared by every render of this library.
   let macroCache = MacroCache()
+  /// ``templates`` specialised for each environment rendered so far (see ``Specializer``).
+  let specializations = Specializations()
 
   /// Nesting limit of include, macro and `super()` calls.
   static let maximumDepth = 100
@@ -250,18 +252,21 @@ public struct TemplateLibrary: Sendable {
   }
 
   /// A macro is cacheable when its body has no `include`, `block` or `super()` and every macro
-  /// it calls is cacheable too (a fixed point over all macros).
+  /// it calls is cacheable too (a fixed point over all macros), and it or a macro it calls
+  /// applies a filter: without filters, rendering again costs less than a cache lookup.
   private static func markCacheableMacros(_ templates: inout [CompiledTemplate]) {
     struct MacroID: Hashable {
       var template: Int
       var name: String
     }
     var callees: [MacroID: [MacroID?]] = [:]
+    var filtered: Set<MacroID> = []
     for index in templates.indices {
       for (name, macro) in templates[index].parsed.macros {
         var scan = PurityScan(imports: templates[index].imports)
         scan.nodes(macro.body)
         guard scan.pure else { continue }
+        if scan.appliesFilter { filtered.insert(MacroID(template: index, name: name)) }
         callees[MacroID(template: index, name: name)] = scan.calls.map { call in
           let target = call.namespace.map { templates[index].imports[$0] } ?? index
           guard let target, templates[target].parsed.macros[call.name] != nil else { return nil }
@@ -278,7 +283,19 @@ public struct TemplateLibrary: Sendable {
         changed = true
       }
     }
-    let numbered = callees.keys.sorted { ($0.template, $0.name) < ($1.template, $1.name) }
+    changed = true
+    while changed {
+      changed = false
+      for (id, calls) in callees
+      where !filtered.contains(id) && calls.contains(where: { $0.map(filtered.contains) ?? false })
+      {
+        filtered.insert(id)
+        changed = true
+      }
+    }
+    let numbered = callees.keys.filter(filtered.contains).sorted {
+      ($0.template, $0.name) < ($1.template, $1.name)
+    }
     for (number, id) in numbered.enumerated() {
       templates[id.template].cacheableMacros[id.name] = number
     }
@@ -296,7 +313,14 @@ public struct TemplateLibrary: Sendable {
     guard let index = indices[name] else {
       throw DiagnosticList([Diagnostic.error("unknown template '\(name)'")])
     }
-    var renderer = Renderer(library: self, context: context, environment: environment)
+    let number = macroCache.environmentNumber(environment)
+    let specialized = specializations.templates(environment: number) {
+      var specializer = Specializer(library: self, environment: environment)
+      return specializer.specialize(templates)
+    }
+    var renderer = Renderer(
+      library: self, templates: specialized, environmentNumber: number, context: context,
+      environment: environment)
     var out = ""
     out.reserveCapacity(16_384)
     do {
@@ -320,6 +344,7 @@ public struct TemplateLibrary: Sendable {
 private struct PurityScan {
   let imports: [String: Int]
   var pure = true
+  var appliesFilter = false
   var calls: [(namespace: String?, name: String)] = []
 
   init(imports: [String: Int]) {
@@ -366,6 +391,7 @@ private struct PurityScan {
       self.expression(condition)
       if let otherwise { self.expression(otherwise) }
     case .filter(let call):
+      appliesFilter = true
       self.expression(call.input)
       for argument in call.arguments { self.expression(argument) }
     case .macroCall(let call):

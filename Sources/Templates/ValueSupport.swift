@@ -135,41 +135,86 @@ extension Value {
       out += "]"
     case .object(let members):
       out += "{"
-      for (index, key) in members.keys.sorted().enumerated() {
+      for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
         if index > 0 { out += "," }
-        Self.appendJSONString(key, to: &out)
+        Self.appendJSONString(member.key, to: &out)
         out += ":"
-        members[key]?.appendJSON(to: &out)
+        member.value.appendJSON(to: &out)
       }
       out += "}"
     }
   }
 
+  /// Writes `string` as a JSON string literal. Scans UTF-8 bytes: a string with nothing to
+  /// escape is appended whole; otherwise runs between escapes are copied into one byte buffer.
   static func appendJSONString(_ string: String, to out: inout String) {
-    out += "\""
-    for scalar in string.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case "<": out += "\\u003c"
-      case ">": out += "\\u003e"
-      case "&": out += "\\u0026"
-      case "'": out += "\\u0027"
-      case "\u{2028}": out += "\\u2028"
-      case "\u{2029}": out += "\\u2029"
-      default:
-        if scalar.value < 0x20 || scalar.value == 0x7F {
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(scalar)
+    var string = string
+    let escaped: [UInt8]? = string.withUTF8 { bytes in
+      guard let first = bytes.firstIndex(where: mayNeedJSONEscape) else { return nil }
+      var scratch: [UInt8] = []
+      scratch.reserveCapacity(bytes.count + 16)
+      scratch.append(UInt8(ascii: "\""))
+      var runStart = 0
+      var index = first
+      while index < bytes.count {
+        let byte = bytes[index]
+        guard mayNeedJSONEscape(byte) else {
+          index += 1
+          continue
         }
+        var width = 1
+        let escape: String
+        switch byte {
+        case UInt8(ascii: "\""): escape = "\\\""
+        case UInt8(ascii: "\\"): escape = "\\\\"
+        case UInt8(ascii: "\n"): escape = "\\n"
+        case UInt8(ascii: "\r"): escape = "\\r"
+        case UInt8(ascii: "\t"): escape = "\\t"
+        case UInt8(ascii: "<"): escape = "\\u003c"
+        case UInt8(ascii: ">"): escape = "\\u003e"
+        case UInt8(ascii: "&"): escape = "\\u0026"
+        case UInt8(ascii: "'"): escape = "\\u0027"
+        case 0xE2:
+          // U+2028 and U+2029 are E2 80 A8 and E2 80 A9; other E2 sequences pass.
+          guard index + 2 < bytes.count, bytes[index + 1] == 0x80,
+            bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9
+          else {
+            index += 1
+            continue
+          }
+          escape = bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+          width = 3
+        default:
+          escape =
+            byte == 0x7F
+            ? "\\u007f" : (byte < 0x10 ? "\\u000" : "\\u001") + String(byte & 0xF, radix: 16)
+        }
+        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+        scratch.append(contentsOf: escape.utf8)
+        index += width
+        runStart = index
       }
+      scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+      scratch.append(UInt8(ascii: "\""))
+      return scratch
     }
-    out += "\""
+    if let escaped {
+      out += String(decoding: escaped, as: UTF8.self)
+    } else {
+      out += "\""
+      out += string
+      out += "\""
+    }
+  }
+
+  /// Bytes that JSON or `<script>` safety escape (controls, `"`, `\`, `<`, `>`, `&`, `'`,
+  /// DEL), and 0xE2, the first byte of U+2028 and U+2029.
+  @inline(__always)
+  private static func mayNeedJSONEscape(_ byte: UInt8) -> Bool {
+    switch byte {
+    case 0..<0x20, 0x22, 0x26, 0x27, 0x3C, 0x3E, 0x5C, 0x7F, 0xE2: return true
+    default: return false
+    }
   }
 }
 

@@ -14,16 +14,37 @@ import Testing
     let macros = source(
       "m.html",
       """
-      {% macro card(c) %}<b>{{ c.title }}</b>{% endmacro %}
+      {% macro card(c) %}<b>{{ c.title | upper }}</b>{% endmacro %}
       {% macro list(items) %}{% for i in items %}{{ card(i) }}{% endfor %}{% endmacro %}
-      {% macro framed(c) %}{% include "part.html" %}{% endmacro %}
+      {% macro framed(c) %}{% include "part.html" %}{{ c | upper }}{% endmacro %}
       {% macro outer(c) %}[{{ framed(c) }}]{% endmacro %}
+      {% macro plain(c) %}<i>{{ c.title }}</i>{% endmacro %}
+      {% macro plainList(items) %}{% for i in items %}{{ plain(i) }}{% endfor %}{% endmacro %}
       """)
     let lib = try library(
       "{% import \"m.html\" as m %}{{ m.card(x) }}",
       others: [macros, source("part.html", "p")])
     let compiled = lib.templates[lib.indices["m.html"]!]
     #expect(Set(compiled.cacheableMacros.keys) == ["card", "list"])
+  }
+
+  @Test func macrosWithoutFiltersAreNotCached() throws {
+    let text = """
+      {% macro plain(c) %}<i>{{ c.title }}</i>{% endmacro %}\
+      {% macro shout(c) %}<b>{{ c.title | upper }}</b>{% endmacro %}\
+      {% macro both(c) %}{{ plain(c) }}{{ shout(c) }}{% endmacro %}\
+      {% for c in cases %}{{ plain(c) }}{{ both(c) }}{% endfor %}
+      """
+    let card: Value = ["title": "a<b"]
+    let lib = try library(text)
+    #expect(
+      Set(lib.templates[lib.indices["page.html"]!].cacheableMacros.keys) == ["shout", "both"])
+    for _ in 0..<2 {
+      #expect(
+        try lib.render("page.html", context: ["cases": [card, card]], environment: .init())
+          == "<i>a&lt;b</i><i>a&lt;b</i><b>A&lt;B</b><i>a&lt;b</i><i>a&lt;b</i><b>A&lt;B</b>")
+    }
+    #expect(lib.macroCache.count == 2)
   }
 
   @Test func cachedCallsRenderLikeFreshOnes() throws {
@@ -71,7 +92,7 @@ import Testing
   @Test func superAsAnArgumentOrInsideAMacro() throws {
     let base = source("base.html", "{% block b %}base{% endblock %}|{% block c %}c{% endblock %}")
     let text = """
-      {% extends "base.html" %}{% macro wrap(x) %}[{{ x }}]{% endmacro %}\
+      {% extends "base.html" %}{% macro wrap(x) %}[{{ x | safe }}]{% endmacro %}\
       {% macro up() %}<{{ super() }}>{% endmacro %}\
       {% block b %}{{ wrap(super()) }}{{ wrap(super()) }}{{ up() }}+child{% endblock %}\
       {% block c %}{{ up() }}{% endblock %}
