@@ -111,10 +111,15 @@ import Testing
     let words = (0..<20_000).map { number in
       Array(String(number, radix: 7).unicodeScalars.map(\.value))
     }
-    for (index, word) in words.enumerated() { table.insert(index, for: word) }
-    #expect(words.indices.allSatisfy { table[words[$0]] == $0 })
-    #expect(table[[0x7A, 0x7A]] == nil)
-    table.insert(-1, for: words[5])
-    #expect(table[words[5]] == -1)
+    for (index, word) in words.enumerated() {
+      word.withUnsafeBufferPointer { table.insert(index, for: $0) }
+    }
+    #expect(
+      words.indices.allSatisfy { index in
+        words[index].withUnsafeBufferPointer { table[$0] == index }
+      })
+    #expect([UInt32]([0x7A, 0x7A]).withUnsafeBufferPointer { table[$0] } == nil)
+    words[5].withUnsafeBufferPointer { table.insert(-1, for: $0) }
+    #expect(words[5].withUnsafeBufferPointer { table[$0] } == -1)
   }
 }

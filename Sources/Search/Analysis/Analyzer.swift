@@ -68,7 +68,10 @@ public struct Analyzer: Sendable {
     fileprivate var entries: [[UInt32]: AnalysedWord?] = [:]
   }
 
-  private func analyse(_ word: [UInt32], cache: inout TermCache) -> AnalysedWord? {
+  private func analyse(_ word: UnsafeBufferPointer<UInt32>, cache: inout TermCache)
+    -> AnalysedWord?
+  {
+    let word = Array(word)
     if let known = cache.entries[word] { return known }
     let result = analyse(word)
     cache.entries[word] = result
@@ -127,8 +130,9 @@ public struct Analyzer: Sendable {
     return false
   }
 
-  /// Calls `body` with each word of the text, NFC-normalised and lower-cased, as scalars.
-  func forEachWord(in text: String, _ body: (_ word: [UInt32]) -> Void) {
+  /// Calls `body` with each word of the text, NFC-normalised and lower-cased, as scalars (valid
+  /// only during the call).
+  func forEachWord(in text: String, _ body: (_ word: UnsafeBufferPointer<UInt32>) -> Void) {
     let normalized =
       Self.mayChangeUnderNFC(text) ? text.precomposedStringWithCanonicalMapping : text
     Tokenizer.forEachWord(in: normalized, body)

@@ -15,64 +15,96 @@ struct PartialIndex: Sendable {
 
   /// Analyses `documents[range]`, numbering them from `range.lowerBound`.
   init(_ documents: [SearchDocument], range: Range<Int>, analyzer: Analyzer) {
-    var termNumbers: [String: Int32] = [:]
-    // Word as tokenised → its term numbers.
-    var wordTerms = WordTable<WordTerms>()
-    var frequencies: [Int32] = []
-    var fieldBits: [Int32] = []
-    var touched: [Int32] = []
-
-    func number(of term: String) -> Int32 {
-      if let known = termNumbers[term] { return known }
-      let new = Int32(terms.count)
-      termNumbers[term] = new
-      terms.append(term)
-      postings.append([])
-      frequencies.append(0)
-      fieldBits.append(0)
-      return new
-    }
-
-    func count(_ term: Int32, in field: IndexedField) {
-      if frequencies[Int(term)] == 0 { touched.append(term) }
-      frequencies[Int(term)] += 1
-      fieldBits[Int(term)] |= field.bit
-    }
-
+    var run = Run(analyzer: analyzer)
     for documentNumber in range {
       let document = documents[documentNumber]
       var lengths = [Int32](repeating: 0, count: IndexedField.allCases.count)
       for field in IndexedField.allCases {
         for text in field.texts(of: document) where !text.isEmpty {
           analyzer.forEachWord(in: text) { word in
-            let numbers: WordTerms
-            if let known = wordTerms[word] {
-              numbers = known
-            } else {
-              numbers =
-                analyzer.analyse(word).map { analysed in
-                  WordTerms(
-                    term: number(of: analysed.term),
-                    variant: analysed.unaccentedVariant.map(number(of:)) ?? -1)
-                } ?? WordTerms(term: -1, variant: -1)
-              wordTerms.insert(numbers, for: word)
-            }
-            guard numbers.term >= 0 else { return }
-            lengths[field.rawValue] += 1
-            count(numbers.term, in: field)
-            if numbers.variant >= 0 { count(numbers.variant, in: field) }
+            if run.count(word, in: field) { lengths[field.rawValue] += 1 }
           }
         }
       }
+      run.endDocument(Int32(documentNumber), into: &postings)
+      fieldLengths.append(lengths)
+    }
+    terms = run.terms
+  }
+
+  /// The counting state of one run, in one value so its methods mutate it without the dynamic
+  /// exclusivity checks that variables captured by nested functions get.
+  private struct Run {
+    let analyzer: Analyzer
+    var terms: [String] = []
+    var termNumbers: [String: Int32] = [:]
+    /// Word as tokenised → its term numbers.
+    var wordTerms = WordTable<WordTerms>()
+    /// Per term, in the current document.
+    var frequencies: [Int32] = []
+    var fieldBits: [Int32] = []
+    /// Terms counted in the current document.
+    var touched: [Int32] = []
+
+    init(analyzer: Analyzer) {
+      self.analyzer = analyzer
+    }
+
+    /// Counts the word's terms; false for a stop word.
+    mutating func count(_ word: UnsafeBufferPointer<UInt32>, in field: IndexedField) -> Bool {
+      let numbers: WordTerms
+      if let known = wordTerms[word] {
+        numbers = known
+      } else {
+        numbers = analyse(word)
+        wordTerms.insert(numbers, for: word)
+      }
+      guard numbers.term >= 0 else { return false }
+      count(numbers.term, bit: field.bit)
+      if numbers.variant >= 0 { count(numbers.variant, bit: field.bit) }
+      return true
+    }
+
+    private mutating func analyse(_ word: UnsafeBufferPointer<UInt32>) -> WordTerms {
+      guard let analysed = analyzer.analyse(Array(word)) else {
+        return WordTerms(term: -1, variant: -1)
+      }
+      let term = number(of: analysed.term)
+      let variant = analysed.unaccentedVariant.map { number(of: $0) } ?? -1
+      return WordTerms(term: term, variant: variant)
+    }
+
+    private mutating func number(of term: String) -> Int32 {
+      if let known = termNumbers[term] { return known }
+      let new = Int32(terms.count)
+      termNumbers[term] = new
+      terms.append(term)
+      frequencies.append(0)
+      fieldBits.append(0)
+      return new
+    }
+
+    private mutating func count(_ term: Int32, bit: Int32) {
+      let index = Int(term)
+      if frequencies[index] == 0 { touched.append(term) }
+      frequencies[index] += 1
+      fieldBits[index] |= bit
+    }
+
+    /// Appends a posting for each term of the document, and starts the next one.
+    mutating func endDocument(_ document: Int32, into postings: inout [[Int32]]) {
+      if postings.count < terms.count {
+        postings += repeatElement([], count: terms.count - postings.count)
+      }
       for term in touched {
-        postings[Int(term)].append(Int32(documentNumber))
-        postings[Int(term)].append(frequencies[Int(term)])
-        postings[Int(term)].append(fieldBits[Int(term)])
-        frequencies[Int(term)] = 0
-        fieldBits[Int(term)] = 0
+        let index = Int(term)
+        postings[index].append(document)
+        postings[index].append(frequencies[index])
+        postings[index].append(fieldBits[index])
+        frequencies[index] = 0
+        fieldBits[index] = 0
       }
       touched.removeAll(keepingCapacity: true)
-      fieldLengths.append(lengths)
     }
   }
 }
