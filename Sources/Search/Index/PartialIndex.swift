@@ -4,6 +4,11 @@ private struct WordTerms {
   var variant: Int32
 }
 
+private struct TermCount {
+  var frequency: Int32 = 0
+  var fieldBits: Int32 = 0
+}
+
 /// The postings of a contiguous run of documents, built by one worker.
 struct PartialIndex: Sendable {
   /// Local term number → term.
@@ -20,11 +25,13 @@ struct PartialIndex: Sendable {
       let document = documents[documentNumber]
       var lengths = [Int32](repeating: 0, count: IndexedField.allCases.count)
       for field in IndexedField.allCases {
+        var length: Int32 = 0
         for text in field.texts(of: document) where !text.isEmpty {
           analyzer.forEachWord(in: text) { word in
-            if run.count(word, in: field) { lengths[field.rawValue] += 1 }
+            if run.count(word, in: field) { length += 1 }
           }
         }
+        lengths[field.rawValue] = length
       }
       run.endDocument(Int32(documentNumber), into: &postings)
       fieldLengths.append(lengths)
@@ -40,9 +47,8 @@ struct PartialIndex: Sendable {
     var termNumbers: [String: Int32] = [:]
     /// Word as tokenised → its term numbers.
     var wordTerms = WordTable<WordTerms>()
-    /// Per term, in the current document.
-    var frequencies: [Int32] = []
-    var fieldBits: [Int32] = []
+    /// Per term, its frequency and field bits in the current document.
+    var counts: [TermCount] = []
     /// Terms counted in the current document.
     var touched: [Int32] = []
 
@@ -79,16 +85,15 @@ struct PartialIndex: Sendable {
       let new = Int32(terms.count)
       termNumbers[term] = new
       terms.append(term)
-      frequencies.append(0)
-      fieldBits.append(0)
+      counts.append(TermCount())
       return new
     }
 
     private mutating func count(_ term: Int32, bit: Int32) {
       let index = Int(term)
-      if frequencies[index] == 0 { touched.append(term) }
-      frequencies[index] += 1
-      fieldBits[index] |= bit
+      if counts[index].frequency == 0 { touched.append(term) }
+      counts[index].frequency += 1
+      counts[index].fieldBits |= bit
     }
 
     /// Appends a posting for each term of the document, and starts the next one.
@@ -99,10 +104,9 @@ struct PartialIndex: Sendable {
       for term in touched {
         let index = Int(term)
         postings[index].append(document)
-        postings[index].append(frequencies[index])
-        postings[index].append(fieldBits[index])
-        frequencies[index] = 0
-        fieldBits[index] = 0
+        postings[index].append(counts[index].frequency)
+        postings[index].append(counts[index].fieldBits)
+        counts[index] = TermCount()
       }
       touched.removeAll(keepingCapacity: true)
     }
