@@ -31,22 +31,7 @@ enum Tokenizer {
             }
             continue
           }
-          // A String's UTF-8 is valid: decode one scalar of 2, 3 or 4 bytes.
-          var value: UInt32
-          if lead < 0xE0 {
-            value = UInt32(lead & 0x1F) << 6 | UInt32(bytes[index + 1] & 0x3F)
-            index += 2
-          } else if lead < 0xF0 {
-            value =
-              UInt32(lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6
-              | UInt32(bytes[index + 2] & 0x3F)
-            index += 3
-          } else {
-            value =
-              UInt32(lead & 0x07) << 18 | UInt32(bytes[index + 1] & 0x3F) << 12
-              | UInt32(bytes[index + 2] & 0x3F) << 6 | UInt32(bytes[index + 3] & 0x3F)
-            index += 4
-          }
+          let value = UTF8Decoding.scalar(in: bytes, at: &index)
           if value >= 0xC0 && value <= 0xFF && value != 0xD7 && value != 0xF7 {
             // Latin-1 letters: upper case is 0xC0…0xDE, lower case 0x20 above.
             word.append(value <= 0xDE ? value + 0x20 : value)
@@ -109,5 +94,30 @@ enum Tokenizer {
     } else {
       word.append(scalar.value)
     }
+  }
+}
+
+/// Scalars read straight from a String's UTF-8, which is always valid.
+enum UTF8Decoding {
+  /// The scalar whose encoding starts at `index` (a lead byte), moving `index` past it.
+  @inline(__always)
+  static func scalar(in bytes: UnsafeBufferPointer<UInt8>, at index: inout Int) -> UInt32 {
+    let lead = bytes[index]
+    if lead < 0x80 {
+      index += 1
+      return UInt32(lead)
+    }
+    if lead < 0xE0 {
+      defer { index += 2 }
+      return UInt32(lead & 0x1F) << 6 | UInt32(bytes[index + 1] & 0x3F)
+    }
+    if lead < 0xF0 {
+      defer { index += 3 }
+      return UInt32(lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6
+        | UInt32(bytes[index + 2] & 0x3F)
+    }
+    defer { index += 4 }
+    return UInt32(lead & 0x07) << 18 | UInt32(bytes[index + 1] & 0x3F) << 12
+      | UInt32(bytes[index + 2] & 0x3F) << 6 | UInt32(bytes[index + 3] & 0x3F)
   }
 }
