@@ -77,21 +77,63 @@ public struct SearchIndexBuilder: Sendable {
     static let b = 0.75
     let documentLengths: [Int]
     let averageLength: Int
+    /// Impacts of the common postings, computed once per document rather than per posting:
+    /// for each document, frequency 1…`tabulatedFrequencies` and index in `boosts`.
+    private let commonImpacts: [UInt8]
+
+    static let tabulatedFrequencies = 4
+    /// The boosts a posting can have: 1 and every field's.
+    private static let boosts = Array(Set(IndexedField.allCases.map(\.boost) + [1])).sorted()
+    /// Field bits → the index in `boosts` of the highest boost of those fields.
+    private static let boostIndices: [Int] = (0..<1 << IndexedField.allCases.count).map {
+      boosts.firstIndex(of: boost(fieldBits: Int32($0)))!
+    }
 
     init(documentLengths: [Int]) {
       self.documentLengths = documentLengths
       let count = max(1, documentLengths.count)
       averageLength = max(1, (documentLengths.reduce(0, +) + count / 2) / count)
+      var commonImpacts: [UInt8] = []
+      commonImpacts.reserveCapacity(
+        documentLengths.count * Self.tabulatedFrequencies * Self.boosts.count)
+      for document in documentLengths.indices {
+        for frequency in 1...Self.tabulatedFrequencies {
+          for boost in Self.boosts {
+            commonImpacts.append(
+              UInt8(
+                Self.impact(
+                  length: documentLengths[document], averageLength: averageLength,
+                  frequency: Int32(frequency), boost: boost)))
+          }
+        }
+      }
+      self.commonImpacts = commonImpacts
     }
 
     /// `round(8 · log2(1 + 4 · boost · saturation))`, 1…63; the reader's score is
     /// `(2^(impact/8) − 1) / 4`.
     func impact(document: Int, frequency: Int32, fieldBits: Int32) -> Int {
+      if frequency <= Self.tabulatedFrequencies {
+        let row = document * Self.tabulatedFrequencies + Int(frequency) - 1
+        return Int(commonImpacts[row * Self.boosts.count + Self.boostIndices[Int(fieldBits)]])
+      }
+      return Self.impact(
+        length: documentLengths[document], averageLength: averageLength, frequency: frequency,
+        boost: Self.boost(fieldBits: fieldBits))
+    }
+
+    private static func boost(fieldBits: Int32) -> Int {
       var boost = 1
       for field in IndexedField.allCases where fieldBits & field.bit != 0 {
         boost = max(boost, field.boost)
       }
-      let ratio = Double(documentLengths[document]) / Double(averageLength)
+      return boost
+    }
+
+    private static func impact(length: Int, averageLength: Int, frequency: Int32, boost: Int)
+      -> Int
+    {
+      let ratio = Double(length) / Double(averageLength)
       let tf = Double(frequency)
       let saturation = tf * (Self.k1 + 1) / (tf + Self.k1 * (1 - Self.b + Self.b * ratio))
       let score = Double(boost) * saturation
