@@ -13,8 +13,9 @@ private struct TermCount {
 struct PartialIndex: Sendable {
   /// Local term number → term.
   var terms: [String] = []
-  /// Local term number → flat triples: document number, term frequency, field bits.
-  var postings: [[Int32]] = []
+  /// Flat quadruples in document order: local term number, document number, term frequency,
+  /// field bits.
+  var postings: [Int32] = []
   /// Per document of the run, the number of terms in each field.
   var fieldLengths: [[Int32]] = []
 
@@ -97,15 +98,13 @@ struct PartialIndex: Sendable {
     }
 
     /// Appends a posting for each term of the document, and starts the next one.
-    mutating func endDocument(_ document: Int32, into postings: inout [[Int32]]) {
-      if postings.count < terms.count {
-        postings += repeatElement([], count: terms.count - postings.count)
-      }
+    mutating func endDocument(_ document: Int32, into postings: inout [Int32]) {
       for term in touched {
         let index = Int(term)
-        postings[index].append(document)
-        postings[index].append(counts[index].frequency)
-        postings[index].append(counts[index].fieldBits)
+        postings.append(term)
+        postings.append(document)
+        postings.append(counts[index].frequency)
+        postings.append(counts[index].fieldBits)
         counts[index] = TermCount()
       }
       touched.removeAll(keepingCapacity: true)

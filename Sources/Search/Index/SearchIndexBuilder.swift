@@ -37,7 +37,7 @@ public struct SearchIndexBuilder: Sendable {
     let shards = ShardPlanner(
       targetBytes: targetShardBytes, maximumPrefixLength: Self.maximumPrefixLength
     )
-    .plan(postings)
+    .plan(terms: postings.terms, postingCounts: postings.counts)
     let shardFiles = shards.parallelMap { shard in
       Self.shardFile(shard, postings: postings, scoring: scoring)
     }
@@ -152,26 +152,71 @@ public struct SearchIndexBuilder: Sendable {
     return runs.parallelMap { PartialIndex(documents, range: $0, analyzer: analyzer) }
   }
 
-  /// Term → flat (document, frequency, field bits) triples over all documents, in order.
-  private func merge(_ partials: [PartialIndex]) -> [String: [Int32]] {
-    var postings: [String: [Int32]] = [:]
-    for partial in partials {
-      for (number, term) in partial.terms.enumerated() {
-        postings[term, default: []].append(contentsOf: partial.postings[number])
+  /// Every term's postings over all documents.
+  struct Postings: Sendable {
+    /// Term number → term.
+    var terms: [String] = []
+    /// Term number → start of its triples in `triples`; one more at the end.
+    var starts: [Int] = []
+    /// Flat (document, frequency, field bits) triples, by term then document.
+    var triples: [Int32] = []
+
+    var counts: [Int] { terms.indices.map { (starts[$0 + 1] - starts[$0]) / 3 } }
+
+    func triples(of term: Int) -> ArraySlice<Int32> {
+      triples[starts[term]..<starts[term + 1]]
+    }
+  }
+
+  /// The runs' postings, numbered by term (counting sort, so documents stay in order).
+  private func merge(_ partials: [PartialIndex]) -> Postings {
+    var result = Postings()
+    var termNumbers: [String: Int32] = [:]
+    let globalTerms = partials.map { partial in
+      partial.terms.map { term in
+        if let known = termNumbers[term] { return known }
+        let new = Int32(result.terms.count)
+        termNumbers[term] = new
+        result.terms.append(term)
+        return new
       }
     }
-    return postings
+    var ends = [Int](repeating: 0, count: result.terms.count + 1)
+    for (run, partial) in partials.enumerated() {
+      for index in stride(from: 0, to: partial.postings.count, by: 4) {
+        ends[Int(globalTerms[run][Int(partial.postings[index])]) + 1] += 3
+      }
+    }
+    for term in result.terms.indices { ends[term + 1] += ends[term] }
+    result.starts = ends
+    result.triples = [Int32](repeating: 0, count: ends[result.terms.count])
+    for (run, partial) in partials.enumerated() {
+      for index in stride(from: 0, to: partial.postings.count, by: 4) {
+        let term = Int(globalTerms[run][Int(partial.postings[index])])
+        let end = ends[term]
+        result.triples[end] = partial.postings[index + 1]
+        result.triples[end + 1] = partial.postings[index + 2]
+        result.triples[end + 2] = partial.postings[index + 3]
+        ends[term] = end + 3
+      }
+    }
+    return result
   }
 
   // MARK: Files
 
   private static func shardFile(
-    _ shard: ShardPlanner.Shard, postings: [String: [Int32]], scoring: Scoring
+    _ shard: ShardPlanner.Shard, postings: Postings, scoring: Scoring
   ) -> (key: String, hash: String, file: IndexFile) {
     var writer = JSONWriter(capacity: shard.estimatedBytes + 64)
-    writer.object(shard.terms) { writer, term in
-      writer.string(encodedPostings(postings[term]!, scoring: scoring))
+    writer.raw("{")
+    for (index, term) in shard.terms.enumerated() {
+      if index > 0 { writer.raw(",") }
+      writer.string(postings.terms[Int(term)])
+      writer.raw(":")
+      writer.string(encodedPostings(postings.triples(of: Int(term)), scoring: scoring))
     }
+    writer.raw("}")
     let name = shard.key.isEmpty ? "_" : shard.key
     let hash = Base64Digits.shortHash(writer.bytes)
     return (shard.key, hash, IndexFile(path: "shards/\(name).\(hash).json", contents: writer.data))
@@ -179,11 +224,11 @@ public struct SearchIndexBuilder: Sendable {
 
   /// (document, frequency, field bits) triples as a string of (document gap, impact) pairs:
   /// the gap a `Base64Digits` number (the first is the document number), the impact one digit.
-  static func encodedPostings(_ triples: [Int32], scoring: Scoring) -> String {
+  static func encodedPostings(_ triples: ArraySlice<Int32>, scoring: Scoring) -> String {
     var bytes: [UInt8] = []
     bytes.reserveCapacity(triples.count)
     var previous = 0
-    for index in stride(from: 0, to: triples.count, by: 3) {
+    for index in stride(from: triples.startIndex, to: triples.endIndex, by: 3) {
       let document = Int(triples[index])
       Base64Digits.appendNumber(document - previous, to: &bytes)
       Base64Digits.appendDigit(
