@@ -105,6 +105,17 @@ import Testing
   }
 }
 
+@Suite struct LeadingWordsTests {
+  @Test func keepsTheFirstWordsJoinedBySingleSpaces() {
+    let text = "  Les\u{A0}jardins\tpartagés\u{2003}de  Cergy\n— été 2017 "
+    #expect(SearchIndexBuilder.leadingWords(of: text, count: 5) == "Les jardins partagés de Cergy")
+    #expect(
+      SearchIndexBuilder.leadingWords(of: text, count: 7) == "Les jardins partagés de Cergy — été")
+    #expect(SearchIndexBuilder.leadingWords(of: text, count: 0) == "")
+    #expect(SearchIndexBuilder.leadingWords(of: "\u{1F331} ok", count: 3) == "\u{1F331} ok")
+  }
+}
+
 @Suite struct WordTableTests {
   @Test func findsEveryInsertedWordThroughGrowth() {
     var table = WordTable<Int>()

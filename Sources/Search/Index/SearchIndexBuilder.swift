@@ -257,25 +257,36 @@ public struct SearchIndexBuilder: Sendable {
     return writer.bytes
   }
 
-  /// The first `count` whitespace-separated words, joined by single spaces.
+  /// The first `count` whitespace-separated words, joined by single spaces; words are copied
+  /// as UTF-8 bytes.
   static func leadingWords(of text: String, count: Int) -> String {
-    var words = String.UnicodeScalarView()
-    var wordCount = 0
-    var inWord = false
-    for scalar in text.unicodeScalars {
-      if scalar.properties.isWhitespace {
-        inWord = false
-      } else {
-        if !inWord {
-          if wordCount == count { break }
-          if wordCount > 0 { words.append(" ") }
-          wordCount += 1
-          inWord = true
+    var text = text
+    return text.withUTF8 { bytes in
+      var words: [UInt8] = []
+      var wordCount = 0
+      var inWord = false
+      var index = 0
+      while index < bytes.count {
+        let start = index
+        let value = UTF8Decoding.scalar(in: bytes, at: &index)
+        let isWhitespace =
+          value < 0x80
+          ? value == 0x20 || value >= 0x09 && value <= 0x0D
+          : Unicode.Scalar(value)!.properties.isWhitespace
+        if isWhitespace {
+          inWord = false
+        } else {
+          if !inWord {
+            if wordCount == count { break }
+            if wordCount > 0 { words.append(UInt8(ascii: " ")) }
+            wordCount += 1
+            inWord = true
+          }
+          words.append(contentsOf: bytes[start..<index])
         }
-        words.append(scalar)
       }
+      return String(decoding: words, as: UTF8.self)
     }
-    return String(words)
   }
 
   private func manifestFile(
