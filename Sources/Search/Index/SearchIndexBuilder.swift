@@ -24,9 +24,12 @@ public struct SearchIndexBuilder: Sendable {
   }
 
   public func build(_ documents: [SearchDocument]) -> [IndexFile] {
-    let documents = documents.map { (FacetColumns.sortKey($0), $0) }
-      .sorted { $0.0.lexicographicallyPrecedes($1.0) || ($0.0 == $1.0 && $0.1.url < $1.1.url) }
-      .map(\.1)
+    let keys = documents.map(FacetColumns.sortKey)
+    let documents = documents.indices.sorted { first, second in
+      keys[first].lexicographicallyPrecedes(keys[second])
+        || (keys[first] == keys[second] && documents[first].url < documents[second].url)
+    }
+    .map { documents[$0] }
     let analyzer = Analyzer(language: language)
     let partials = analyse(documents, analyzer)
     let postings = merge(partials)
