@@ -134,3 +134,14 @@ import Testing
     #expect(words[5].withUnsafeBufferPointer { table[$0] } == -1)
   }
 }
+
+@Suite struct JSONWriterTests {
+  @Test func escapesOnlyWhatJSONNeeds() {
+    var writer = JSONWriter()
+    writer.strings(["plain", "a\"b\\c\nd\re\tf\u{1}g", "", "été/\u{1F331}", "end\""])
+    writer.unescapedString { $0 += Array("0aZ-_".utf8) }
+    #expect(
+      String(decoding: writer.bytes, as: UTF8.self)
+        == #"["plain","a\"b\\c\nd\re\tf\u0001g","","été/🌱","end\""]"0aZ-_""#)
+  }
+}

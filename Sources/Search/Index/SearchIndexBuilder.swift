@@ -217,7 +217,9 @@ public struct SearchIndexBuilder: Sendable {
       if index > 0 { writer.raw(",") }
       writer.string(postings.terms[Int(term)])
       writer.raw(":")
-      writer.string(encodedPostings(postings.triples(of: Int(term)), scoring: scoring))
+      writer.unescapedString {
+        encodePostings(postings.triples(of: Int(term)), scoring: scoring, to: &$0)
+      }
     }
     writer.raw("}")
     let name = shard.key.isEmpty ? "_" : shard.key
@@ -227,9 +229,9 @@ public struct SearchIndexBuilder: Sendable {
 
   /// (document, frequency, field bits) triples as a string of (document gap, impact) pairs:
   /// the gap a `Base64Digits` number (the first is the document number), the impact one digit.
-  static func encodedPostings(_ triples: ArraySlice<Int32>, scoring: Scoring) -> String {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(triples.count)
+  static func encodePostings(
+    _ triples: ArraySlice<Int32>, scoring: Scoring, to bytes: inout [UInt8]
+  ) {
     var previous = 0
     for index in stride(from: triples.startIndex, to: triples.endIndex, by: 3) {
       let document = Int(triples[index])
@@ -240,7 +242,6 @@ public struct SearchIndexBuilder: Sendable {
         to: &bytes)
       previous = document
     }
-    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// Display data: one `[url, title, date, text]` array per document (`date` "" when unknown;
