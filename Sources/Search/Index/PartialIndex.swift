@@ -13,6 +13,8 @@ private struct TermCount {
 struct PartialIndex: Sendable {
   /// Local term number → term.
   var terms: [String] = []
+  /// Term → local term number.
+  var termNumbers: [String: Int32] = [:]
   /// Flat quadruples in document order: local term number, document number, term frequency,
   /// field bits.
   var postings: [Int32] = []
@@ -38,6 +40,7 @@ struct PartialIndex: Sendable {
       fieldLengths.append(lengths)
     }
     terms = run.terms
+    termNumbers = run.termNumbers
   }
 
   /// The counting state of one run, in one value so its methods mutate it without the dynamic

@@ -174,15 +174,20 @@ public struct SearchIndexBuilder: Sendable {
   /// The runs' postings, numbered by term (counting sort, so documents stay in order).
   private func merge(_ partials: [PartialIndex]) -> Postings {
     var result = Postings()
-    var termNumbers: [String: Int32] = [:]
-    let globalTerms = partials.map { partial in
-      partial.terms.map { term in
-        if let known = termNumbers[term] { return known }
-        let new = Int32(result.terms.count)
-        termNumbers[term] = new
-        result.terms.append(term)
-        return new
-      }
+    // The first run's numbers are kept, so its dictionary serves as the merged one; the last
+    // run's new terms need not be added to it.
+    var termNumbers = partials.first?.termNumbers ?? [:]
+    result.terms = partials.first?.terms ?? []
+    var globalTerms = [partials.first.map { Array(Int32(0)..<Int32($0.terms.count)) } ?? []]
+    for (run, partial) in partials.enumerated().dropFirst() {
+      globalTerms.append(
+        partial.terms.map { term in
+          if let known = termNumbers[term] { return known }
+          let new = Int32(result.terms.count)
+          if run < partials.count - 1 { termNumbers[term] = new }
+          result.terms.append(term)
+          return new
+        })
     }
     var ends = [Int](repeating: 0, count: result.terms.count + 1)
     for (run, partial) in partials.enumerated() {
