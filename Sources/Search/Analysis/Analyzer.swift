@@ -58,7 +58,7 @@ public struct Analyzer: Sendable {
   }
 
   /// The analysed form of one word, as the builder needs it.
-  struct AnalysedWord: Sendable {
+  struct AnalysedWord: Sendable, Equatable {
     var term: String
     var unaccentedVariant: String?
   }

@@ -21,9 +21,10 @@ struct PartialIndex: Sendable {
   /// Per document of the run, the number of terms in each field.
   var fieldLengths: [[Int32]] = []
 
-  /// Analyses `documents[range]`, numbering them from `range.lowerBound`.
-  init(_ documents: [SearchDocument], range: Range<Int>, analyzer: Analyzer) {
-    var run = Run(analyzer: analyzer)
+  /// Analyses `documents[range]`, numbering them from `range.lowerBound`; words new to the run
+  /// are looked up in `stems` first.
+  init(_ documents: [SearchDocument], range: Range<Int>, analyzer: Analyzer, stems: StemCache) {
+    var run = Run(analyzer: analyzer, stems: stems)
     for documentNumber in range {
       let document = documents[documentNumber]
       var lengths = [Int32](repeating: 0, count: IndexedField.allCases.count)
@@ -56,8 +57,11 @@ struct PartialIndex: Sendable {
     /// Terms counted in the current document.
     var touched: [Int32] = []
 
-    init(analyzer: Analyzer) {
+    let stems: StemCache
+
+    init(analyzer: Analyzer, stems: StemCache) {
       self.analyzer = analyzer
+      self.stems = stems
     }
 
     /// Counts the word's terms; false for a stop word.
@@ -76,7 +80,7 @@ struct PartialIndex: Sendable {
     }
 
     private mutating func analyse(_ word: UnsafeBufferPointer<UInt32>) -> WordTerms {
-      guard let analysed = analyzer.analyse(Array(word)) else {
+      guard let analysed = stems.analysis(of: Array(word), by: analyzer) else {
         return WordTerms(term: -1, variant: -1)
       }
       let term = number(of: analysed.term)

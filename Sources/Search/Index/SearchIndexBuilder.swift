@@ -152,7 +152,10 @@ public struct SearchIndexBuilder: Sendable {
     let runs = (0..<runCount).map { run in
       (documents.count * run / runCount)..<(documents.count * (run + 1) / runCount)
     }
-    return runs.parallelMap { PartialIndex(documents, range: $0, analyzer: analyzer) }
+    let stems = StemCache()
+    return runs.parallelMap {
+      PartialIndex(documents, range: $0, analyzer: analyzer, stems: stems)
+    }
   }
 
   /// Every term's postings over all documents.
