@@ -45,3 +45,18 @@ import Testing
     #expect(french.terms("re\u{301}seaux") == ["reseau"])
   }
 }
+
+@Suite struct StemCacheTests {
+  @Test func givesTheAnalyzersResultsAndAnalysesEachWordOnce() {
+    let french = Analyzer(language: "fr")
+    let cache = StemCache()
+    let words = ["activité", "réseaux", "les", "jardins", "activité", "les"].map(scalars)
+    for word in words {
+      #expect(cache.analysis(of: word, by: french) == french.analyse(word))
+    }
+    #expect(cache.analysis(of: scalars("activité"), by: french)?.term == "activ")
+    #expect(cache.analysis(of: scalars("activité"), by: french)?.unaccentedVariant == "activit")
+    #expect(cache.analysis(of: scalars("les"), by: french) == nil)
+    #expect(cache.count == 4)
+  }
+}

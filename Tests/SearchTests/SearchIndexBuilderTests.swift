@@ -105,16 +105,43 @@ import Testing
   }
 }
 
+@Suite struct LeadingWordsTests {
+  @Test func keepsTheFirstWordsJoinedBySingleSpaces() {
+    let text = "  Les\u{A0}jardins\tpartagés\u{2003}de  Cergy\n— été 2017 "
+    #expect(SearchIndexBuilder.leadingWords(of: text, count: 5) == "Les jardins partagés de Cergy")
+    #expect(
+      SearchIndexBuilder.leadingWords(of: text, count: 7) == "Les jardins partagés de Cergy — été")
+    #expect(SearchIndexBuilder.leadingWords(of: text, count: 0) == "")
+    #expect(SearchIndexBuilder.leadingWords(of: "\u{1F331} ok", count: 3) == "\u{1F331} ok")
+  }
+}
+
 @Suite struct WordTableTests {
   @Test func findsEveryInsertedWordThroughGrowth() {
     var table = WordTable<Int>()
     let words = (0..<20_000).map { number in
       Array(String(number, radix: 7).unicodeScalars.map(\.value))
     }
-    for (index, word) in words.enumerated() { table.insert(index, for: word) }
-    #expect(words.indices.allSatisfy { table[words[$0]] == $0 })
-    #expect(table[[0x7A, 0x7A]] == nil)
-    table.insert(-1, for: words[5])
-    #expect(table[words[5]] == -1)
+    for (index, word) in words.enumerated() {
+      word.withUnsafeBufferPointer { table.insert(index, for: $0) }
+    }
+    #expect(
+      words.indices.allSatisfy { index in
+        words[index].withUnsafeBufferPointer { table[$0] == index }
+      })
+    #expect([UInt32]([0x7A, 0x7A]).withUnsafeBufferPointer { table[$0] } == nil)
+    words[5].withUnsafeBufferPointer { table.insert(-1, for: $0) }
+    #expect(words[5].withUnsafeBufferPointer { table[$0] } == -1)
+  }
+}
+
+@Suite struct JSONWriterTests {
+  @Test func escapesOnlyWhatJSONNeeds() {
+    var writer = JSONWriter()
+    writer.strings(["plain", "a\"b\\c\nd\re\tf\u{1}g", "", "été/\u{1F331}", "end\""])
+    writer.unescapedString { $0 += Array("0aZ-_".utf8) }
+    #expect(
+      String(decoding: writer.bytes, as: UTF8.self)
+        == #"["plain","a\"b\\c\nd\re\tf\u0001g","","été/🌱","end\""]"0aZ-_""#)
   }
 }

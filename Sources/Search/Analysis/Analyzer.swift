@@ -58,7 +58,7 @@ public struct Analyzer: Sendable {
   }
 
   /// The analysed form of one word, as the builder needs it.
-  struct AnalysedWord: Sendable {
+  struct AnalysedWord: Sendable, Equatable {
     var term: String
     var unaccentedVariant: String?
   }
@@ -68,7 +68,10 @@ public struct Analyzer: Sendable {
     fileprivate var entries: [[UInt32]: AnalysedWord?] = [:]
   }
 
-  private func analyse(_ word: [UInt32], cache: inout TermCache) -> AnalysedWord? {
+  private func analyse(_ word: UnsafeBufferPointer<UInt32>, cache: inout TermCache)
+    -> AnalysedWord?
+  {
+    let word = Array(word)
     if let known = cache.entries[word] { return known }
     let result = analyse(word)
     cache.entries[word] = result
@@ -109,26 +112,43 @@ public struct Analyzer: Sendable {
   /// jamo and none of the characters NFC replaces by another (Ω, Å, CJK compatibility ideographs
   /// and the like). Normalising is slow, and most text needs none.
   static func mayChangeUnderNFC(_ text: String) -> Bool {
-    for scalar in text.unicodeScalars where scalar.value >= 0x300 {
-      switch scalar.value {
-      case 0x300...0x36F, 0x374, 0x37E, 0x387, 0x1100...0x11FF, 0x1F71...0x1FFD, 0x2000...0x2001,
-        0x2126, 0x212A...0x212B, 0x2329...0x232A, 0xF900...0xFAFF, 0x2F800...0x2FA1F:
-        return true
-      case 0x2002...0x2125, 0x3000...0x303F, 0xFF00...0xFFEF:
-        // Punctuation, symbols and full-width forms that never change.
-        continue
-      default:
-        switch scalar.properties.generalCategory {
-        case .nonspacingMark, .spacingMark, .enclosingMark: return true
-        default: continue
+    var text = text
+    return text.withUTF8 { bytes in
+      var index = 0
+      while index < bytes.count {
+        // Scalars below U+0300 are ASCII or two bytes led by 0xC2…0xCB; skipping every byte
+        // below 0xCC skips them and the continuation bytes of the others.
+        guard bytes[index] >= 0xCC else {
+          index += 1
+          continue
         }
+        if mayChangeUnderNFC(UTF8Decoding.scalar(in: bytes, at: &index)) { return true }
       }
+      return false
     }
-    return false
   }
 
-  /// Calls `body` with each word of the text, NFC-normalised and lower-cased, as scalars.
-  func forEachWord(in text: String, _ body: (_ word: [UInt32]) -> Void) {
+  /// `mayChangeUnderNFC` for one scalar at or above U+0300.
+  private static func mayChangeUnderNFC(_ value: UInt32) -> Bool {
+    switch value {
+    case 0x300...0x36F, 0x374, 0x37E, 0x387, 0x1100...0x11FF, 0x1F71...0x1FFD, 0x2000...0x2001,
+      0x2126, 0x212A...0x212B, 0x2329...0x232A, 0xF900...0xFAFF, 0x2F800...0x2FA1F:
+      return true
+    case 0x2002...0x2125, 0x3000...0x303F, 0xFF00...0xFFEF:
+      // Punctuation, symbols and full-width forms that never change.
+      return false
+    default:
+      guard let scalar = Unicode.Scalar(value) else { return false }
+      switch scalar.properties.generalCategory {
+      case .nonspacingMark, .spacingMark, .enclosingMark: return true
+      default: return false
+      }
+    }
+  }
+
+  /// Calls `body` with each word of the text, NFC-normalised and lower-cased, as scalars (valid
+  /// only during the call).
+  func forEachWord(in text: String, _ body: (_ word: UnsafeBufferPointer<UInt32>) -> Void) {
     let normalized =
       Self.mayChangeUnderNFC(text) ? text.precomposedStringWithCanonicalMapping : text
     Tokenizer.forEachWord(in: normalized, body)

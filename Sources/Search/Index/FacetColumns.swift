@@ -13,7 +13,8 @@ struct FacetColumns {
     var columns: [String: [String: [Int]]] = [:]
     for (number, document) in documents.enumerated() {
       for (name, values) in document.facets {
-        for value in Set(values) {
+        // Each distinct value once; the lists are short, so no set is made.
+        for (index, value) in values.enumerated() where !values[..<index].contains(value) {
           columns[name, default: [:]][value, default: []].append(number)
         }
       }

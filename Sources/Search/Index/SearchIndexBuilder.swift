@@ -24,9 +24,12 @@ public struct SearchIndexBuilder: Sendable {
   }
 
   public func build(_ documents: [SearchDocument]) -> [IndexFile] {
-    let documents = documents.map { (FacetColumns.sortKey($0), $0) }
-      .sorted { $0.0.lexicographicallyPrecedes($1.0) || ($0.0 == $1.0 && $0.1.url < $1.1.url) }
-      .map(\.1)
+    let keys = documents.map(FacetColumns.sortKey)
+    let documents = documents.indices.sorted { first, second in
+      keys[first].lexicographicallyPrecedes(keys[second])
+        || (keys[first] == keys[second] && documents[first].url < documents[second].url)
+    }
+    .map { documents[$0] }
     let analyzer = Analyzer(language: language)
     let partials = analyse(documents, analyzer)
     let postings = merge(partials)
@@ -37,7 +40,7 @@ public struct SearchIndexBuilder: Sendable {
     let shards = ShardPlanner(
       targetBytes: targetShardBytes, maximumPrefixLength: Self.maximumPrefixLength
     )
-    .plan(postings)
+    .plan(terms: postings.terms, postingCounts: postings.counts)
     let shardFiles = shards.parallelMap { shard in
       Self.shardFile(shard, postings: postings, scoring: scoring)
     }
@@ -77,21 +80,63 @@ public struct SearchIndexBuilder: Sendable {
     static let b = 0.75
     let documentLengths: [Int]
     let averageLength: Int
+    /// Impacts of the common postings, computed once per document rather than per posting:
+    /// for each document, frequency 1…`tabulatedFrequencies` and index in `boosts`.
+    private let commonImpacts: [UInt8]
+
+    static let tabulatedFrequencies = 4
+    /// The boosts a posting can have: 1 and every field's.
+    private static let boosts = Array(Set(IndexedField.allCases.map(\.boost) + [1])).sorted()
+    /// Field bits → the index in `boosts` of the highest boost of those fields.
+    private static let boostIndices: [Int] = (0..<1 << IndexedField.allCases.count).map {
+      boosts.firstIndex(of: boost(fieldBits: Int32($0)))!
+    }
 
     init(documentLengths: [Int]) {
       self.documentLengths = documentLengths
       let count = max(1, documentLengths.count)
       averageLength = max(1, (documentLengths.reduce(0, +) + count / 2) / count)
+      var commonImpacts: [UInt8] = []
+      commonImpacts.reserveCapacity(
+        documentLengths.count * Self.tabulatedFrequencies * Self.boosts.count)
+      for document in documentLengths.indices {
+        for frequency in 1...Self.tabulatedFrequencies {
+          for boost in Self.boosts {
+            commonImpacts.append(
+              UInt8(
+                Self.impact(
+                  length: documentLengths[document], averageLength: averageLength,
+                  frequency: Int32(frequency), boost: boost)))
+          }
+        }
+      }
+      self.commonImpacts = commonImpacts
     }
 
     /// `round(8 · log2(1 + 4 · boost · saturation))`, 1…63; the reader's score is
     /// `(2^(impact/8) − 1) / 4`.
     func impact(document: Int, frequency: Int32, fieldBits: Int32) -> Int {
+      if frequency <= Self.tabulatedFrequencies {
+        let row = document * Self.tabulatedFrequencies + Int(frequency) - 1
+        return Int(commonImpacts[row * Self.boosts.count + Self.boostIndices[Int(fieldBits)]])
+      }
+      return Self.impact(
+        length: documentLengths[document], averageLength: averageLength, frequency: frequency,
+        boost: Self.boost(fieldBits: fieldBits))
+    }
+
+    private static func boost(fieldBits: Int32) -> Int {
       var boost = 1
       for field in IndexedField.allCases where fieldBits & field.bit != 0 {
         boost = max(boost, field.boost)
       }
-      let ratio = Double(documentLengths[document]) / Double(averageLength)
+      return boost
+    }
+
+    private static func impact(length: Int, averageLength: Int, frequency: Int32, boost: Int)
+      -> Int
+    {
+      let ratio = Double(length) / Double(averageLength)
       let tf = Double(frequency)
       let saturation = tf * (Self.k1 + 1) / (tf + Self.k1 * (1 - Self.b + Self.b * ratio))
       let score = Double(boost) * saturation
@@ -107,29 +152,84 @@ public struct SearchIndexBuilder: Sendable {
     let runs = (0..<runCount).map { run in
       (documents.count * run / runCount)..<(documents.count * (run + 1) / runCount)
     }
-    return runs.parallelMap { PartialIndex(documents, range: $0, analyzer: analyzer) }
+    let stems = StemCache()
+    return runs.parallelMap {
+      PartialIndex(documents, range: $0, analyzer: analyzer, stems: stems)
+    }
   }
 
-  /// Term → flat (document, frequency, field bits) triples over all documents, in order.
-  private func merge(_ partials: [PartialIndex]) -> [String: [Int32]] {
-    var postings: [String: [Int32]] = [:]
-    for partial in partials {
-      for (number, term) in partial.terms.enumerated() {
-        postings[term, default: []].append(contentsOf: partial.postings[number])
+  /// Every term's postings over all documents.
+  struct Postings: Sendable {
+    /// Term number → term.
+    var terms: [String] = []
+    /// Term number → start of its triples in `triples`; one more at the end.
+    var starts: [Int] = []
+    /// Flat (document, frequency, field bits) triples, by term then document.
+    var triples: [Int32] = []
+
+    var counts: [Int] { terms.indices.map { (starts[$0 + 1] - starts[$0]) / 3 } }
+
+    func triples(of term: Int) -> ArraySlice<Int32> {
+      triples[starts[term]..<starts[term + 1]]
+    }
+  }
+
+  /// The runs' postings, numbered by term (counting sort, so documents stay in order).
+  private func merge(_ partials: [PartialIndex]) -> Postings {
+    var result = Postings()
+    // The first run's numbers are kept, so its dictionary serves as the merged one; the last
+    // run's new terms need not be added to it.
+    var termNumbers = partials.first?.termNumbers ?? [:]
+    result.terms = partials.first?.terms ?? []
+    var globalTerms = [partials.first.map { Array(Int32(0)..<Int32($0.terms.count)) } ?? []]
+    for (run, partial) in partials.enumerated().dropFirst() {
+      globalTerms.append(
+        partial.terms.map { term in
+          if let known = termNumbers[term] { return known }
+          let new = Int32(result.terms.count)
+          if run < partials.count - 1 { termNumbers[term] = new }
+          result.terms.append(term)
+          return new
+        })
+    }
+    var ends = [Int](repeating: 0, count: result.terms.count + 1)
+    for (run, partial) in partials.enumerated() {
+      for index in stride(from: 0, to: partial.postings.count, by: 4) {
+        ends[Int(globalTerms[run][Int(partial.postings[index])]) + 1] += 3
       }
     }
-    return postings
+    for term in result.terms.indices { ends[term + 1] += ends[term] }
+    result.starts = ends
+    result.triples = [Int32](repeating: 0, count: ends[result.terms.count])
+    for (run, partial) in partials.enumerated() {
+      for index in stride(from: 0, to: partial.postings.count, by: 4) {
+        let term = Int(globalTerms[run][Int(partial.postings[index])])
+        let end = ends[term]
+        result.triples[end] = partial.postings[index + 1]
+        result.triples[end + 1] = partial.postings[index + 2]
+        result.triples[end + 2] = partial.postings[index + 3]
+        ends[term] = end + 3
+      }
+    }
+    return result
   }
 
   // MARK: Files
 
   private static func shardFile(
-    _ shard: ShardPlanner.Shard, postings: [String: [Int32]], scoring: Scoring
+    _ shard: ShardPlanner.Shard, postings: Postings, scoring: Scoring
   ) -> (key: String, hash: String, file: IndexFile) {
     var writer = JSONWriter(capacity: shard.estimatedBytes + 64)
-    writer.object(shard.terms) { writer, term in
-      writer.string(encodedPostings(postings[term]!, scoring: scoring))
+    writer.raw("{")
+    for (index, term) in shard.terms.enumerated() {
+      if index > 0 { writer.raw(",") }
+      writer.string(postings.terms[Int(term)])
+      writer.raw(":")
+      writer.unescapedString {
+        encodePostings(postings.triples(of: Int(term)), scoring: scoring, to: &$0)
+      }
     }
+    writer.raw("}")
     let name = shard.key.isEmpty ? "_" : shard.key
     let hash = Base64Digits.shortHash(writer.bytes)
     return (shard.key, hash, IndexFile(path: "shards/\(name).\(hash).json", contents: writer.data))
@@ -137,11 +237,11 @@ public struct SearchIndexBuilder: Sendable {
 
   /// (document, frequency, field bits) triples as a string of (document gap, impact) pairs:
   /// the gap a `Base64Digits` number (the first is the document number), the impact one digit.
-  static func encodedPostings(_ triples: [Int32], scoring: Scoring) -> String {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(triples.count)
+  static func encodePostings(
+    _ triples: ArraySlice<Int32>, scoring: Scoring, to bytes: inout [UInt8]
+  ) {
     var previous = 0
-    for index in stride(from: 0, to: triples.count, by: 3) {
+    for index in stride(from: triples.startIndex, to: triples.endIndex, by: 3) {
       let document = Int(triples[index])
       Base64Digits.appendNumber(document - previous, to: &bytes)
       Base64Digits.appendDigit(
@@ -150,7 +250,6 @@ public struct SearchIndexBuilder: Sendable {
         to: &bytes)
       previous = document
     }
-    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// Display data: one `[url, title, date, text]` array per document (`date` "" when unknown;
@@ -170,25 +269,36 @@ public struct SearchIndexBuilder: Sendable {
     return writer.bytes
   }
 
-  /// The first `count` whitespace-separated words, joined by single spaces.
+  /// The first `count` whitespace-separated words, joined by single spaces; words are copied
+  /// as UTF-8 bytes.
   static func leadingWords(of text: String, count: Int) -> String {
-    var words = String.UnicodeScalarView()
-    var wordCount = 0
-    var inWord = false
-    for scalar in text.unicodeScalars {
-      if scalar.properties.isWhitespace {
-        inWord = false
-      } else {
-        if !inWord {
-          if wordCount == count { break }
-          if wordCount > 0 { words.append(" ") }
-          wordCount += 1
-          inWord = true
+    var text = text
+    return text.withUTF8 { bytes in
+      var words: [UInt8] = []
+      var wordCount = 0
+      var inWord = false
+      var index = 0
+      while index < bytes.count {
+        let start = index
+        let value = UTF8Decoding.scalar(in: bytes, at: &index)
+        let isWhitespace =
+          value < 0x80
+          ? value == 0x20 || value >= 0x09 && value <= 0x0D
+          : Unicode.Scalar(value)!.properties.isWhitespace
+        if isWhitespace {
+          inWord = false
+        } else {
+          if !inWord {
+            if wordCount == count { break }
+            if wordCount > 0 { words.append(UInt8(ascii: " ")) }
+            wordCount += 1
+            inWord = true
+          }
+          words.append(contentsOf: bytes[start..<index])
         }
-        words.append(scalar)
       }
+      return String(decoding: words, as: UTF8.self)
     }
-    return String(words)
   }
 
   private func manifestFile(

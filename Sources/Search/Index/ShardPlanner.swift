@@ -8,24 +8,26 @@ struct ShardPlanner {
 
   struct Shard: Sendable {
     var key: String
-    /// Sorted.
-    var terms: [String]
+    /// Term numbers, sorted by term.
+    var terms: [Int32]
     var estimatedBytes: Int
   }
 
   private struct Entry {
+    var number: Int32
     var term: String
     var scalars: [Unicode.Scalar]
     var bytes: Int
   }
 
-  func plan(_ postings: [String: [Int32]]) -> [Shard] {
-    let entries = postings.keys.sorted().map { term in
+  /// Shards for terms (numbered by position) with that many postings each.
+  func plan(terms: [String], postingCounts: [Int]) -> [Shard] {
+    let entries = terms.indices.sorted { terms[$0] < terms[$1] }.map { number in
       // Quoted term, colon, comma, quoted postings: about 3 characters per (document,
       // frequency, field bits) triple.
       Entry(
-        term: term, scalars: Array(term.unicodeScalars),
-        bytes: term.utf8.count + 6 + postings[term]!.count)
+        number: Int32(number), term: terms[number], scalars: Array(terms[number].unicodeScalars),
+        bytes: terms[number].utf8.count + 6 + 3 * postingCounts[number])
     }
     var shards: [Shard] = []
     split(entries, prefix: [], into: &shards)
@@ -37,7 +39,7 @@ struct ShardPlanner {
     let key = String(String.UnicodeScalarView(prefix))
     guard total > targetBytes, prefix.count < maximumPrefixLength else {
       if !entries.isEmpty {
-        shards.append(Shard(key: key, terms: entries.map(\.term), estimatedBytes: total))
+        shards.append(Shard(key: key, terms: entries.map(\.number), estimatedBytes: total))
       }
       return
     }
@@ -62,7 +64,7 @@ struct ShardPlanner {
       remainder.sort { $0.term < $1.term }
       shards.append(
         Shard(
-          key: key, terms: remainder.map(\.term),
+          key: key, terms: remainder.map(\.number),
           estimatedBytes: remainder.reduce(0) { $0 + $1.bytes }))
     }
   }

@@ -10,7 +10,7 @@ struct WordTable<Value> {
   /// Entry number + 1, or 0 for an empty slot; the count is a power of two.
   private var slots = [Int32](repeating: 0, count: 1 << 12)
 
-  private static func hash(_ word: [UInt32]) -> Int {
+  private static func hash(_ word: UnsafeBufferPointer<UInt32>) -> Int {
     var hash: UInt32 = 0x811C_9DC5
     for scalar in word {
       hash = (hash ^ scalar) &* 0x0100_0193
@@ -18,34 +18,36 @@ struct WordTable<Value> {
     return Int(hash ^ (hash >> 15))
   }
 
-  private func slot(of word: [UInt32]) -> (slot: Int, entry: Int?) {
+  private func slot(of word: UnsafeBufferPointer<UInt32>) -> (slot: Int, entry: Int?) {
     let mask = slots.count - 1
     var slot = Self.hash(word) & mask
-    return word.withUnsafeBufferPointer { word in
-      scalars.withUnsafeBufferPointer { scalars in
-        slots.withUnsafeBufferPointer { slots in
-          while true {
-            let stored = Int(slots[slot])
-            if stored == 0 { return (slot, nil) }
-            let entry = stored - 1
-            if Int(lengths[entry]) == word.count {
-              let start = Int(starts[entry])
-              var index = 0
-              while index < word.count, scalars[start + index] == word[index] { index += 1 }
-              if index == word.count { return (slot, entry) }
+    return scalars.withUnsafeBufferPointer { scalars in
+      slots.withUnsafeBufferPointer { slots in
+        starts.withUnsafeBufferPointer { starts in
+          lengths.withUnsafeBufferPointer { lengths in
+            while true {
+              let stored = Int(slots[slot])
+              if stored == 0 { return (slot, nil) }
+              let entry = stored - 1
+              if Int(lengths[entry]) == word.count {
+                let start = Int(starts[entry])
+                var index = 0
+                while index < word.count, scalars[start + index] == word[index] { index += 1 }
+                if index == word.count { return (slot, entry) }
+              }
+              slot = (slot + 1) & mask
             }
-            slot = (slot + 1) & mask
           }
         }
       }
     }
   }
 
-  subscript(word: [UInt32]) -> Value? {
+  subscript(word: UnsafeBufferPointer<UInt32>) -> Value? {
     slot(of: word).entry.map { values[$0] }
   }
 
-  mutating func insert(_ value: Value, for word: [UInt32]) {
+  mutating func insert(_ value: Value, for word: UnsafeBufferPointer<UInt32>) {
     if (values.count + 1) * 2 > slots.count { grow() }
     let (slot, entry) = slot(of: word)
     if let entry {
@@ -64,8 +66,10 @@ struct WordTable<Value> {
     let mask = slots.count - 1
     for entry in values.indices {
       let start = Int(starts[entry])
-      let word = Array(scalars[start..<start + Int(lengths[entry])])
-      var slot = Self.hash(word) & mask
+      var slot =
+        scalars.withUnsafeBufferPointer {
+          Self.hash(UnsafeBufferPointer(rebasing: $0[start..<start + Int(lengths[entry])]))
+        } & mask
       while slots[slot] != 0 { slot = (slot + 1) & mask }
       slots[slot] = Int32(entry + 1)
     }
