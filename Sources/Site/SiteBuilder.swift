@@ -250,6 +250,10 @@ public struct SiteBuilder: Sendable {
       timings.append(clock.lap("render"))
     }
     guard !diagnostics.contains(where: { $0.severity == .error }) else {
+      // The threads beside the render phase may still be writing into the staging folder,
+      // which the failed build removes: they finish first.
+      _ = indexing?.wait()
+      _ = exporting.wait()
       diagnostics = DiagnosticList(diagnostics).sorted
       throw fail()
     }
