@@ -237,12 +237,23 @@ public struct OutputFolder: Sendable {
     return String(path[..<slash])
   }
 
-  /// Size and a 64-bit hash of a file's bytes, as the manifest records them. The hash reads
-  /// eight bytes at a time in four independent lanes (XXH64's rounds and final mixing), about
-  /// ten times faster than a byte-wise FNV-1a over the hundreds of megabytes of a large site.
-  static func signature(of data: Data) -> String {
-    let text = String(Self.hash(data), radix: 16)
-    return "\(data.count):x" + String(repeating: "0", count: 16 - text.count) + text
+  /// Size and a 64-bit hash of a file's bytes, as the manifest records them.
+  struct FileSignature: Hashable, Sendable {
+    var size: Int
+    var hash: UInt64
+  }
+
+  /// The hash reads eight bytes at a time in four independent lanes (XXH64's rounds and final
+  /// mixing), about ten times faster than a byte-wise FNV-1a over the hundreds of megabytes of
+  /// a large site.
+  static func signature(of data: Data) -> FileSignature {
+    FileSignature(size: data.count, hash: hash(data))
+  }
+
+  /// Sixteen lowercase hexadecimal digits.
+  static func hexDigits(_ value: UInt64) -> String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
   }
 
   static func hash(_ data: Data) -> UInt64 {
@@ -321,8 +332,8 @@ public struct OutputFolder: Sendable {
   /// key of each page (path → ``PageKey``), by which the next build knows what it can keep.
   struct Manifest: Codable {
     var output: String = ""
-    var files: [String: String] = [:]
-    var pages: [String: String] = [:]
+    var files: [String: FileSignature] = [:]
+    var pages: [String: StableHasher.Digest] = [:]
   }
 
   private func loadManifest() -> Manifest {
@@ -334,7 +345,7 @@ public struct OutputFolder: Sendable {
     return manifest
   }
 
-  func saveManifest(files: [String: String], pages: [String: String]) {
+  func saveManifest(files: [String: FileSignature], pages: [String: StableHasher.Digest]) {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     let manifest = Manifest(
@@ -343,5 +354,24 @@ public struct OutputFolder: Sendable {
     try? FileManager.default.createDirectory(
       at: manifestURL.deletingLastPathComponent(), withIntermediateDirectories: true)
     try? data.write(to: manifestURL, options: .atomic)
+  }
+}
+
+/// Written as `size:x` and the hash's 16 hexadecimal digits.
+extension OutputFolder.FileSignature: Codable {
+  init(from decoder: any Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    let text = try container.decode(String.self)
+    let parts = text.split(separator: ":x", maxSplits: 1)
+    guard parts.count == 2, let size = Int(parts[0]), let hash = UInt64(parts[1], radix: 16) else {
+      throw DecodingError.dataCorruptedError(
+        in: container, debugDescription: "not a file signature (size:xhash)")
+    }
+    self.init(size: size, hash: hash)
+  }
+
+  func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode("\(size):x" + OutputFolder.hexDigits(hash))
   }
 }

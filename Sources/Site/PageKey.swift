@@ -28,14 +28,14 @@ struct PageKey {
     self.inputs = hasher.finalize()
   }
 
-  func key(of job: PageJob) -> String {
+  func key(of job: PageJob) -> StableHasher.Digest {
     var hasher = StableHasher()
-    hasher.combine(inputs.0)
-    hasher.combine(inputs.1)
+    hasher.combine(inputs.high)
+    hasher.combine(inputs.low)
     hasher.combine(job.template)
     hasher.combine(job.language)
     hasher.combine(value: .object(job.context))
-    return hasher.hex
+    return hasher.finalize()
   }
 
   /// Size and modification time of the running executable: a new build of Proximus may render
@@ -54,7 +54,11 @@ struct PageKey {
 /// A 128-bit hash that is the same in every process (Swift's `Hasher` is seeded anew in each),
 /// for keys that a later build reads back. Two independent 64-bit lanes; not for security.
 struct StableHasher {
-  typealias Digest = (UInt64, UInt64)
+  /// 128 bits; the output manifest writes it as 32 hexadecimal digits.
+  struct Digest: Hashable, Sendable {
+    var high: UInt64
+    var low: UInt64
+  }
 
   private var first: UInt64 = 0x9E37_79B1_85EB_CA87
   private var second: UInt64 = 0xC2B2_AE3D_27D4_EB4F
@@ -72,8 +76,8 @@ struct StableHasher {
   /// A value and everything in it, by ``digest(of:)``.
   mutating func combine(value: Value) {
     let digest = Self.digest(of: value)
-    combine(digest.0)
-    combine(digest.1)
+    combine(digest.high)
+    combine(digest.low)
   }
 
   /// The digest of a value. Object members are summed (each one's key and value mixed), so
@@ -94,29 +98,29 @@ struct StableHasher {
       hasher.combine(UInt64(items.count))
       for item in items {
         let digest = digest(of: item)
-        hasher.combine(digest.0)
-        hasher.combine(digest.1)
+        hasher.combine(digest.high)
+        hasher.combine(digest.low)
       }
       return hasher.finalize()
     case .object(let members):
-      var sum: Digest = (0, 0)
+      var sum = Digest(high: 0, low: 0)
       for (key, member) in members {
         let name = hash(key)
         let digest = digest(of: member)
-        sum.0 &+= mix(name ^ digest.0)
-        sum.1 &+= mix(rotate(name, 32) &+ digest.1)
+        sum.high &+= mix(name ^ digest.high)
+        sum.low &+= mix(rotate(name, 32) &+ digest.low)
       }
       var hasher = StableHasher()
       hasher.combine(8)
       hasher.combine(UInt64(members.count))
-      hasher.combine(sum.0)
-      hasher.combine(sum.1)
+      hasher.combine(sum.high)
+      hasher.combine(sum.low)
       return hasher.finalize()
     }
   }
 
   private static func leaf(_ kind: UInt64, _ word: UInt64) -> Digest {
-    (mix(word ^ (kind &* 0x9E37_79B1_85EB_CA87)), mix(rotate(word, 29) &+ kind))
+    Digest(high: mix(word ^ (kind &* 0x9E37_79B1_85EB_CA87)), low: mix(rotate(word, 29) &+ kind))
   }
 
   /// XXH64 of the text's UTF-8 bytes, read in place.
@@ -131,15 +135,9 @@ struct StableHasher {
   }
 
   func finalize() -> Digest {
-    (Self.mix(first ^ Self.rotate(second, 17)), Self.mix(second ^ Self.rotate(first, 41)))
-  }
-
-  var hex: String {
-    let (high, low) = finalize()
-    return [high, low].map {
-      let digits = String($0, radix: 16)
-      return String(repeating: "0", count: 16 - digits.count) + digits
-    }.joined()
+    Digest(
+      high: Self.mix(first ^ Self.rotate(second, 17)),
+      low: Self.mix(second ^ Self.rotate(first, 41)))
   }
 
   private static func rotate(_ value: UInt64, _ bits: UInt64) -> UInt64 {
@@ -155,5 +153,24 @@ struct StableHasher {
     value &*= 0xC4CE_B9FE_1A85_EC53
     value ^= value >> 33
     return value
+  }
+}
+
+extension StableHasher.Digest: Codable {
+  init(from decoder: any Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    let text = try container.decode(String.self)
+    guard text.utf8.count == 32, let high = UInt64(text.prefix(16), radix: 16),
+      let low = UInt64(text.suffix(16), radix: 16)
+    else {
+      throw DecodingError.dataCorruptedError(
+        in: container, debugDescription: "not 32 hexadecimal digits")
+    }
+    self.init(high: high, low: low)
+  }
+
+  func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(OutputFolder.hexDigits(high) + OutputFolder.hexDigits(low))
   }
 }

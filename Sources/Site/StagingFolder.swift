@@ -19,9 +19,9 @@ public final class StagingFolder: Sendable {
   /// What this build wrote so far.
   private struct Written {
     /// Path → signature, and whether the bytes changed.
-    var files: [String: (signature: String, changed: Bool)] = [:]
+    var files: [String: (signature: OutputFolder.FileSignature, changed: Bool)] = [:]
     /// The key of each page written or kept.
-    var pageKeys: [String: String] = [:]
+    var pageKeys: [String: StableHasher.Digest] = [:]
     /// Pages linked over by ``keepPage(_:key:)``, not rendered.
     var keptPages = 0
   }
@@ -34,7 +34,7 @@ public final class StagingFolder: Sendable {
 
   /// Carries the previous build's page at `path` over when it was made from the same `key`;
   /// false when the page must be rendered.
-  func keepPage(_ path: String, key: String) -> Bool {
+  func keepPage(_ path: String, key: StableHasher.Digest) -> Bool {
     guard previous.pages[path] == key, let signature = previous.files[path],
       carryOver(path, signature: signature)
     else { return false }
@@ -47,7 +47,7 @@ public final class StagingFolder: Sendable {
   }
 
   /// Writes a page made from `key` (see ``keepPage(_:key:)``).
-  func writePage(_ path: String, _ contents: Data, key: String) throws(Diagnostic) {
+  func writePage(_ path: String, _ contents: Data, key: StableHasher.Digest) throws(Diagnostic) {
     try write(path, contents)
     written.withLock { $0.pageKeys[path] = key }
   }
@@ -69,11 +69,10 @@ public final class StagingFolder: Sendable {
   /// `signature` records: with nothing to do when the recycled site holds that very file (the
   /// last build carried it over too, so both are one inode), else by a hard link. False when
   /// it cannot be carried over.
-  private func carryOver(_ path: String, signature: String) -> Bool {
+  private func carryOver(_ path: String, signature: OutputFolder.FileSignature) -> Bool {
     let old = folder.output.path + "/" + path
     var oldInfo = stat()
-    guard let size = Int(signature.prefix { $0 != ":" }), stat(old, &oldInfo) == 0,
-      Int(oldInfo.st_size) == size
+    guard stat(old, &oldInfo) == 0, Int(oldInfo.st_size) == signature.size
     else { return false }
     // A path of the recycled tree was found by scanning real folders: it is safe as it is.
     if recycled.files.contains(path) {

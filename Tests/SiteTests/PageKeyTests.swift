@@ -5,10 +5,10 @@ import Testing
 @testable import Site
 
 @Suite struct PageKeyTests {
-  func digest(_ value: Value) -> String {
+  func digest(_ value: Value) -> StableHasher.Digest {
     var hasher = StableHasher()
     hasher.combine(value: value)
-    return hasher.hex
+    return hasher.finalize()
   }
 
   @Test func equalObjectsDigestEquallyWhateverTheirMembersOrder() {
