@@ -86,8 +86,9 @@ public struct SiteBuilder: Sendable {
     self.options = options
   }
 
-  /// Generates and writes the site: pages are written into the staging folder as they are
-  /// rendered, the other files after the export phase, then the folder is swapped in.
+  /// Generates and writes the site: pages, the search index and the open-data files are
+  /// written into the staging folder as they are made, the sitemap after the pages, then the
+  /// folder is swapped in.
   public func build(
     progress: (@Sendable (BuildProgress) -> Void)? = nil
   ) throws(BuildFailure) -> BuiltSite {
