@@ -366,8 +366,7 @@ struct PageAssembler: Sendable {
     let statistics = FactorStatistics(values: values)
     // A factor page lists the newest cases of each side; the outcome counts cover them all.
     let listLimit = content.config.paginate
-    var jobs: [PageJob] = []
-    for factor in content.factors {
+    var jobs = content.factors.parallelMap { factor in
       let stats = statistics.stats(for: factor.id)
       let outcomeRows: [Value] = CaseDetails.outcomes.map { outcome in
         [
@@ -389,22 +388,21 @@ struct PageAssembler: Sendable {
         },
         factorLabel: t("chart.this", language), overallLabel: t("chart.all", language),
         title: "\(t("chart.title", language)) — \(factor.label.text(in: language))")
-      jobs.append(
-        page(
-          routes.factor(factor.id, language), template: "factor.html", language: language,
-          kind: "factor", title: factor.label.text(in: language),
-          description: factor.description.text(in: language),
-          extra: [
-            "factor": values.factorReference(factor.id, language),
-            "success_cases": .array(
-              values.caseCards(groups: Array(stats.successGroups.prefix(listLimit)), language)),
-            "failure_cases": .array(
-              values.caseCards(groups: Array(stats.failureGroups.prefix(listLimit)), language)),
-            "success_total": .int(stats.successGroups.count),
-            "failure_total": .int(stats.failureGroups.count),
-            "chart": .html(chart),
-            "stats": ["cited": .int(stats.cited), "outcomes": .array(outcomeRows)],
-          ], samePath: { routes.factor(factor.id, $0) }))
+      return page(
+        routes.factor(factor.id, language), template: "factor.html", language: language,
+        kind: "factor", title: factor.label.text(in: language),
+        description: factor.description.text(in: language),
+        extra: [
+          "factor": values.factorReference(factor.id, language),
+          "success_cases": .array(
+            values.caseCards(groups: Array(stats.successGroups.prefix(listLimit)), language)),
+          "failure_cases": .array(
+            values.caseCards(groups: Array(stats.failureGroups.prefix(listLimit)), language)),
+          "success_total": .int(stats.successGroups.count),
+          "failure_total": .int(stats.failureGroups.count),
+          "chart": .html(chart),
+          "stats": ["cited": .int(stats.cited), "outcomes": .array(outcomeRows)],
+        ], samePath: { routes.factor(factor.id, $0) })
     }
     let ranked = statistics.ranking().map { entry -> Value in
       var reference = values.factorReference(entry.id, language).objectFields
@@ -435,26 +433,26 @@ struct PageAssembler: Sendable {
 
   func placePages(_ language: String) -> [PageJob] {
     let places = PlaceTree(values: values)
-    var jobs: [PageJob] = []
-    for locality in content.localities {
+    // One page per place and pages per country: made on every core, as a large portal has
+    // tens of thousands of them.
+    var jobs = content.localities.parallelMap { locality in
       let groups = values.cases.groupsOf(content.index.casesByLocality[locality.id] ?? [])
       let point = MapProjection.point(latitude: locality.latitude, longitude: locality.longitude)
-      jobs.append(
-        page(
-          routes.locality(locality.id, language), template: "locality.html", language: language,
-          kind: "locality", title: locality.name,
-          description: [locality.region, Country.named(code: locality.country)?.name(in: language)]
-            .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "),
-          extra: [
-            "locality": values.localityReference(locality, language),
-            "cases": .array(values.caseCards(groups: groups, language)),
-            "map": ["x": .double(point.x), "y": .double(point.y)],
-          ], samePath: { routes.locality(locality.id, $0) }))
+      return page(
+        routes.locality(locality.id, language), template: "locality.html", language: language,
+        kind: "locality", title: locality.name,
+        description: [locality.region, Country.named(code: locality.country)?.name(in: language)]
+          .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "),
+        extra: [
+          "locality": values.localityReference(locality, language),
+          "cases": .array(values.caseCards(groups: groups, language)),
+          "map": ["x": .double(point.x), "y": .double(point.y)],
+        ], samePath: { routes.locality(locality.id, $0) })
     }
     let countries = places.countries(language)
-    for (code, country) in countries {
+    jobs += countries.parallelMap { code, country in
       let groups = values.cases.groupsOf(content.index.casesByCountry[code] ?? [])
-      jobs += pagedList(
+      return pagedList(
         section: "countries/\(code.lowercased())", language: language, kind: "country",
         itemKind: "case", heading: Country.named(code: code)?.name(in: language) ?? code,
         items: values.caseCards(groups: groups, language), template: "country.html",
@@ -463,7 +461,7 @@ struct PageAssembler: Sendable {
         // The region tree of a large country holds thousands of places: on its first page
         // only, not copied into (and hashed with) each of its hundreds of pages.
         firstPageExtra: ["regions": country.objectFields["regions"] ?? []])
-    }
+    }.flatMap { $0 }
     jobs.append(
       page(
         routes.list("places", language), template: "places.html", language: language,
