@@ -1,5 +1,5 @@
 /// A position in a source file, 1-based, as editors and compilers print it.
-public struct SourceLocation: Sendable, Hashable, Comparable {
+public struct SourceLocation: Sendable, Hashable, Comparable, Codable {
   /// The file as the user should see it (relative to the site root when possible).
   public var file: String
   public var line: Int
@@ -20,8 +20,8 @@ public struct SourceLocation: Sendable, Hashable, Comparable {
 ///
 /// A diagnostic is created where the problem is found, often before the file name is known
 /// (a YAML parser sees only text); the code that read the file adds it with ``inFile(_:source:)``.
-public struct Diagnostic: Error, Sendable, Hashable {
-  public enum Severity: String, Sendable, Hashable {
+public struct Diagnostic: Error, Sendable, Hashable, Codable {
+  public enum Severity: String, Sendable, Hashable, Codable {
     case error
     case warning
   }
@@ -34,7 +34,7 @@ public struct Diagnostic: Error, Sendable, Hashable {
   /// Further locations involved (e.g. every file that claims one URL).
   public var notes: [Note]
 
-  public struct Note: Sendable, Hashable {
+  public struct Note: Sendable, Hashable, Codable {
     public var message: String
     public var location: SourceLocation?
 

@@ -35,6 +35,10 @@ public struct OutputFolder: Sendable {
   var recycledURL: URL {
     root.appending(path: ".proximus/recycled-outputs/\(outputKey)")
   }
+  /// What the last build into this output folder read and wrote (``BuildRecord``).
+  var recordURL: URL {
+    root.appending(path: ".proximus/build-records/\(outputKey)")
+  }
   private var outputKey: String {
     ContentHash.hex(Data(output.resolvingSymlinksInPath().path.utf8), length: 16)
   }
@@ -81,6 +85,8 @@ public struct OutputFolder: Sendable {
     public var changed: Int
     /// Pages linked over from the previous output without being rendered.
     public var keptPages: Int
+    /// Every file of the new output, the marker included.
+    var paths: [String]
   }
 
   /// Starts a build's output: the staging folder beside the output folder, into which files
@@ -343,6 +349,24 @@ public struct OutputFolder: Sendable {
       FileManager.default.fileExists(atPath: output.path + "/" + Self.markerName)
     else { return Manifest() }
     return manifest
+  }
+
+  /// The record of the last build into this folder, if it left a readable one.
+  func loadRecord() -> BuildRecord? {
+    guard let data = FileManager.default.contents(atPath: recordURL.path) else { return nil }
+    return BuildRecord(decoding: data)
+  }
+
+  func saveRecord(_ record: BuildRecord) {
+    try? FileManager.default.createDirectory(
+      at: recordURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try? record.encoded().write(to: recordURL, options: .atomic)
+  }
+
+  /// Removes the record before a build changes the output folder: whatever happens next, no
+  /// later build takes the folder for that record's output.
+  func forgetRecord() {
+    unlink(recordURL.path)
   }
 
   func saveManifest(files: [String: FileSignature], pages: [String: StableHasher.Digest]) {

@@ -66,6 +66,8 @@ public struct BuiltSite: Sendable {
   public var changedFiles: Int
   public var diagnostics: [Diagnostic]
   public var timings: [PhaseTiming]
+  /// Nothing changed since the last build into the same folder: the site was left as it was.
+  public var upToDate: Bool
 }
 
 /// A build that found errors: every problem, reported together.
@@ -89,23 +91,40 @@ public struct SiteBuilder: Sendable {
   /// Generates and writes the site: pages, the search index and the open-data files are
   /// written into the staging folder as they are made, the sitemap after the pages, then the
   /// folder is swapped in.
+  ///
+  /// First, the **check** phase: when no input and no output changed since the last build into
+  /// the same folder (``BuildRecord``), the site is left as it is and that build's warnings are
+  /// reported again.
   public func build(
     progress: (@Sendable (BuildProgress) -> Void)? = nil
   ) throws(BuildFailure) -> BuiltSite {
+    var checkClock = PhaseClock()
+    let folder = OutputFolder(root: options.root, output: options.outputFolder)
+    let settings = BuildRecord.settings(options)
+    let inputs = BuildRecord.scanInputs(root: options.root)
+    if let inputs, let record = folder.loadRecord(), record.settings == settings,
+      record.inputs == inputs, record.outputsAreUnchanged(in: folder.output.path)
+    {
+      return BuiltSite(
+        pageCount: record.pageCount, renderedPages: 0, files: record.fileCount, changedFiles: 0,
+        diagnostics: record.diagnostics, timings: [checkClock.lap("check")], upToDate: true)
+    }
+    folder.forgetRecord()
+    let check = checkClock.lap("check")
     let staging: StagingFolder
     do {
-      staging = try OutputFolder(root: options.root, output: options.outputFolder).beginStaging()
+      staging = try folder.beginStaging()
     } catch {
-      throw BuildFailure(diagnostics: [error], timings: [])
+      throw BuildFailure(diagnostics: [error], timings: [check])
     }
     let state: SiteState
     do {
       state = try generateState(writingPagesTo: staging, progress: progress)
     } catch {
       staging.discard()
-      throw error
+      throw BuildFailure(diagnostics: error.diagnostics, timings: [check] + error.timings)
     }
-    var timings = state.timings
+    var timings = [check] + state.timings
     var clock = PhaseClock()
     progress?(BuildProgress(phase: "write", done: 0, total: state.derivedFiles.count))
     let report: OutputFolder.Report
@@ -116,11 +135,19 @@ public struct SiteBuilder: Sendable {
       staging.discard()
       throw BuildFailure(diagnostics: state.diagnostics + [error], timings: timings)
     }
+    if let inputs,
+      let outputs = BuildRecord.stampOutputs(files: report.paths, in: folder.output.path)
+    {
+      folder.saveRecord(
+        BuildRecord(
+          settings: settings, inputs: inputs, outputs: outputs, pageCount: state.jobs.count,
+          fileCount: report.files, diagnostics: state.diagnostics))
+    }
     timings.append(clock.lap("write"))
     return BuiltSite(
       pageCount: state.jobs.count, renderedPages: state.jobs.count - report.keptPages,
       files: report.files, changedFiles: report.changed, diagnostics: state.diagnostics,
-      timings: timings)
+      timings: timings, upToDate: false)
   }
 
   /// Runs every phase but writing; throws when any phase found an error.

@@ -127,7 +127,7 @@ public final class StagingFolder: Sendable {
     folder.saveManifest(files: done.files.mapValues(\.signature), pages: done.pageKeys)
     return OutputFolder.Report(
       files: done.files.count, changed: done.files.values.filter(\.changed).count,
-      keptPages: done.keptPages)
+      keptPages: done.keptPages, paths: Array(done.files.keys) + [OutputFolder.markerName])
   }
 
   /// Removes the staging folder: the previous output stays as it was.

@@ -51,7 +51,7 @@ import Testing
     let site = try TemporarySite()
     _ = try site.build()
     let first = try site.tree()
-    let report = try site.build()
+    let report = try site.fullBuild()
     #expect(try site.tree() == first)
     #expect(report.changedFiles == 0)
   }
@@ -121,7 +121,7 @@ import Testing
   @Test func aRecycledSiteLeavesNothingBehind() throws {
     let site = try TemporarySite()
     _ = try site.build()
-    _ = try site.build()
+    _ = try site.fullBuild()
     let recycled = OutputFolder(root: site.root, output: site.output).recycledURL
     #expect(FileManager.default.fileExists(atPath: recycled.path))
     try FileManager.default.removeItem(
@@ -129,13 +129,13 @@ import Testing
     try site.write(
       "content/cases/nouveau.md",
       "---\ntitle: Nouveau\noutcome: success\nlocalities: [maroc]\n---\nTexte.\n")
-    _ = try site.build()
+    _ = try site.fullBuild()
     #expect(try site.tree()["posts/proximite/index.html"] == nil)
     #expect(try site.read("cases/nouveau/index.html").contains("Nouveau"))
     let recycledBuild = try site.tree()
     try FileManager.default.removeItem(at: site.output)
     try FileManager.default.removeItem(at: site.root.appending(path: ".proximus"))
-    _ = try site.build()
+    _ = try site.fullBuild()
     #expect(try site.tree() == recycledBuild)
     #expect(!FileManager.default.fileExists(atPath: site.output.path + ".staging"))
   }
@@ -145,7 +145,7 @@ import Testing
   @Test func aRecycledSiteKeepsThePreviousFilesAndReplacesStrangers() throws {
     let site = try TemporarySite()
     _ = try site.build()
-    _ = try site.build()
+    _ = try site.fullBuild()
     func inode(_ path: String) throws -> Int {
       try FileManager.default.attributesOfItem(atPath: site.output.appending(path: path).path)[
         .systemFileNumber] as! Int
@@ -156,7 +156,7 @@ import Testing
     let size = try Data(contentsOf: stranger).count
     try FileManager.default.removeItem(at: stranger)
     try Data(repeating: UInt8(ascii: "x"), count: size).write(to: stranger)
-    let report = try site.build()
+    let report = try site.fullBuild()
     #expect(report.renderedPages == 0 && report.changedFiles == 0)
     #expect(try inode("cases/covoiturage/index.html") == before.0)
     #expect(try site.tree() == before.1)
@@ -165,7 +165,7 @@ import Testing
   @Test func aSymbolicLinkInTheRecycledSiteIsNotFollowed() throws {
     let site = try TemporarySite()
     _ = try site.build()
-    _ = try site.build()
+    _ = try site.fullBuild()
     let precious = site.root.deletingLastPathComponent().appending(
       path: "precious-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: precious, withIntermediateDirectories: true)
@@ -175,7 +175,7 @@ import Testing
     let cases = recycled.appending(path: "cases/jardins")
     try FileManager.default.removeItem(at: cases)
     try FileManager.default.createSymbolicLink(at: cases, withDestinationURL: precious)
-    _ = try site.build()
+    _ = try site.fullBuild()
     #expect(
       try String(contentsOf: precious.appending(path: "index.html"), encoding: .utf8) == "keep")
     #expect(try site.read("cases/jardins/index.html").contains("<h1"))

@@ -37,6 +37,13 @@ final class TemporarySite {
     return try SiteBuilder(options: options).build()
   }
 
+  /// Builds every phase even when nothing changed since the last build (which would otherwise
+  /// leave the output as it is): for tests of what a full rebuild does with the previous output.
+  func fullBuild() throws(BuildFailure) -> BuiltSite {
+    OutputFolder(root: root, output: output).forgetRecord()
+    return try build()
+  }
+
   /// Builds a site that must fail, returning the failure (and recording an issue if it built).
   func buildFailure(sourceLocation: SourceLocation = #_sourceLocation) -> BuildFailure {
     do {

@@ -1,0 +1,263 @@
+import Diagnostics
+import Foundation
+import Parallelism
+
+/// What a successful build read and wrote, as file-system stamps, so that the next build into
+/// the same output folder can tell in milliseconds that nothing changed and leave the site as
+/// it is (make's rule). As in git's index, a stamp holds the inode and the change time besides
+/// the size and modification time, which editors and `touch` can set back.
+///
+/// The inputs are `proximus.yml` and every file and folder under `content/` and `themes/`: the
+/// build reads nothing else but this executable, which ``settings`` names with the options. A
+/// site whose sources hold a symbolic link gets no record (its targets could change unseen).
+/// The outputs are every file and folder of the output folder, so that a file edited, added or
+/// removed there by hand makes the next build a full one, which puts the site back.
+struct BuildRecord: Equatable {
+  /// The executable and the options the site was built with.
+  var settings: String
+  var inputs: [Entry]
+  var outputs: [Entry]
+  var pageCount: Int
+  var fileCount: Int
+  /// The build's warnings, reported again by a build that finds nothing changed.
+  var diagnostics: [Diagnostic]
+
+  struct Entry: Equatable {
+    /// Relative to the site root (inputs) or to the output folder (outputs; "" is the folder).
+    var path: String
+    var stamp: FileStamp
+  }
+
+  /// The executable, the options and the output folder a build used.
+  static func settings(_ options: BuildOptions) -> String {
+    [
+      "executable \(PageKey.executableIdentity)",
+      "root \(options.root.standardizedFileURL.path)",
+      "output \(options.outputFolder.standardizedFileURL.path)",
+      "base-url \(options.baseURL ?? "")",
+      "drafts \(options.includeDrafts)",
+    ].joined(separator: "\n")
+  }
+
+  /// The stamps of the build's inputs, in a fixed order; nil when one is a symbolic link or
+  /// cannot be read. Hidden names are skipped, as the build skips them.
+  static func scanInputs(root: URL) -> [Entry]? {
+    let rootPath = root.standardizedFileURL.path
+    var entries: [Entry] = []
+    for top in ["proximus.yml", "content", "themes"] {
+      guard let stamp = FileStamp(path: rootPath + "/" + top) else { continue }
+      entries.append(Entry(path: top, stamp: stamp))
+      guard stamp.kind != .symbolicLink else { return nil }
+      if stamp.kind == .folder, !scanFolder(top, in: rootPath, into: &entries) { return nil }
+    }
+    return entries
+  }
+
+  private static func scanFolder(_ relative: String, in root: String, into entries: inout [Entry])
+    -> Bool
+  {
+    guard let children = OutputFolder.entries(of: root + "/" + relative) else { return false }
+    for name in children.map(\.name).sorted() where !name.hasPrefix(".") {
+      let path = relative + "/" + name
+      guard let stamp = FileStamp(path: root + "/" + path), stamp.kind != .symbolicLink else {
+        return false
+      }
+      entries.append(Entry(path: path, stamp: stamp))
+      if stamp.kind == .folder, !scanFolder(path, in: root, into: &entries) { return false }
+    }
+    return true
+  }
+
+  /// The stamps of the output folder's `files` and of every folder holding them, the output
+  /// folder itself first; nil when one cannot be read.
+  static func stampOutputs(files: [String], in output: String) -> [Entry]? {
+    var folders: Set<String> = []
+    for file in files {
+      var parent = OutputFolder.parent(of: file)
+      while !parent.isEmpty, folders.insert(parent).inserted {
+        parent = OutputFolder.parent(of: parent)
+      }
+    }
+    let paths = [""] + folders.sorted() + files.sorted()
+    let stamps = paths.parallelMap { FileStamp(path: $0.isEmpty ? output : output + "/" + $0) }
+    var entries: [Entry] = []
+    entries.reserveCapacity(paths.count)
+    for (path, stamp) in zip(paths, stamps) {
+      guard let stamp else { return nil }
+      entries.append(Entry(path: path, stamp: stamp))
+    }
+    return entries
+  }
+
+  /// Whether every output still has the stamp recorded. Additions and removals change the
+  /// stamp of the folder that holds them.
+  func outputsAreUnchanged(in output: String) -> Bool {
+    let entries = outputs
+    let chunks = stride(from: 0, to: entries.count, by: 2_048).map {
+      $0..<min($0 + 2_048, entries.count)
+    }
+    return !chunks.parallelMap { chunk in
+      chunk.allSatisfy { position in
+        let entry = entries[position]
+        let path = entry.path.isEmpty ? output : output + "/" + entry.path
+        return FileStamp(path: path) == entry.stamp
+      }
+    }.contains(false)
+  }
+
+  // MARK: File format
+
+  private static let magic = Data("proximus build record 1\n".utf8)
+
+  /// Little-endian integers and length-prefixed texts, the diagnostics as JSON: a record of
+  /// 100,000 cases holds a million stamps, which JSON took a second to read.
+  func encoded() -> Data {
+    var writer = RecordWriter()
+    writer.data.append(Self.magic)
+    writer.append(settings)
+    writer.append(Int64(pageCount))
+    writer.append(Int64(fileCount))
+    writer.append((try? JSONEncoder().encode(diagnostics)) ?? Data("[]".utf8))
+    for list in [inputs, outputs] {
+      writer.append(Int64(list.count))
+      for entry in list {
+        writer.append(entry.path)
+        for field in entry.stamp.fields { writer.append(field) }
+      }
+    }
+    return writer.data
+  }
+
+  /// Reads what ``encoded()`` wrote; nil for anything else.
+  init?(decoding data: Data) {
+    guard data.starts(with: Self.magic) else { return nil }
+    let read = data.withUnsafeBytes { raw -> BuildRecord? in
+      var reader = RecordReader(raw: raw, offset: Self.magic.count)
+      guard let settings = reader.text(), let pageCount = reader.integer(),
+        let fileCount = reader.integer(), let diagnosticsJSON = reader.bytes(),
+        let diagnostics = try? JSONDecoder().decode(
+          [Diagnostic].self, from: Data(diagnosticsJSON)),
+        let inputs = reader.entries(), let outputs = reader.entries(), reader.isAtEnd
+      else { return nil }
+      return BuildRecord(
+        settings: settings, inputs: inputs, outputs: outputs, pageCount: Int(pageCount),
+        fileCount: Int(fileCount), diagnostics: diagnostics)
+    }
+    guard let read else { return nil }
+    self = read
+  }
+
+  init(
+    settings: String, inputs: [Entry], outputs: [Entry], pageCount: Int, fileCount: Int,
+    diagnostics: [Diagnostic]
+  ) {
+    self.settings = settings
+    self.inputs = inputs
+    self.outputs = outputs
+    self.pageCount = pageCount
+    self.fileCount = fileCount
+    self.diagnostics = diagnostics
+  }
+}
+
+/// What `lstat` tells of a file that changes when its contents, its kind or its place do.
+struct FileStamp: Equatable {
+  enum Kind { case file, folder, symbolicLink, other }
+
+  var device: Int64
+  var inode: Int64
+  var mode: Int64
+  var size: Int64
+  /// Modification and change times, in nanoseconds since 1970.
+  var modified: Int64
+  var changed: Int64
+
+  var kind: Kind {
+    switch mode_t(truncatingIfNeeded: mode) & S_IFMT {
+    case S_IFREG: .file
+    case S_IFDIR: .folder
+    case S_IFLNK: .symbolicLink
+    default: .other
+    }
+  }
+
+  /// The stamp of the file at `path`, not following a symbolic link; nil when there is none.
+  init?(path: String) {
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return nil }
+    func nanoseconds(_ time: timespec) -> Int64 {
+      Int64(time.tv_sec) &* 1_000_000_000 &+ Int64(time.tv_nsec)
+    }
+    device = Int64(info.st_dev)
+    inode = Int64(info.st_ino)
+    mode = Int64(info.st_mode)
+    size = Int64(info.st_size)
+    modified = nanoseconds(info.st_mtim)
+    changed = nanoseconds(info.st_ctim)
+  }
+
+  init(device: Int64, inode: Int64, mode: Int64, size: Int64, modified: Int64, changed: Int64) {
+    (self.device, self.inode, self.mode, self.size) = (device, inode, mode, size)
+    (self.modified, self.changed) = (modified, changed)
+  }
+
+  var fields: [Int64] { [device, inode, mode, size, modified, changed] }
+}
+
+private struct RecordWriter {
+  var data = Data()
+
+  mutating func append(_ integer: Int64) {
+    withUnsafeBytes(of: integer.littleEndian) { data.append(contentsOf: $0) }
+  }
+
+  mutating func append(_ bytes: Data) {
+    append(Int64(bytes.count))
+    data.append(bytes)
+  }
+
+  mutating func append(_ text: String) {
+    append(Data(text.utf8))
+  }
+}
+
+/// Reads a record's bytes in place; every read checks the bounds.
+private struct RecordReader {
+  let raw: UnsafeRawBufferPointer
+  var offset: Int
+
+  var isAtEnd: Bool { offset == raw.count }
+
+  mutating func integer() -> Int64? {
+    guard offset + 8 <= raw.count else { return nil }
+    defer { offset += 8 }
+    return Int64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int64.self))
+  }
+
+  mutating func bytes() -> UnsafeRawBufferPointer? {
+    guard let count = integer(), count >= 0, count <= raw.count - offset else { return nil }
+    defer { offset += Int(count) }
+    return UnsafeRawBufferPointer(rebasing: raw[offset..<offset + Int(count)])
+  }
+
+  mutating func text() -> String? {
+    bytes().flatMap { String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) }
+  }
+
+  mutating func entries() -> [BuildRecord.Entry]? {
+    guard let count = integer(), count >= 0, count <= raw.count else { return nil }
+    var entries: [BuildRecord.Entry] = []
+    entries.reserveCapacity(Int(count))
+    for _ in 0..<count {
+      guard let path = text(), let device = integer(), let inode = integer(),
+        let mode = integer(), let size = integer(), let modified = integer(),
+        let changed = integer()
+      else { return nil }
+      let stamp = FileStamp(
+        device: device, inode: inode, mode: mode, size: size, modified: modified,
+        changed: changed)
+      entries.append(BuildRecord.Entry(path: path, stamp: stamp))
+    }
+    return entries
+  }
+}
