@@ -134,6 +134,9 @@ struct ModelValues: Sendable {
 
   func dateValue(_ date: Date?) -> Value { date.map(Value.date) ?? .null }
 
+  /// Language → document index → case card (null for other kinds).
+  var caseCards: [String: [Value]] { cards }
+
   /// A case study as lists show it, with labels in `language`.
   func caseCard(_ position: Int, _ language: String) -> Value {
     cards[language]?[position] ?? makeCaseCard(position, language)

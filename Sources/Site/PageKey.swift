@@ -1,15 +1,30 @@
 import Foundation
+import Parallelism
 import Templates
 
 /// What a page's output depends on, as a key a later build can compare: the render inputs
 /// (templates, translations, asset names, Markdown options, base URL, this executable), the
 /// template, the language and the context. `build` renders a page again only when its key
 /// differs from the previous build's; otherwise it links the previous output over.
-struct PageKey {
+struct PageKey: Sendable {
   /// The key of everything besides the page's own job, made once per build.
   let inputs: StableHasher.Digest
+  /// Language → URL → the case card shown on that language's pages, with its digest.
+  private let cards: [String: [String: StableHasher.KnownValue]]
 
-  init(_ inputs: RenderInputs) {
+  /// `cards`: language → the case cards of that language's pages (``ModelValues``), digested
+  /// here once. They are most of what list, place and related-case contexts hold: two thirds
+  /// of the values that keys walked, at every page showing them.
+  init(_ inputs: RenderInputs, cards: [String: [Value]] = [:]) {
+    self.cards = cards.mapValues { cards in
+      let known = cards.parallelMap { card -> (String, StableHasher.KnownValue)? in
+        guard case .object(let fields) = card, case .string(let url)? = fields["url"] else {
+          return nil
+        }
+        return (url, StableHasher.KnownValue(value: card, digest: StableHasher.digest(of: card)))
+      }
+      return Dictionary(known.compactMap { $0 }, uniquingKeysWith: { first, _ in first })
+    }
     var hasher = StableHasher()
     hasher.combine(Self.executableIdentity)
     hasher.combine(UInt64(inputs.templates.count))
@@ -34,7 +49,9 @@ struct PageKey {
     hasher.combine(inputs.low)
     hasher.combine(job.template)
     hasher.combine(job.language)
-    hasher.combine(value: .object(job.context))
+    let digest = StableHasher.digest(of: .object(job.context), known: cards[job.language])
+    hasher.combine(digest.high)
+    hasher.combine(digest.low)
     return hasher.finalize()
   }
 
@@ -80,10 +97,18 @@ struct StableHasher {
     combine(digest.low)
   }
 
+  /// A value whose digest is known, found by its `url` member.
+  struct KnownValue: Sendable {
+    var value: Value
+    var digest: Digest
+  }
+
   /// The digest of a value. Object members are summed (each one's key and value mixed), so
   /// equal objects digest equally whatever their dictionaries' order. A page's context is
-  /// hundreds of values, so this avoids a hasher per member and copies of texts.
-  static func digest(of value: Value) -> Digest {
+  /// hundreds of values, so this avoids a hasher per member and copies of texts. An object
+  /// whose `url` is in `known` and equal to the value there takes that value's digest: equal
+  /// values share their storage, so the comparison is one pointer's.
+  static func digest(of value: Value, known: [String: KnownValue]? = nil) -> Digest {
     switch value {
     case .null: return leaf(0, 0)
     case .bool(let flag): return leaf(1, flag ? 1 : 0)
@@ -97,16 +122,21 @@ struct StableHasher {
       hasher.combine(7)
       hasher.combine(UInt64(items.count))
       for item in items {
-        let digest = digest(of: item)
+        let digest = digest(of: item, known: known)
         hasher.combine(digest.high)
         hasher.combine(digest.low)
       }
       return hasher.finalize()
     case .object(let members):
+      if let known, case .string(let url)? = members["url"], let card = known[url],
+        card.value == value
+      {
+        return card.digest
+      }
       var sum = Digest(high: 0, low: 0)
       for (key, member) in members {
         let name = hash(key)
-        let digest = digest(of: member)
+        let digest = digest(of: member, known: known)
         sum.high &+= mix(name ^ digest.high)
         sum.low &+= mix(rotate(name, 32) &+ digest.low)
       }

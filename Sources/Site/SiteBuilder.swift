@@ -259,7 +259,8 @@ public struct SiteBuilder: Sendable {
     let pages: [Data]
     if let staging {
       let written = writePages(
-        assembler.batches(), library: library, loaded: loaded, key: PageKey(renderInputs),
+        assembler.batches(), library: library, loaded: loaded,
+        key: PageKey(renderInputs, cards: values.caseCards),
         into: staging, releasing: values.bodies, progress: progress, &diagnostics)
       (jobs, pages) = (written.jobs, [])
       diagnostics += routeCheck.staticFileCollisions(

@@ -43,4 +43,26 @@ import Testing
     #expect(digest(["a": "x", "b": "y"]) != digest(["a": "y", "b": "x"]))
     #expect(digest(["a": 1, "b": [2]]) != digest(["a": [2], "b": 1]))
   }
+
+  /// A card whose digest is known gives the digest it would have anyway; a value with the same
+  /// URL but other contents is digested as it is.
+  @Test func knownCardsGiveTheDigestTheyWouldHave() {
+    let card: Value = ["kind": "case", "url": "/cases/x/", "title": "X", "topics": [["id": "t"]]]
+    let known = [
+      "/cases/x/": StableHasher.KnownValue(value: card, digest: StableHasher.digest(of: card))
+    ]
+    let context: Value = ["items": [card, card], "page": ["url": "/cases/x/", "title": "X"]]
+    #expect(
+      StableHasher.digest(of: context, known: known) == StableHasher.digest(of: context))
+    var impostor = card.objectFields
+    impostor["title"] = "Y"
+    let other: Value = ["items": [.object(impostor)]]
+    #expect(StableHasher.digest(of: other, known: known) == StableHasher.digest(of: other))
+    #expect(
+      StableHasher.digest(of: other, known: known) != StableHasher.digest(of: ["items": [card]]))
+    // A wrong digest on record shows that a known card is taken from the record.
+    let wrong = ["/cases/x/": StableHasher.KnownValue(value: card, digest: .init(high: 1, low: 2))]
+    #expect(StableHasher.digest(of: context, known: wrong) != StableHasher.digest(of: context))
+    #expect(StableHasher.digest(of: other, known: wrong) == StableHasher.digest(of: other))
+  }
 }
