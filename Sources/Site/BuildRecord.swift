@@ -2,21 +2,29 @@ import Diagnostics
 import Foundation
 import Parallelism
 
-/// What a successful build read and wrote, as file-system stamps, so that the next build into
-/// the same output folder can tell in milliseconds that nothing changed and leave the site as
-/// it is (make's rule). As in git's index, a stamp holds the inode and the change time besides
-/// the size and modification time, which editors and `touch` can set back.
+/// What a successful build read and wrote, kept in `.proximus/` for the next build into the
+/// same output folder.
 ///
-/// The inputs are `proximus.yml` and every file and folder under `content/` and `themes/`: the
-/// build reads nothing else but this executable, which ``settings`` names with the options. A
-/// site whose sources hold a symbolic link gets no record (its targets could change unseen).
-/// The outputs are every file and folder of the output folder, so that a file edited, added or
-/// removed there by hand makes the next build a full one, which puts the site back.
+/// The **manifest** (each output file's size and hash, each page's ``PageKey``) lets the next
+/// build carry unchanged files over instead of writing them, and keep pages whose key is the
+/// same without rendering them.
+///
+/// The **stamps** of every input and output let it tell in milliseconds that nothing changed
+/// and leave the site as it is (make's rule). As in git's index, a stamp holds the inode and
+/// the change time besides the size and modification time, which editors and `touch` can set
+/// back. The inputs are `proximus.yml` and every file and folder under `content/` and
+/// `themes/`: the build reads nothing else but this executable, which ``settings`` names with
+/// the options. The outputs are every file and folder of the output folder, so that a file
+/// edited, added or removed there by hand makes the next build a full one, which puts the site
+/// back.
 struct BuildRecord: Equatable {
   /// The executable and the options the site was built with.
   var settings: String
-  var inputs: [Entry]
+  /// Nil when the inputs cannot be checked: a symbolic link among them could lead to a file
+  /// that changes unseen, so such a site is built in full every time.
+  var inputs: [Entry]?
   var outputs: [Entry]
+  var manifest: OutputFolder.Manifest
   var pageCount: Int
   var fileCount: Int
   /// The build's warnings, reported again by a build that finds nothing changed.
@@ -78,7 +86,7 @@ struct BuildRecord: Equatable {
         parent = OutputFolder.parent(of: parent)
       }
     }
-    let paths = [""] + folders.sorted() + files.sorted()
+    let paths = [""] + Array(folders) + files
     let stamps = paths.parallelMap { FileStamp(path: $0.isEmpty ? output : output + "/" + $0) }
     var entries: [Entry] = []
     entries.reserveCapacity(paths.count)
@@ -110,7 +118,8 @@ struct BuildRecord: Equatable {
   private static let magic = Data("proximus build record 1\n".utf8)
 
   /// Little-endian integers and length-prefixed texts, the diagnostics as JSON: a record of
-  /// 100,000 cases holds a million stamps, which JSON took a second to read.
+  /// 100,000 cases holds a million stamps and half a million signatures, which JSON took
+  /// seconds to write and read.
   func encoded() -> Data {
     var writer = RecordWriter()
     writer.data.append(Self.magic)
@@ -118,12 +127,26 @@ struct BuildRecord: Equatable {
     writer.append(Int64(pageCount))
     writer.append(Int64(fileCount))
     writer.append((try? JSONEncoder().encode(diagnostics)) ?? Data("[]".utf8))
-    for list in [inputs, outputs] {
+    writer.append(inputs != nil)
+    for list in [inputs ?? [], outputs] {
       writer.append(Int64(list.count))
       for entry in list {
         writer.append(entry.path)
         for field in entry.stamp.fields { writer.append(field) }
       }
+    }
+    writer.append(manifest.output)
+    writer.append(Int64(manifest.files.count))
+    for (path, signature) in manifest.files {
+      writer.append(path)
+      writer.append(Int64(signature.size))
+      writer.append(Int64(bitPattern: signature.hash))
+    }
+    writer.append(Int64(manifest.pages.count))
+    for (path, key) in manifest.pages {
+      writer.append(path)
+      writer.append(Int64(bitPattern: key.high))
+      writer.append(Int64(bitPattern: key.low))
     }
     return writer.data
   }
@@ -137,23 +160,26 @@ struct BuildRecord: Equatable {
         let fileCount = reader.integer(), let diagnosticsJSON = reader.bytes(),
         let diagnostics = try? JSONDecoder().decode(
           [Diagnostic].self, from: Data(diagnosticsJSON)),
-        let inputs = reader.entries(), let outputs = reader.entries(), reader.isAtEnd
+        let hasInputs = reader.integer(), let inputs = reader.entries(),
+        let outputs = reader.entries(), let manifest = reader.manifest(), reader.isAtEnd
       else { return nil }
       return BuildRecord(
-        settings: settings, inputs: inputs, outputs: outputs, pageCount: Int(pageCount),
-        fileCount: Int(fileCount), diagnostics: diagnostics)
+        settings: settings, inputs: hasInputs != 0 ? inputs : nil, outputs: outputs,
+        manifest: manifest, pageCount: Int(pageCount), fileCount: Int(fileCount),
+        diagnostics: diagnostics)
     }
     guard let read else { return nil }
     self = read
   }
 
   init(
-    settings: String, inputs: [Entry], outputs: [Entry], pageCount: Int, fileCount: Int,
-    diagnostics: [Diagnostic]
+    settings: String, inputs: [Entry]?, outputs: [Entry], manifest: OutputFolder.Manifest,
+    pageCount: Int, fileCount: Int, diagnostics: [Diagnostic]
   ) {
     self.settings = settings
     self.inputs = inputs
     self.outputs = outputs
+    self.manifest = manifest
     self.pageCount = pageCount
     self.fileCount = fileCount
     self.diagnostics = diagnostics
@@ -219,6 +245,10 @@ private struct RecordWriter {
   mutating func append(_ text: String) {
     append(Data(text.utf8))
   }
+
+  mutating func append(_ flag: Bool) {
+    append(Int64(flag ? 1 : 0))
+  }
 }
 
 /// Reads a record's bytes in place; every read checks the bounds.
@@ -259,5 +289,25 @@ private struct RecordReader {
       entries.append(BuildRecord.Entry(path: path, stamp: stamp))
     }
     return entries
+  }
+
+  mutating func manifest() -> OutputFolder.Manifest? {
+    guard let output = text(), let fileCount = integer(), fileCount >= 0, fileCount <= raw.count
+    else { return nil }
+    var manifest = OutputFolder.Manifest(output: output)
+    manifest.files.reserveCapacity(Int(fileCount))
+    for _ in 0..<fileCount {
+      guard let path = text(), let size = integer(), let hash = integer() else { return nil }
+      manifest.files[path] = OutputFolder.FileSignature(
+        size: Int(size), hash: UInt64(bitPattern: hash))
+    }
+    guard let pageCount = integer(), pageCount >= 0, pageCount <= raw.count else { return nil }
+    manifest.pages.reserveCapacity(Int(pageCount))
+    for _ in 0..<pageCount {
+      guard let path = text(), let high = integer(), let low = integer() else { return nil }
+      manifest.pages[path] = StableHasher.Digest(
+        high: UInt64(bitPattern: high), low: UInt64(bitPattern: low))
+    }
+    return manifest
   }
 }

@@ -24,18 +24,14 @@ public struct OutputFolder: Sendable {
   public static let markerName = ".proximus-output"
 
   public var staging: URL { URL(fileURLWithPath: output.path + ".staging") }
-  /// What the last build wrote into this output folder (path → size and hash): one file per
-  /// output folder, since builds of one root into two folders must not mistake each other's
-  /// files for their own.
-  var manifestURL: URL {
-    root.appending(path: ".proximus/output-manifests/\(outputKey).json")
-  }
   /// The site before the last one, kept after the swap so that the next build reuses its
   /// folders instead of deleting tens of thousands and making them again (``RecycledTree``).
   var recycledURL: URL {
     root.appending(path: ".proximus/recycled-outputs/\(outputKey)")
   }
-  /// What the last build into this output folder read and wrote (``BuildRecord``).
+  /// What the last build into this output folder read and wrote (``BuildRecord``): one file
+  /// per output folder, since builds of one root into two folders must not mistake each
+  /// other's files for their own.
   var recordURL: URL {
     root.appending(path: ".proximus/build-records/\(outputKey)")
   }
@@ -85,14 +81,14 @@ public struct OutputFolder: Sendable {
     public var changed: Int
     /// Pages linked over from the previous output without being rendered.
     public var keptPages: Int
-    /// Every file of the new output, the marker included.
-    var paths: [String]
+    /// What the new output holds.
+    var manifest: Manifest
   }
 
   /// Starts a build's output: the staging folder beside the output folder, into which files
   /// are written as they are made (``StagingFolder``). It starts as the recycled site before
-  /// the last one when there is one, else empty.
-  public func beginStaging() throws(Diagnostic) -> StagingFolder {
+  /// the last one when there is one, else empty. `previous` is what the last build wrote.
+  func beginStaging(previous: Manifest) throws(Diagnostic) -> StagingFolder {
     Self.removeTree(staging.path)
     var recycled = RecycledTree()
     if rename(recycledURL.path, staging.path) == 0 {
@@ -109,7 +105,7 @@ public struct OutputFolder: Sendable {
     } catch {
       throw .error("cannot create \(staging.path): \(error.localizedDescription)")
     }
-    return StagingFolder(folder: self, previous: loadManifest(), recycled: recycled)
+    return StagingFolder(folder: self, previous: previous, recycled: recycled)
   }
 
   /// Keeps the site a swap replaced for the next build, or deletes it where it cannot be kept
@@ -256,12 +252,6 @@ public struct OutputFolder: Sendable {
     FileSignature(size: data.count, hash: hash(data))
   }
 
-  /// Sixteen lowercase hexadecimal digits.
-  static func hexDigits(_ value: UInt64) -> String {
-    let digits = String(value, radix: 16)
-    return String(repeating: "0", count: 16 - digits.count) + digits
-  }
-
   static func hash(_ data: Data) -> UInt64 {
     data.withUnsafeBytes(hash(bytes:))
   }
@@ -334,27 +324,24 @@ public struct OutputFolder: Sendable {
     return hash
   }
 
-  /// The manifest file: the output folder it describes, its files (path → signature) and the
-  /// key of each page (path → ``PageKey``), by which the next build knows what it can keep.
-  struct Manifest: Codable {
+  /// What a build wrote into its output folder: the folder, its files (path → signature)
+  /// and the key of each page (path → ``PageKey``), by which the next build knows what it can
+  /// keep.
+  struct Manifest: Equatable, Sendable {
     var output: String = ""
     var files: [String: FileSignature] = [:]
     var pages: [String: StableHasher.Digest] = [:]
   }
 
-  private func loadManifest() -> Manifest {
-    guard let data = try? Data(contentsOf: manifestURL),
-      let manifest = try? JSONDecoder().decode(Manifest.self, from: data),
-      manifest.output == output.resolvingSymlinksInPath().path,
-      FileManager.default.fileExists(atPath: output.path + "/" + Self.markerName)
-    else { return Manifest() }
-    return manifest
-  }
-
-  /// The record of the last build into this folder, if it left a readable one.
+  /// The record of the last build into this folder, if it left a readable one about this very
+  /// folder, which still holds a build's output.
   func loadRecord() -> BuildRecord? {
-    guard let data = FileManager.default.contents(atPath: recordURL.path) else { return nil }
-    return BuildRecord(decoding: data)
+    guard let data = FileManager.default.contents(atPath: recordURL.path),
+      let record = BuildRecord(decoding: data),
+      record.manifest.output == output.resolvingSymlinksInPath().path,
+      FileManager.default.fileExists(atPath: output.path + "/" + Self.markerName)
+    else { return nil }
+    return record
   }
 
   func saveRecord(_ record: BuildRecord) {
@@ -367,35 +354,5 @@ public struct OutputFolder: Sendable {
   /// later build takes the folder for that record's output.
   func forgetRecord() {
     unlink(recordURL.path)
-  }
-
-  func saveManifest(files: [String: FileSignature], pages: [String: StableHasher.Digest]) {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    let manifest = Manifest(
-      output: output.resolvingSymlinksInPath().path, files: files, pages: pages)
-    guard let data = try? encoder.encode(manifest) else { return }
-    try? FileManager.default.createDirectory(
-      at: manifestURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try? data.write(to: manifestURL, options: .atomic)
-  }
-}
-
-/// Written as `size:x` and the hash's 16 hexadecimal digits.
-extension OutputFolder.FileSignature: Codable {
-  init(from decoder: any Decoder) throws {
-    let container = try decoder.singleValueContainer()
-    let text = try container.decode(String.self)
-    let parts = text.split(separator: ":x", maxSplits: 1)
-    guard parts.count == 2, let size = Int(parts[0]), let hash = UInt64(parts[1], radix: 16) else {
-      throw DecodingError.dataCorruptedError(
-        in: container, debugDescription: "not a file signature (size:xhash)")
-    }
-    self.init(size: size, hash: hash)
-  }
-
-  func encode(to encoder: any Encoder) throws {
-    var container = encoder.singleValueContainer()
-    try container.encode("\(size):x" + OutputFolder.hexDigits(hash))
   }
 }

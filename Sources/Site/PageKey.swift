@@ -71,7 +71,7 @@ struct PageKey: Sendable {
 /// A 128-bit hash that is the same in every process (Swift's `Hasher` is seeded anew in each),
 /// for keys that a later build reads back. Two independent 64-bit lanes; not for security.
 struct StableHasher {
-  /// 128 bits; the output manifest writes it as 32 hexadecimal digits.
+  /// 128 bits.
   struct Digest: Hashable, Sendable {
     var high: UInt64
     var low: UInt64
@@ -85,7 +85,7 @@ struct StableHasher {
     second = Self.rotate((second &+ word) &* 0xFF51_AFD7_ED55_8CCD, 31) ^ 0x85EB_CA77_C2B2_AE63
   }
 
-  /// A text, by the 64-bit hash the output manifest uses for file contents (its length included).
+  /// A text, by the 64-bit hash the build record uses for file contents (its length included).
   mutating func combine(_ text: String) {
     combine(Self.hash(text))
   }
@@ -183,24 +183,5 @@ struct StableHasher {
     value &*= 0xC4CE_B9FE_1A85_EC53
     value ^= value >> 33
     return value
-  }
-}
-
-extension StableHasher.Digest: Codable {
-  init(from decoder: any Decoder) throws {
-    let container = try decoder.singleValueContainer()
-    let text = try container.decode(String.self)
-    guard text.utf8.count == 32, let high = UInt64(text.prefix(16), radix: 16),
-      let low = UInt64(text.suffix(16), radix: 16)
-    else {
-      throw DecodingError.dataCorruptedError(
-        in: container, debugDescription: "not 32 hexadecimal digits")
-    }
-    self.init(high: high, low: low)
-  }
-
-  func encode(to encoder: any Encoder) throws {
-    var container = encoder.singleValueContainer()
-    try container.encode(OutputFolder.hexDigits(high) + OutputFolder.hexDigits(low))
   }
 }

@@ -102,8 +102,9 @@ public struct SiteBuilder: Sendable {
     let folder = OutputFolder(root: options.root, output: options.outputFolder)
     let settings = BuildRecord.settings(options)
     let inputs = BuildRecord.scanInputs(root: options.root)
-    if let inputs, let record = folder.loadRecord(), record.settings == settings,
-      record.inputs == inputs, record.outputsAreUnchanged(in: folder.output.path)
+    let record = folder.loadRecord()
+    if let inputs, let record, record.settings == settings, record.inputs == inputs,
+      record.outputsAreUnchanged(in: folder.output.path)
     {
       return BuiltSite(
         pageCount: record.pageCount, renderedPages: 0, files: record.fileCount, changedFiles: 0,
@@ -113,7 +114,7 @@ public struct SiteBuilder: Sendable {
     let check = checkClock.lap("check")
     let staging: StagingFolder
     do {
-      staging = try folder.beginStaging()
+      staging = try folder.beginStaging(previous: record?.manifest ?? OutputFolder.Manifest())
     } catch {
       throw BuildFailure(diagnostics: [error], timings: [check])
     }
@@ -135,14 +136,14 @@ public struct SiteBuilder: Sendable {
       staging.discard()
       throw BuildFailure(diagnostics: state.diagnostics + [error], timings: timings)
     }
-    if let inputs,
-      let outputs = BuildRecord.stampOutputs(files: report.paths, in: folder.output.path)
-    {
-      folder.saveRecord(
-        BuildRecord(
-          settings: settings, inputs: inputs, outputs: outputs, pageCount: state.jobs.count,
-          fileCount: report.files, diagnostics: state.diagnostics))
-    }
+    let outputs = BuildRecord.stampOutputs(
+      files: Array(report.manifest.files.keys) + [OutputFolder.markerName],
+      in: folder.output.path)
+    folder.saveRecord(
+      BuildRecord(
+        settings: settings, inputs: outputs == nil ? nil : inputs, outputs: outputs ?? [],
+        manifest: report.manifest, pageCount: state.jobs.count, fileCount: report.files,
+        diagnostics: state.diagnostics))
     timings.append(clock.lap("write"))
     return BuiltSite(
       pageCount: state.jobs.count, renderedPages: state.jobs.count - report.keptPages,

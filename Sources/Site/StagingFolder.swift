@@ -112,7 +112,7 @@ public final class StagingFolder: Sendable {
     if let problem = problems.first(where: { $0 != nil }) ?? nil { throw problem }
   }
 
-  /// Marks the folder as Proximus output, swaps it in and records what it holds.
+  /// Marks the folder as Proximus output, swaps it in and tells what it holds.
   public func publish() throws(Diagnostic) -> OutputFolder.Report {
     removeLeftovers()
     _ = FileManager.default.createFile(
@@ -124,10 +124,12 @@ public final class StagingFolder: Sendable {
       discard()
       throw error
     }
-    folder.saveManifest(files: done.files.mapValues(\.signature), pages: done.pageKeys)
     return OutputFolder.Report(
       files: done.files.count, changed: done.files.values.filter(\.changed).count,
-      keptPages: done.keptPages, paths: Array(done.files.keys) + [OutputFolder.markerName])
+      keptPages: done.keptPages,
+      manifest: OutputFolder.Manifest(
+        output: folder.output.resolvingSymlinksInPath().path,
+        files: done.files.mapValues(\.signature), pages: done.pageKeys))
   }
 
   /// Removes the staging folder: the previous output stays as it was.

@@ -24,29 +24,6 @@ import Testing
     #expect(OutputFolder.hash(whole[3..<90]) == OutputFolder.hash(Data(whole[3..<90])))
   }
 
-  /// The manifest keeps its text format: sizes and hashes as `size:x` and 16 hexadecimal
-  /// digits, page keys as 32, so a manifest written by an earlier version still reads.
-  @Test func manifestWritesSignaturesAndKeysAsText() throws {
-    let manifest = OutputFolder.Manifest(
-      output: "/srv/site",
-      files: ["index.html": .init(size: 1234, hash: 0xAB)],
-      pages: ["index.html": .init(high: 0x1, low: 0xFEDC_BA98_7654_3210)])
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    let text = String(decoding: try encoder.encode(manifest), as: UTF8.self)
-    #expect(
-      text == #"{"files":{"index.html":"1234:x00000000000000ab"},"output":"/srv/site","#
-        + #""pages":{"index.html":"0000000000000001fedcba9876543210"}}"#)
-    let decoded = try JSONDecoder().decode(OutputFolder.Manifest.self, from: Data(text.utf8))
-    #expect(decoded.files == manifest.files)
-    #expect(decoded.pages == manifest.pages)
-    #expect(throws: DecodingError.self) {
-      try JSONDecoder().decode(
-        OutputFolder.Manifest.self, from: Data(#"{"output":"","files":{"a":"12"},"pages":{}}"#.utf8)
-      )
-    }
-  }
-
   @Test func twoBuildsAreByteIdentical() throws {
     let site = try TemporarySite()
     _ = try site.build()

@@ -38,9 +38,14 @@ final class TemporarySite {
   }
 
   /// Builds every phase even when nothing changed since the last build (which would otherwise
-  /// leave the output as it is): for tests of what a full rebuild does with the previous output.
+  /// leave the output as it is), with that build's manifest: for tests of what a rebuild does
+  /// with the previous output.
   func fullBuild() throws(BuildFailure) -> BuiltSite {
-    OutputFolder(root: root, output: output).forgetRecord()
+    let folder = OutputFolder(root: root, output: output)
+    if var record = folder.loadRecord() {
+      record.inputs = nil
+      folder.saveRecord(record)
+    }
     return try build()
   }
 
