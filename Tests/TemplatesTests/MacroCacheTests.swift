@@ -89,6 +89,25 @@ import Testing
     #expect(MacroCache.same(.array([]), .array([])))
   }
 
+  /// A full cache starts afresh: the newest outputs are kept, never more than the limit.
+  @Test func aFullCacheDropsItsOldEntries() {
+    let cache = MacroCache(byteLimit: 10)
+    func key(_ number: Int) -> MacroCache.Key {
+      MacroCache.Key(macro: 0, environment: 0, arguments: [.int(number)])
+    }
+    func isCached(_ number: Int) -> Bool {
+      if case .hit = cache.lookup(key(number)) { return true }
+      return false
+    }
+    cache.store("aaaa", for: key(1))
+    cache.store("bbbb", for: key(2))
+    #expect(isCached(1) && isCached(2) && cache.count == 2)
+    cache.store("cccc", for: key(3))
+    #expect(!isCached(1) && !isCached(2) && isCached(3) && cache.count == 1)
+    cache.store("too long to keep", for: key(4))
+    #expect(!isCached(4) && isCached(3))
+  }
+
   @Test func superAsAnArgumentOrInsideAMacro() throws {
     let base = source("base.html", "{% block b %}base{% endblock %}|{% block c %}c{% endblock %}")
     let text = """
