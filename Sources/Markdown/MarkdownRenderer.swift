@@ -24,6 +24,13 @@ public struct RenderedMarkdown: Sendable, Equatable {
   public var headings: [Heading]
   /// Link and image destinations as written (after base-path rewriting), for link checks.
   public var links: [String]
+
+  public init(html: String, plainText: String, headings: [Heading], links: [String]) {
+    self.html = html
+    self.plainText = plainText
+    self.headings = headings
+    self.links = links
+  }
 }
 
 /// Options shared by every document of a site.
@@ -54,6 +61,10 @@ public struct MarkdownRenderer: Sendable {
     self.options = options
     Self.registerExtensions
   }
+
+  /// The version of the cmark-gfm library rendering the documents: a cache of its output is
+  /// good for this version only.
+  public static var engineVersion: String { String(cString: cmark_version_string()) }
 
   /// `cmark_gfm_core_extensions_ensure_registered` is idempotent, but call it exactly once.
   private static let registerExtensions: Void = {

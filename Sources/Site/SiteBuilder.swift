@@ -186,9 +186,20 @@ public struct SiteBuilder: Sendable {
     let renderer = MarkdownRenderer(
       options: MarkdownOptions(
         unsafeHTML: loaded.content.config.unsafeHTML, basePath: loaded.content.config.basePath))
-    var rendered = renderMarkdown(
-      loaded.content.documents, renderer: renderer,
-      previous: previous?.renderer.options == renderer.options ? previous : nil, &diagnostics)
+    var rendered: [RenderedMarkdown?]
+    var cacheWriting: BackgroundTask<Void>?
+    if staging != nil {
+      (rendered, cacheWriting) = renderMarkdown(
+        loaded.content.documents, renderer: renderer,
+        cachedIn: MarkdownCache.url(root: options.root.standardizedFileURL),
+        &diagnostics)
+    } else {
+      rendered = renderMarkdown(
+        loaded.content.documents, renderer: renderer,
+        previous: previous?.renderer.options == renderer.options ? previous : nil, &diagnostics)
+    }
+    // The cache file is complete before the build ends, whichever way it ends.
+    defer { _ = cacheWriting?.wait() }
     var bodies: DocumentBodies?
     if staging != nil {
       // Only a next generation (serve) compares Markdown sources; a build frees them here,
@@ -349,6 +360,60 @@ public struct SiteBuilder: Sendable {
       }
     }
     return rendered
+  }
+
+  /// The markdown phase of `build`: bodies that ``MarkdownCache`` holds are taken from it, the
+  /// others rendered, in parallel. What the cache missed is appended to its file, on its own
+  /// thread, which the caller waits for; the file is written anew when it has no entries yet or
+  /// when those this build did not use outnumber half of those it did.
+  func renderMarkdown(
+    _ documents: [Document], renderer: MarkdownRenderer, cachedIn url: URL,
+    _ diagnostics: inout [Diagnostic]
+  ) -> (rendered: [RenderedMarkdown?], cacheWriting: BackgroundTask<Void>?) {
+    let identity = MarkdownCache.identity(renderer.options)
+    let cache = MarkdownCache(reading: url, identity: identity)
+    let results = documents.parallelMap {
+      document -> (key: StableHasher.Digest, result: Result<RenderedMarkdown, Diagnostic>) in
+      let key = MarkdownCache.key(body: document.body, language: document.language)
+      if let cached = cache[key] { return (key, .success(cached)) }
+      return (key, Self.renderMarkdown(document, renderer: renderer))
+    }
+    var rendered: [RenderedMarkdown?] = []
+    rendered.reserveCapacity(results.count)
+    var entries: [(key: StableHasher.Digest, rendered: RenderedMarkdown)] = []
+    var missed: [(key: StableHasher.Digest, rendered: RenderedMarkdown)] = []
+    var keys: Set<StableHasher.Digest> = []
+    for (key, result) in results {
+      switch result {
+      case .success(let value):
+        rendered.append(value)
+        if keys.insert(key).inserted {
+          entries.append((key, value))
+          if cache[key] == nil { missed.append((key, value)) }
+        }
+      case .failure(let problem):
+        diagnostics.append(problem)
+        rendered.append(nil)
+      }
+    }
+    if entries.isEmpty && cache.count == 0 { return (rendered, nil) }
+    let hits = entries.count - missed.count
+    let unused = cache.count - hits
+    if cache.count == 0 || unused > hits / 2 {
+      return (
+        rendered,
+        BackgroundTask { [entries] in
+          MarkdownCache.write(entries, identity: identity, to: url, mode: .replacing)
+        }
+      )
+    }
+    guard !missed.isEmpty else { return (rendered, nil) }
+    return (
+      rendered,
+      BackgroundTask { [missed] in
+        MarkdownCache.write(missed, identity: identity, to: url, mode: .appending)
+      }
+    )
   }
 
   /// One body, with problems located in the document's file.

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Little-endian integers and length-prefixed byte strings, for the files a build keeps in
+/// `.proximus/` (``BuildRecord``, ``MarkdownCache``): they hold up to millions of values, which
+/// JSON took seconds to write and read.
+struct BinaryWriter {
+  var data = Data()
+
+  mutating func append(_ integer: Int64) {
+    withUnsafeBytes(of: integer.littleEndian) { data.append(contentsOf: $0) }
+  }
+
+  mutating func append(_ bytes: Data) {
+    append(Int64(bytes.count))
+    data.append(bytes)
+  }
+
+  mutating func append(_ text: String) {
+    var text = text
+    text.withUTF8 { bytes in
+      append(Int64(bytes.count))
+      data.append(bytes)
+    }
+  }
+
+  mutating func append(_ flag: Bool) {
+    append(Int64(flag ? 1 : 0))
+  }
+}
+
+/// Reads what a ``BinaryWriter`` wrote, in place; every read checks the bounds and gives nil
+/// past them.
+struct BinaryReader {
+  let raw: UnsafeRawBufferPointer
+  var offset: Int
+
+  var isAtEnd: Bool { offset == raw.count }
+
+  mutating func integer() -> Int64? {
+    guard offset + 8 <= raw.count else { return nil }
+    defer { offset += 8 }
+    return Int64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int64.self))
+  }
+
+  mutating func bytes() -> UnsafeRawBufferPointer? {
+    guard let count = integer(), count >= 0, count <= raw.count - offset else { return nil }
+    defer { offset += Int(count) }
+    return UnsafeRawBufferPointer(rebasing: raw[offset..<offset + Int(count)])
+  }
+
+  /// Valid UTF-8 only.
+  mutating func text() -> String? {
+    bytes().flatMap { String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) }
+  }
+
+  /// A count of items that take at least a byte each: nil when the bytes left cannot hold it.
+  mutating func count() -> Int? {
+    guard let count = integer(), count >= 0, count <= raw.count - offset else { return nil }
+    return Int(count)
+  }
+}
