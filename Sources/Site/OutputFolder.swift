@@ -349,10 +349,4 @@ public struct OutputFolder: Sendable {
       at: recordURL.deletingLastPathComponent(), withIntermediateDirectories: true)
     try? record.encoded().write(to: recordURL, options: .atomic)
   }
-
-  /// Removes the record before a build changes the output folder: whatever happens next, no
-  /// later build takes the folder for that record's output.
-  func forgetRecord() {
-    unlink(recordURL.path)
-  }
 }

@@ -110,7 +110,6 @@ public struct SiteBuilder: Sendable {
         pageCount: record.pageCount, renderedPages: 0, files: record.fileCount, changedFiles: 0,
         diagnostics: record.diagnostics, timings: [checkClock.lap("check")], upToDate: true)
     }
-    folder.forgetRecord()
     let check = checkClock.lap("check")
     let staging: StagingFolder
     do {
