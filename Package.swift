@@ -79,7 +79,7 @@ let package = Package(
     .testTarget(name: "DevServerTests", dependencies: ["DevServer", "Diagnostics"]),
     .testTarget(
       name: "SiteTests",
-      dependencies: ["Site", "Content", "Diagnostics"],
+      dependencies: ["Site", "Content", "Diagnostics", "Markdown", "Search"],
       resources: [.copy("Fixtures")]
     ),
   ],

@@ -576,7 +576,7 @@ public struct SiteBuilder: Sendable {
     let exports = Exports(values: values)
     let records = exports.caseRecords()
     do {
-      files.append(OutputFile(path: "data/cases.json", contents: try exports.casesJSON(records)))
+      files.append(OutputFile(path: "data/cases.json", contents: exports.casesJSON(records)))
       files.append(
         OutputFile(path: "data/localities.geojson", contents: try exports.localitiesGeoJSON()))
     } catch {

@@ -1,5 +1,7 @@
 """Every internal link of the real portal resolves, at / and under a sub-path (Hugo #8078)."""
 
+import shutil
+
 from conftest import REPO, build
 from linkcheck import broken_links
 
@@ -21,7 +23,9 @@ def test_real_portal_links_resolve_under_a_sub_path(proximus, tmp_path):
 
 def test_fixture_site_under_a_sub_path(proximus, tmp_path):
     site = tmp_path / "site"
-    root = REPO / "Tests" / "SiteTests" / "Fixtures" / "basic"
+    # A copy: a build writes its cache into the root's .proximus/, not into the repository.
+    root = tmp_path / "root"
+    shutil.copytree(REPO / "Tests" / "SiteTests" / "Fixtures" / "basic", root)
     result = build(proximus, root, site, "https://example.org/portail/")
     assert result.returncode == 0, result.stderr
     assert broken_links(site, "https://example.org/portail/") == []

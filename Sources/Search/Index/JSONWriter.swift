@@ -2,21 +2,22 @@ import Foundation
 
 /// A minimal JSON writer with a fixed output: keys in the order given (callers sort them), no
 /// whitespace, integers only, `/` not escaped. Deterministic by construction and fast enough for
-/// megabytes of postings.
-struct JSONWriter {
+/// megabytes of postings (and for the site's open data, which `Site` writes with it).
+public struct JSONWriter {
   private(set) var bytes: [UInt8] = []
 
-  init(capacity: Int = 1024) {
+  public init(capacity: Int = 1024) {
     bytes.reserveCapacity(capacity)
   }
 
-  var data: Data { Data(bytes) }
+  public var data: Data { Data(bytes) }
 
-  mutating func raw(_ text: StaticString) {
+  /// Bytes written as they are: punctuation and keys that need no escaping.
+  public mutating func raw(_ text: StaticString) {
     text.withUTF8Buffer { bytes.append(contentsOf: $0) }
   }
 
-  mutating func integer(_ value: Int) {
+  public mutating func integer(_ value: Int) {
     if value < 0 {
       bytes.append(UInt8(ascii: "-"))
       integer(-value)
@@ -27,7 +28,7 @@ struct JSONWriter {
   }
 
   /// Writes a string; runs of bytes that need no escaping are copied at once.
-  mutating func string(_ value: String) {
+  public mutating func string(_ value: String) {
     bytes.append(UInt8(ascii: "\""))
     var value = value
     value.withUTF8 { utf8 in
@@ -83,7 +84,7 @@ struct JSONWriter {
     bytes.append(UInt8(ascii: "]"))
   }
 
-  mutating func strings(_ values: [String]) {
+  public mutating func strings(_ values: [String]) {
     bytes.append(UInt8(ascii: "["))
     for (index, value) in values.enumerated() {
       if index > 0 { bytes.append(UInt8(ascii: ",")) }

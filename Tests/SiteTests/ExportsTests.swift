@@ -1,0 +1,26 @@
+import Foundation
+import Search
+import Testing
+
+@testable import Site
+
+@Suite struct ExportsTests {
+  /// One record as `/data/cases.json` holds it: keys sorted, nil fields left out, quotes,
+  /// backslashes and control characters escaped, slashes and accents as they are.
+  @Test func aCaseRecordIsWrittenAsSortedJSON() {
+    let record = Exports.CaseRecord(
+      slug: "x", lang: "fr", title: "Dit \"oui\" \\ é\n", url: "https://e.org/cases/x/",
+      description: nil, date: "2020-01-02", authors: ["A"], started: 2001, ended: nil,
+      status: "active", outcome: nil, topics: [], successFactors: ["a"], failureFactors: [],
+      localities: ["l"], countries: ["FR"], links: [.init(title: "S", url: "https://s/")],
+      translationOf: nil)
+    var json = JSONWriter()
+    record.write(to: &json)
+    #expect(
+      String(decoding: json.data, as: UTF8.self)
+        == #"{"authors":["A"],"countries":["FR"],"date":"2020-01-02","failure_factors":[],"#
+        + #""lang":"fr","links":[{"title":"S","url":"https://s/"}],"localities":["l"],"#
+        + #""slug":"x","started":2001,"status":"active","success_factors":["a"],"#
+        + #""title":"Dit \"oui\" \\ é\n","topics":[],"url":"https://e.org/cases/x/"}"#)
+  }
+}
