@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import Markdown
 import Parallelism
 
 /// What a successful build read and wrote, kept in `.proximus/` for the next build into the
@@ -13,12 +14,12 @@ import Parallelism
 /// and leave the site as it is (make's rule). As in git's index, a stamp holds the inode and
 /// the change time besides the size and modification time, which editors and `touch` can set
 /// back. The inputs are `proximus.yml` and every file and folder under `content/` and
-/// `themes/`: the build reads nothing else but this executable, which ``settings`` names with
-/// the options. The outputs are every file and folder of the output folder, so that a file
-/// edited, added or removed there by hand makes the next build a full one, which puts the site
-/// back.
+/// `themes/`: the build reads nothing else but this executable and the cmark-gfm library, which
+/// ``settings`` names with the options. The outputs are every file and folder of the output
+/// folder, so that a file edited, added or removed there by hand makes the next build a full
+/// one, which puts the site back.
 struct BuildRecord: Equatable {
-  /// The executable and the options the site was built with.
+  /// The executable, the cmark-gfm library and the options the site was built with.
   var settings: String
   /// Nil when the inputs cannot be checked: a symbolic link among them could lead to a file
   /// that changes unseen, so such a site is built in full every time.
@@ -36,10 +37,11 @@ struct BuildRecord: Equatable {
     var stamp: FileStamp
   }
 
-  /// The executable, the options and the output folder a build used.
+  /// The executable, the cmark-gfm library, the options and the output folder a build used.
   static func settings(_ options: BuildOptions) -> String {
     [
       "executable \(PageKey.executableIdentity)",
+      "cmark-gfm \(MarkdownRenderer.engineVersion)",
       "root \(options.root.standardizedFileURL.path)",
       "output \(options.outputFolder.standardizedFileURL.path)",
       "base-url \(options.baseURL ?? "")",
