@@ -38,6 +38,8 @@ struct MarkdownCache: Sendable {
   init(reading url: URL, identity: String) {
     guard let file = try? FileHandle(forReadingFrom: url) else { return }
     defer { try? file.close() }
+    // Another build of the same root may be appending: its entries are read whole or not at all.
+    flock(file.fileDescriptor, LOCK_SH)
     let header = Self.header(identity)
     guard let first = try? file.read(upToCount: header.count), first == header else { return }
     var pending = Data()
@@ -107,6 +109,8 @@ struct MarkdownCache: Sendable {
       target = url
     }
     guard let file = try? FileHandle(forWritingTo: target) else { return }
+    // Builds of one root into two folders may append at once; the lock keeps entries whole.
+    flock(file.fileDescriptor, LOCK_EX)
     var written = (try? file.seekToEnd()) != nil
     var entry = BinaryWriter()
     for (key, rendered) in entries {
