@@ -117,7 +117,7 @@ struct BuildRecord: Equatable {
 
   // MARK: File format
 
-  private static let magic = Data("proximus build record 1\n".utf8)
+  private static let magic = Data("proximus build record 2\n".utf8)
 
   /// ``BinaryWriter``'s format, the diagnostics as JSON: a record of 100,000 cases holds a
   /// million stamps and half a million signatures.
@@ -143,11 +143,13 @@ struct BuildRecord: Equatable {
       writer.append(Int64(signature.size))
       writer.append(Int64(bitPattern: signature.hash))
     }
-    writer.append(Int64(manifest.pages.count))
-    for (path, key) in manifest.pages {
-      writer.append(path)
-      writer.append(Int64(bitPattern: key.high))
-      writer.append(Int64(bitPattern: key.low))
+    for keys in [manifest.pages, manifest.folders] {
+      writer.append(Int64(keys.count))
+      for (path, key) in keys {
+        writer.append(path)
+        writer.append(Int64(bitPattern: key.high))
+        writer.append(Int64(bitPattern: key.low))
+      }
     }
     return writer.data
   }
@@ -258,13 +260,19 @@ extension BinaryReader {
       manifest.files[path] = OutputFolder.FileSignature(
         size: Int(size), hash: UInt64(bitPattern: hash))
     }
-    guard let pageCount = count() else { return nil }
-    manifest.pages.reserveCapacity(pageCount)
-    for _ in 0..<pageCount {
-      guard let path = text(), let high = integer(), let low = integer() else { return nil }
-      manifest.pages[path] = StableHasher.Digest(
-        high: UInt64(bitPattern: high), low: UInt64(bitPattern: low))
-    }
+    guard let pages = keys(), let folders = keys() else { return nil }
+    (manifest.pages, manifest.folders) = (pages, folders)
     return manifest
+  }
+
+  private mutating func keys() -> [String: StableHasher.Digest]? {
+    guard let count = count() else { return nil }
+    var keys: [String: StableHasher.Digest] = [:]
+    keys.reserveCapacity(count)
+    for _ in 0..<count {
+      guard let path = text(), let high = integer(), let low = integer() else { return nil }
+      keys[path] = StableHasher.Digest(high: UInt64(bitPattern: high), low: UInt64(bitPattern: low))
+    }
+    return keys
   }
 }

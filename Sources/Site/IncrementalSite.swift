@@ -174,7 +174,8 @@ public struct IncrementalSite: Sendable {
       var files: [OutputFile] = []
       for language in values.content.config.languages {
         if Task.isCancelled { return nil }
-        files += SiteBuilder.searchIndex(values, language: language)
+        files += SiteBuilder.searchIndex(
+          SearchDocuments(values: values).documents(for: language), language: language)
       }
       if Task.isCancelled { return nil }
       var diagnostics: [Diagnostic] = []

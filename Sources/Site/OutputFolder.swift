@@ -324,13 +324,16 @@ public struct OutputFolder: Sendable {
     return hash
   }
 
-  /// What a build wrote into its output folder: the folder, its files (path → signature)
-  /// and the key of each page (path → ``PageKey``), by which the next build knows what it can
-  /// keep.
+  /// What a build wrote into its output folder: the folder, its files (path → signature),
+  /// the key of each page (path → ``PageKey``) and of each folder made as a whole, by which the
+  /// next build knows what it can keep.
   struct Manifest: Equatable, Sendable {
     var output: String = ""
     var files: [String: FileSignature] = [:]
     var pages: [String: StableHasher.Digest] = [:]
+    /// Folder → the key of what its files were made from together (a language's search index,
+    /// ``StagingFolder/keepFiles(under:key:)``).
+    var folders: [String: StableHasher.Digest] = [:]
   }
 
   /// The record of the last build into this folder, if it left a readable one about this very

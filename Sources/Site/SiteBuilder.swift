@@ -247,14 +247,25 @@ public struct SiteBuilder: Sendable {
       throw fail()
     }
     // The search index and the open-data files are made beside the render phase (they need
-    // only the model), the index unless the previous one is kept.
+    // only the model), the index unless the previous one is kept. In `build`, a language's
+    // index made from the same documents as the last build's is carried over.
     let indexing =
       previousSearchIndex
       ? nil
       : BackgroundTask {
         var index = DerivedFiles()
         for language in content.config.languages {
-          index.add(Self.searchIndex(values, language: language), writingTo: staging)
+          let documents = SearchDocuments(values: values).documents(for: language)
+          guard let staging else {
+            index.add(Self.searchIndex(documents, language: language), writingTo: nil)
+            continue
+          }
+          let folder = "\(Self.searchIndexFolder)\(language)/"
+          let key = SearchDocuments.key(documents, language: language)
+          if staging.keepFiles(under: folder, key: key) { continue }
+          let problems = index.problems.count
+          index.add(Self.searchIndex(documents, language: language), writingTo: staging)
+          if index.problems.count == problems { staging.recordKey(key, ofFilesUnder: folder) }
         }
         return index
       }
@@ -547,10 +558,9 @@ public struct SiteBuilder: Sendable {
 
   static let searchIndexFolder = "search/index/"
 
-  /// The search index of one language.
-  static func searchIndex(_ values: ModelValues, language: String) -> [OutputFile] {
-    let documents = SearchDocuments(values: values).documents(for: language)
-    return SearchIndexBuilder(language: language).build(documents).map {
+  /// The search index of one language, from its documents (``SearchDocuments``).
+  static func searchIndex(_ documents: [SearchDocument], language: String) -> [OutputFile] {
+    SearchIndexBuilder(language: language).build(documents).map {
       OutputFile(path: "\(searchIndexFolder)\(language)/\($0.path)", contents: $0.contents)
     }
   }

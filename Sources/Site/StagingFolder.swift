@@ -24,6 +24,8 @@ public final class StagingFolder: Sendable {
     var pageKeys: [String: StableHasher.Digest] = [:]
     /// Pages linked over by ``keepPage(_:key:)``, not rendered.
     var keptPages = 0
+    /// The key of each folder made as a whole (``keepFiles(under:key:)``).
+    var folderKeys: [String: StableHasher.Digest] = [:]
   }
 
   init(folder: OutputFolder, previous: OutputFolder.Manifest, recycled: RecycledTree) {
@@ -44,6 +46,35 @@ public final class StagingFolder: Sendable {
       $0.keptPages += 1
     }
     return true
+  }
+
+  /// Carries over every file the previous build wrote under `folder` (a prefix ending in `/`)
+  /// when it made them from the same `key`, as a language's search index is made from its
+  /// documents; false, having carried nothing, when they must be made again.
+  func keepFiles(under folder: String, key: StableHasher.Digest) -> Bool {
+    guard previous.folders[folder] == key else { return false }
+    let files = previous.files.filter { $0.key.hasPrefix(folder) }.sorted { $0.key < $1.key }
+    guard !files.isEmpty else { return false }
+    var carried: [String] = []
+    for (path, signature) in files {
+      guard carryOver(path, signature: signature) else {
+        // The files are made again: none of the previous ones may stay in their way.
+        for path in carried { unlink(self.folder.staging.path + "/" + path) }
+        return false
+      }
+      carried.append(path)
+    }
+    written.withLock {
+      for (path, signature) in files { $0.files[path] = (signature, false) }
+      $0.folderKeys[folder] = key
+    }
+    return true
+  }
+
+  /// Records that the files just written under `folder` were made from `key` (see
+  /// ``keepFiles(under:key:)``).
+  func recordKey(_ key: StableHasher.Digest, ofFilesUnder folder: String) {
+    written.withLock { $0.folderKeys[folder] = key }
   }
 
   /// Writes a page made from `key` (see ``keepPage(_:key:)``).
@@ -129,7 +160,8 @@ public final class StagingFolder: Sendable {
       keptPages: done.keptPages,
       manifest: OutputFolder.Manifest(
         output: folder.output.resolvingSymlinksInPath().path,
-        files: done.files.mapValues(\.signature), pages: done.pageKeys))
+        files: done.files.mapValues(\.signature), pages: done.pageKeys,
+        folders: done.folderKeys))
   }
 
   /// Removes the staging folder: the previous output stays as it was.

@@ -125,6 +125,46 @@ import Testing
     #expect(fixed.changedFiles < first.files / 2)
   }
 
+  /// A language's search index made from the same documents as the last build's is carried
+  /// over whole, as the record lists it; made from other documents, it is made again.
+  @Test func anUnchangedSearchIndexIsCarriedOver() throws {
+    let site = try TemporarySite()
+    _ = try site.build()
+    let folder = OutputFolder(root: site.root, output: site.output)
+    var record = try #require(folder.loadRecord())
+    #expect(Set(record.manifest.folders.keys) == ["search/index/fr/", "search/index/en/"])
+    // A record that forgets one file of the French index shows which index was carried over.
+    let forgotten = "search/index/fr/manifest.json"
+    record.manifest.files[forgotten] = nil
+    record.inputs = nil
+    folder.saveRecord(record)
+    _ = try site.build()
+    var tree = try site.tree()
+    #expect(tree[forgotten] == nil)
+    #expect(tree["search/index/en/manifest.json"] != nil)
+
+    record = try #require(folder.loadRecord())
+    record.manifest.folders["search/index/fr/"] = StableHasher.Digest(high: 1, low: 2)
+    record.inputs = nil
+    folder.saveRecord(record)
+    _ = try site.build()
+    tree = try site.tree()
+    #expect(tree[forgotten] != nil)
+  }
+
+  /// When one file of a kept index is missing from the output, none is carried over and the
+  /// index is made again in full.
+  @Test func anIndexWithAMissingFileIsMadeAgain() throws {
+    let site = try TemporarySite()
+    _ = try site.build()
+    let expected = try site.tree()
+    try FileManager.default.removeItem(
+      at: site.output.appending(path: "search/index/fr/manifest.json"))
+    let rebuilt = try site.build()
+    #expect(!rebuilt.upToDate && rebuilt.diagnostics.isEmpty)
+    #expect(try site.tree() == expected)
+  }
+
   /// A symbolic link's target can change without its stamp changing: a site holding one is
   /// built in full every time.
   @Test func aSiteWithASymbolicLinkIsAlwaysBuiltInFull() throws {
