@@ -1,6 +1,5 @@
 import Diagnostics
 import Foundation
-import Markdown
 import Parallelism
 
 /// What a successful build read and wrote, kept in `.proximus/` for the next build into the
@@ -40,8 +39,7 @@ struct BuildRecord: Equatable {
   /// The executable, the cmark-gfm library, the options and the output folder a build used.
   static func settings(_ options: BuildOptions) -> String {
     [
-      "executable \(PageKey.executableIdentity)",
-      "cmark-gfm \(MarkdownRenderer.engineVersion)",
+      SiteBuilder.toolIdentity,
       "root \(options.root.standardizedFileURL.path)",
       "output \(options.outputFolder.standardizedFileURL.path)",
       "base-url \(options.baseURL ?? "")",
@@ -78,16 +76,9 @@ struct BuildRecord: Equatable {
     return true
   }
 
-  /// The stamps of the output folder's `files` and of every folder holding them, the output
-  /// folder itself first; nil when one cannot be read.
-  static func stampOutputs(files: [String], in output: String) -> [Entry]? {
-    var folders: Set<String> = []
-    for file in files {
-      var parent = OutputFolder.parent(of: file)
-      while !parent.isEmpty, folders.insert(parent).inserted {
-        parent = OutputFolder.parent(of: parent)
-      }
-    }
+  /// The stamps of the output folder itself, its `folders` and its `files`; nil when one
+  /// cannot be read.
+  static func stampOutputs(files: [String], folders: Set<String>, in output: String) -> [Entry]? {
     let paths = [""] + Array(folders) + files
     let stamps = paths.parallelMap { FileStamp(path: $0.isEmpty ? output : output + "/" + $0) }
     var entries: [Entry] = []
@@ -133,7 +124,7 @@ struct BuildRecord: Equatable {
       writer.append(Int64(list.count))
       for entry in list {
         writer.append(entry.path)
-        for field in entry.stamp.fields { writer.append(field) }
+        writer.append(entry.stamp)
       }
     }
     writer.append(manifest.output)
@@ -230,7 +221,17 @@ struct FileStamp: Equatable {
     (self.modified, self.changed) = (modified, changed)
   }
 
-  var fields: [Int64] { [device, inode, mode, size, modified, changed] }
+}
+
+extension BinaryWriter {
+  fileprivate mutating func append(_ stamp: FileStamp) {
+    append(stamp.device)
+    append(stamp.inode)
+    append(stamp.mode)
+    append(stamp.size)
+    append(stamp.modified)
+    append(stamp.changed)
+  }
 }
 
 extension BinaryReader {

@@ -39,63 +39,29 @@ struct Exports: Sendable {
 
     /// As an object with sorted snake-case keys, nil fields left out.
     func write(to json: inout JSONWriter) {
-      json.raw("{\"authors\":")
-      json.strings(authors)
-      json.raw(",\"countries\":")
-      json.strings(countries)
-      if let date {
-        json.raw(",\"date\":")
-        json.string(date)
-      }
-      if let description {
-        json.raw(",\"description\":")
-        json.string(description)
-      }
-      if let ended {
-        json.raw(",\"ended\":")
-        json.integer(ended)
-      }
-      json.raw(",\"failure_factors\":")
-      json.strings(failureFactors)
-      json.raw(",\"lang\":")
-      json.string(lang)
+      json.member("{\"authors\":", authors)
+      json.member(",\"countries\":", countries)
+      json.member(",\"date\":", date)
+      json.member(",\"description\":", description)
+      json.member(",\"ended\":", ended)
+      json.member(",\"failure_factors\":", failureFactors)
+      json.member(",\"lang\":", lang)
       json.raw(",\"links\":[")
       for (index, link) in links.enumerated() {
-        if index > 0 { json.raw(",") }
-        json.raw("{\"title\":")
-        json.string(link.title)
-        json.raw(",\"url\":")
-        json.string(link.url)
+        json.member(index == 0 ? "{\"title\":" : ",{\"title\":", link.title)
+        json.member(",\"url\":", link.url)
         json.raw("}")
       }
-      json.raw("],\"localities\":")
-      json.strings(localities)
-      if let outcome {
-        json.raw(",\"outcome\":")
-        json.string(outcome)
-      }
-      json.raw(",\"slug\":")
-      json.string(slug)
-      if let started {
-        json.raw(",\"started\":")
-        json.integer(started)
-      }
-      if let status {
-        json.raw(",\"status\":")
-        json.string(status)
-      }
-      json.raw(",\"success_factors\":")
-      json.strings(successFactors)
-      json.raw(",\"title\":")
-      json.string(title)
-      json.raw(",\"topics\":")
-      json.strings(topics)
-      if let translationOf {
-        json.raw(",\"translation_of\":")
-        json.string(translationOf)
-      }
-      json.raw(",\"url\":")
-      json.string(url)
+      json.member("],\"localities\":", localities)
+      json.member(",\"outcome\":", outcome)
+      json.member(",\"slug\":", slug)
+      json.member(",\"started\":", started)
+      json.member(",\"status\":", status)
+      json.member(",\"success_factors\":", successFactors)
+      json.member(",\"title\":", title)
+      json.member(",\"topics\":", topics)
+      json.member(",\"translation_of\":", translationOf)
+      json.member(",\"url\":", url)
       json.raw("}")
     }
   }
@@ -135,14 +101,10 @@ struct Exports: Sendable {
       if index > 0 { json.raw(",") }
       record.write(to: &json)
     }
-    json.raw("],\"count\":")
-    json.integer(records.count)
-    json.raw(",\"license\":")
-    json.string(config.license)
-    json.raw(",\"license_url\":")
-    json.string(License.url(config.license))
-    json.raw(",\"source\":")
-    json.string(config.baseURL)
+    json.member("],\"count\":", records.count)
+    json.member(",\"license\":", config.license)
+    json.member(",\"license_url\":", License.url(config.license))
+    json.member(",\"source\":", config.baseURL)
     json.raw("}")
     return json.data
   }
@@ -291,5 +253,25 @@ struct Exports: Sendable {
 
   static func timestamp(_ date: Date) -> String {
     DateParser.isoDay(date) + "T00:00:00Z"
+  }
+}
+
+extension JSONWriter {
+  /// `prefix` (the punctuation and quoted name before a value) and the value; nothing for nil.
+  fileprivate mutating func member(_ prefix: StaticString, _ value: String?) {
+    guard let value else { return }
+    raw(prefix)
+    string(value)
+  }
+
+  fileprivate mutating func member(_ prefix: StaticString, _ value: Int?) {
+    guard let value else { return }
+    raw(prefix)
+    integer(value)
+  }
+
+  fileprivate mutating func member(_ prefix: StaticString, _ values: [String]) {
+    raw(prefix)
+    strings(values)
   }
 }

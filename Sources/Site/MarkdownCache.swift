@@ -24,8 +24,7 @@ struct MarkdownCache: Sendable {
 
   static func identity(_ options: MarkdownOptions) -> String {
     [
-      "executable \(PageKey.executableIdentity)",
-      "cmark-gfm \(MarkdownRenderer.engineVersion)",
+      SiteBuilder.toolIdentity,
       "unsafe-html \(options.unsafeHTML)",
       "base-path \(options.basePath)",
     ].joined(separator: "\n")

@@ -81,6 +81,8 @@ public struct OutputFolder: Sendable {
     public var changed: Int
     /// Pages linked over from the previous output without being rendered.
     public var keptPages: Int
+    /// The folders of the new output (relative paths, the output folder itself left out).
+    var folders: Set<String>
     /// What the new output holds.
     var manifest: Manifest
   }

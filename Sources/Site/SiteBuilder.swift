@@ -137,7 +137,7 @@ public struct SiteBuilder: Sendable {
     }
     let outputs = BuildRecord.stampOutputs(
       files: Array(report.manifest.files.keys) + [OutputFolder.markerName],
-      in: folder.output.path)
+      folders: report.folders, in: folder.output.path)
     folder.saveRecord(
       BuildRecord(
         settings: settings, inputs: outputs == nil ? nil : inputs, outputs: outputs ?? [],
@@ -555,6 +555,12 @@ public struct SiteBuilder: Sendable {
       return .failure(error)
     }
   }
+
+  /// What turns sources into output besides the site's own files: this executable and the
+  /// cmark-gfm library it renders Markdown with. Files kept for a next build name it, so that
+  /// a new version of either is never taken for the one that wrote them.
+  static let toolIdentity =
+    "executable \(PageKey.executableIdentity)\ncmark-gfm \(MarkdownRenderer.engineVersion)"
 
   static let searchIndexFolder = "search/index/"
 

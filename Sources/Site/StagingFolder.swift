@@ -145,7 +145,7 @@ public final class StagingFolder: Sendable {
 
   /// Marks the folder as Proximus output, swaps it in and tells what it holds.
   public func publish() throws(Diagnostic) -> OutputFolder.Report {
-    removeLeftovers()
+    let folders = removeLeftovers()
     _ = FileManager.default.createFile(
       atPath: folder.staging.path + "/" + OutputFolder.markerName, contents: Data())
     let done = written.withLock { $0 }
@@ -157,7 +157,7 @@ public final class StagingFolder: Sendable {
     }
     return OutputFolder.Report(
       files: done.files.count, changed: done.files.values.filter(\.changed).count,
-      keptPages: done.keptPages,
+      keptPages: done.keptPages, folders: folders,
       manifest: OutputFolder.Manifest(
         output: folder.output.resolvingSymlinksInPath().path,
         files: done.files.mapValues(\.signature), pages: done.pageKeys,
@@ -178,8 +178,9 @@ public final class StagingFolder: Sendable {
     }
   }
 
-  /// Deletes the files and folders of the recycled site that this build did not write.
-  private func removeLeftovers() {
+  /// Deletes the files and folders of the recycled site that this build did not write;
+  /// returns the folders holding what it wrote.
+  private func removeLeftovers() -> Set<String> {
     let kept = written.withLock { Set($0.files.keys) }
     let stagingPath = folder.staging.path
     var folders: Set<String> = []
@@ -196,6 +197,7 @@ public final class StagingFolder: Sendable {
     for unused in recycled.folders.subtracting(folders).sorted() {
       OutputFolder.removeTree(stagingPath + "/" + unused)
     }
+    return folders
   }
 
   /// Makes `relative` and its parents inside the staging folder, each a real folder: nothing a
