@@ -25,6 +25,8 @@ struct BuildRecord: Equatable {
   var inputs: [Entry]?
   var outputs: [Entry]
   var manifest: OutputFolder.Manifest
+  /// What the pages showed; nil when the build could not tell.
+  var dependencies: PageDependencies?
   var pageCount: Int
   var fileCount: Int
   /// The build's warnings, reported again by a build that finds nothing changed.
@@ -108,7 +110,7 @@ struct BuildRecord: Equatable {
 
   // MARK: File format
 
-  private static let magic = Data("proximus build record 2\n".utf8)
+  private static let magic = Data("proximus build record 3\n".utf8)
 
   /// ``BinaryWriter``'s format, the diagnostics as JSON: a record of 100,000 cases holds a
   /// million stamps and half a million signatures.
@@ -138,10 +140,11 @@ struct BuildRecord: Equatable {
       writer.append(Int64(keys.count))
       for (path, key) in keys {
         writer.append(path)
-        writer.append(Int64(bitPattern: key.high))
-        writer.append(Int64(bitPattern: key.low))
+        writer.append(key)
       }
     }
+    writer.append(dependencies != nil)
+    if let dependencies { writer.append(dependencies) }
     return writer.data
   }
 
@@ -155,12 +158,19 @@ struct BuildRecord: Equatable {
         let diagnostics = try? JSONDecoder().decode(
           [Diagnostic].self, from: Data(diagnosticsJSON)),
         let hasInputs = reader.integer(), let inputs = reader.entries(),
-        let outputs = reader.entries(), let manifest = reader.manifest(), reader.isAtEnd
+        let outputs = reader.entries(), let manifest = reader.manifest(),
+        let hasDependencies = reader.integer()
       else { return nil }
+      var dependencies: PageDependencies?
+      if hasDependencies != 0 {
+        guard let read = reader.dependencies() else { return nil }
+        dependencies = read
+      }
+      guard reader.isAtEnd else { return nil }
       return BuildRecord(
         settings: settings, inputs: hasInputs != 0 ? inputs : nil, outputs: outputs,
-        manifest: manifest, pageCount: Int(pageCount), fileCount: Int(fileCount),
-        diagnostics: diagnostics)
+        manifest: manifest, dependencies: dependencies, pageCount: Int(pageCount),
+        fileCount: Int(fileCount), diagnostics: diagnostics)
     }
     guard let read else { return nil }
     self = read
@@ -168,12 +178,14 @@ struct BuildRecord: Equatable {
 
   init(
     settings: String, inputs: [Entry]?, outputs: [Entry], manifest: OutputFolder.Manifest,
-    pageCount: Int, fileCount: Int, diagnostics: [Diagnostic]
+    dependencies: PageDependencies? = nil, pageCount: Int, fileCount: Int,
+    diagnostics: [Diagnostic]
   ) {
     self.settings = settings
     self.inputs = inputs
     self.outputs = outputs
     self.manifest = manifest
+    self.dependencies = dependencies
     self.pageCount = pageCount
     self.fileCount = fileCount
     self.diagnostics = diagnostics
@@ -224,6 +236,33 @@ struct FileStamp: Equatable {
 }
 
 extension BinaryWriter {
+  fileprivate mutating func append(_ digest: StableHasher.Digest) {
+    append(Int64(bitPattern: digest.high))
+    append(Int64(bitPattern: digest.low))
+  }
+
+  fileprivate mutating func append(_ dependencies: PageDependencies) {
+    append(Int64(dependencies.pagePaths.count))
+    for path in dependencies.pagePaths { append(path) }
+    append(Int64(dependencies.batchSizes.count))
+    for size in dependencies.batchSizes { append(Int64(size)) }
+    append(Int64(dependencies.shownBy.count))
+    for (url, pages) in dependencies.shownBy {
+      append(url)
+      var packed = Data(capacity: pages.count * 4)
+      for page in pages { withUnsafeBytes(of: page.littleEndian) { packed.append(contentsOf: $0) } }
+      append(packed)
+    }
+    append(Int64(dependencies.documents.count))
+    for (path, trace) in dependencies.documents {
+      append(path)
+      append(trace.url)
+      append(trace.place)
+      append(trace.cards)
+    }
+    append(dependencies.order)
+  }
+
   fileprivate mutating func append(_ stamp: FileStamp) {
     append(stamp.device)
     append(stamp.inode)
@@ -271,9 +310,53 @@ extension BinaryReader {
     var keys: [String: StableHasher.Digest] = [:]
     keys.reserveCapacity(count)
     for _ in 0..<count {
-      guard let path = text(), let high = integer(), let low = integer() else { return nil }
-      keys[path] = StableHasher.Digest(high: UInt64(bitPattern: high), low: UInt64(bitPattern: low))
+      guard let path = text(), let key = digest() else { return nil }
+      keys[path] = key
     }
     return keys
+  }
+
+  private mutating func digest() -> StableHasher.Digest? {
+    guard let high = integer(), let low = integer() else { return nil }
+    return StableHasher.Digest(high: UInt64(bitPattern: high), low: UInt64(bitPattern: low))
+  }
+
+  mutating func dependencies() -> PageDependencies? {
+    guard let pageCount = count() else { return nil }
+    var pagePaths: [String] = []
+    pagePaths.reserveCapacity(pageCount)
+    for _ in 0..<pageCount {
+      guard let path = text() else { return nil }
+      pagePaths.append(path)
+    }
+    guard let batchCount = count() else { return nil }
+    var batchSizes: [Int] = []
+    for _ in 0..<batchCount {
+      guard let size = integer(), size >= 0 else { return nil }
+      batchSizes.append(Int(size))
+    }
+    guard batchSizes.reduce(0, +) == pageCount, let urlCount = count() else { return nil }
+    var shownBy: [String: [Int32]] = [:]
+    shownBy.reserveCapacity(urlCount)
+    for _ in 0..<urlCount {
+      guard let url = text(), let packed = bytes(), packed.count % 4 == 0 else { return nil }
+      let pages = (0..<packed.count / 4).map {
+        Int32(littleEndian: packed.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self))
+      }
+      guard pages.allSatisfy({ $0 >= 0 && $0 < pageCount }) else { return nil }
+      shownBy[url] = pages
+    }
+    guard let documentCount = count() else { return nil }
+    var documents: [String: DocumentTrace] = [:]
+    documents.reserveCapacity(documentCount)
+    for _ in 0..<documentCount {
+      guard let path = text(), let url = text(), let place = digest(), let cards = digest()
+      else { return nil }
+      documents[path] = DocumentTrace(url: url, place: place, cards: cards)
+    }
+    guard let order = digest() else { return nil }
+    return PageDependencies(
+      pagePaths: pagePaths, batchSizes: batchSizes, shownBy: shownBy, documents: documents,
+      order: order)
   }
 }

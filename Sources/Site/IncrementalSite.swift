@@ -15,9 +15,15 @@ struct SiteState: Sendable {
   var values: ModelValues
   var library: TemplateLibrary
   var renderInputs: RenderInputs
+  /// Every page with its context; `build` keeps none (it writes each page as it goes).
   var jobs: [PageJob]
   /// The output of each job, in the same order.
   var pages: [Data]
+  let pageCount: Int
+  /// What the pages showed (`build` only), for the next build's record.
+  let dependencies: PageDependencies?
+  /// ``BuiltSite/scopedPages``.
+  let scopedPages: Int?
   /// Every other file: search index, open data, feed, sitemap, assets, images, static files.
   var derivedFiles: [OutputFile]
   var diagnostics: [Diagnostic]
@@ -30,8 +36,10 @@ struct SiteState: Sendable {
   init(
     options: BuildOptions, loaded: SiteBuilder.LoadedSite, renderer: MarkdownRenderer,
     values: ModelValues, library: TemplateLibrary,
-    renderInputs: RenderInputs, jobs: [PageJob], pages: [Data], derivedFiles: [OutputFile],
-    diagnostics: [Diagnostic], timings: [PhaseTiming]
+    renderInputs: RenderInputs, jobs: [PageJob], pages: [Data], pageCount: Int,
+    dependencies: PageDependencies?, scopedPages: Int?, derivedFiles: [OutputFile],
+    diagnostics: [Diagnostic],
+    timings: [PhaseTiming]
   ) {
     self.options = options
     self.loaded = loaded
@@ -42,6 +50,9 @@ struct SiteState: Sendable {
     self.renderInputs = renderInputs
     self.jobs = jobs
     self.pages = pages
+    self.pageCount = pageCount
+    self.dependencies = dependencies
+    self.scopedPages = scopedPages
     self.derivedFiles = derivedFiles
     self.diagnostics = diagnostics
     self.timings = timings
@@ -404,14 +415,19 @@ public struct IncrementalSite: Sendable {
     return dependents
   }
 
+  /// The URL of the document an object of a context shows: a case or post, as its card or as
+  /// the page itself.
+  static func shownDocument(_ fields: [String: Value]) -> String? {
+    guard case .string(let kind)? = fields["kind"], kind == "case" || kind == "post",
+      case .string(let url)? = fields["url"]
+    else { return nil }
+    return url
+  }
+
   private static func collectShownURLs(_ value: Value, into urls: inout Set<String>) {
     switch value {
     case .object(let fields):
-      if case .string(let kind)? = fields["kind"], kind == "case" || kind == "post",
-        case .string(let url)? = fields["url"]
-      {
-        urls.insert(url)
-      }
+      if let url = shownDocument(fields) { urls.insert(url) }
       for field in fields.values { collectShownURLs(field, into: &urls) }
     case .array(let items):
       for item in items { collectShownURLs(item, into: &urls) }

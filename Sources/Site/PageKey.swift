@@ -43,13 +43,22 @@ struct PageKey: Sendable {
     self.inputs = hasher.finalize()
   }
 
-  func key(of job: PageJob) -> StableHasher.Digest {
+  /// The digest of the case card with this URL on the pages of `language`, if it is one of the
+  /// cards given at ``init(_:cards:)``.
+  func cardDigest(url: String, language: String) -> StableHasher.Digest? {
+    cards[language]?[url]?.digest
+  }
+
+  /// The page's key; with `shown`, also collects the URLs of the documents its context shows
+  /// (``StableHasher/digest(of:known:shown:)``).
+  func key(of job: PageJob, shown: inout Set<String>?) -> StableHasher.Digest {
     var hasher = StableHasher()
     hasher.combine(inputs.high)
     hasher.combine(inputs.low)
     hasher.combine(job.template)
     hasher.combine(job.language)
-    let digest = StableHasher.digest(of: .object(job.context), known: cards[job.language])
+    let digest = StableHasher.digest(
+      of: .object(job.context), known: cards[job.language], shown: &shown)
     hasher.combine(digest.high)
     hasher.combine(digest.low)
     return hasher.finalize()
@@ -109,6 +118,15 @@ struct StableHasher {
   /// whose `url` is in `known` and equal to the value there takes that value's digest: equal
   /// values share their storage, so the comparison is one pointer's.
   static func digest(of value: Value, known: [String: KnownValue]? = nil) -> Digest {
+    var shown: Set<String>? = nil
+    return digest(of: value, known: known, shown: &shown)
+  }
+
+  /// ``digest(of:known:)``, inserting into `shown` (unless nil) the URL of every document the
+  /// value shows (``IncrementalSite/shownDocument(_:)``).
+  static func digest(of value: Value, known: [String: KnownValue]?, shown: inout Set<String>?)
+    -> Digest
+  {
     switch value {
     case .null: return leaf(0, 0)
     case .bool(let flag): return leaf(1, flag ? 1 : 0)
@@ -122,21 +140,22 @@ struct StableHasher {
       hasher.combine(7)
       hasher.combine(UInt64(items.count))
       for item in items {
-        let digest = digest(of: item, known: known)
+        let digest = digest(of: item, known: known, shown: &shown)
         hasher.combine(digest.high)
         hasher.combine(digest.low)
       }
       return hasher.finalize()
     case .object(let members):
-      if let known, case .string(let url)? = members["url"], let card = known[url],
-        card.value == value
-      {
-        return card.digest
+      if case .string(let url)? = members["url"] {
+        if shown != nil, let document = IncrementalSite.shownDocument(members) {
+          shown?.insert(document)
+        }
+        if let card = known?[url], card.value == value { return card.digest }
       }
       var sum = Digest(high: 0, low: 0)
       for (key, member) in members {
         let name = hash(key)
-        let digest = digest(of: member, known: known)
+        let digest = digest(of: member, known: known, shown: &shown)
         sum.high &+= mix(name ^ digest.high)
         sum.low &+= mix(rotate(name, 32) &+ digest.low)
       }

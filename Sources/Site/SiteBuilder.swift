@@ -68,6 +68,9 @@ public struct BuiltSite: Sendable {
   public var timings: [PhaseTiming]
   /// Nothing changed since the last build into the same folder: the site was left as it was.
   public var upToDate: Bool
+  /// When the only change was documents edited in place, the number of pages the edits could
+  /// reach, which were the only ones made (``EditScope``); nil when every page was made.
+  public var scopedPages: Int? = nil
 }
 
 /// A build that found errors: every problem, reported together.
@@ -110,6 +113,16 @@ public struct SiteBuilder: Sendable {
         pageCount: record.pageCount, renderedPages: 0, files: record.fileCount, changedFiles: 0,
         diagnostics: record.diagnostics, timings: [checkClock.lap("check")], upToDate: true)
     }
+    // Documents edited in place since a build whose output is as that build left it: the
+    // build may make only the pages they reach (``EditScope``).
+    var edits: EditedDocuments?
+    if let inputs, let record, record.settings == settings, let recorded = record.inputs,
+      let previous = record.dependencies,
+      let paths = EditScope.editedDocuments(previous: recorded, now: inputs),
+      record.outputsAreUnchanged(in: folder.output.path)
+    {
+      edits = EditedDocuments(paths: paths, previous: previous)
+    }
     let check = checkClock.lap("check")
     let staging: StagingFolder
     do {
@@ -119,7 +132,7 @@ public struct SiteBuilder: Sendable {
     }
     let state: SiteState
     do {
-      state = try generateState(writingPagesTo: staging, progress: progress)
+      state = try generateState(writingPagesTo: staging, edits: edits, progress: progress)
     } catch {
       staging.discard()
       throw BuildFailure(diagnostics: error.diagnostics, timings: [check] + error.timings)
@@ -141,13 +154,13 @@ public struct SiteBuilder: Sendable {
     folder.saveRecord(
       BuildRecord(
         settings: settings, inputs: outputs == nil ? nil : inputs, outputs: outputs ?? [],
-        manifest: report.manifest, pageCount: state.jobs.count, fileCount: report.files,
-        diagnostics: state.diagnostics))
+        manifest: report.manifest, dependencies: state.dependencies, pageCount: state.pageCount,
+        fileCount: report.files, diagnostics: state.diagnostics))
     timings.append(clock.lap("write"))
     return BuiltSite(
-      pageCount: state.jobs.count, renderedPages: state.jobs.count - report.keptPages,
+      pageCount: state.pageCount, renderedPages: state.pageCount - report.keptPages,
       files: report.files, changedFiles: report.changed, diagnostics: state.diagnostics,
-      timings: timings, upToDate: false)
+      timings: timings, upToDate: false, scopedPages: state.scopedPages)
   }
 
   /// Runs every phase but writing; throws when any phase found an error.
@@ -157,16 +170,24 @@ public struct SiteBuilder: Sendable {
     try generateState(progress: progress).site
   }
 
+  /// Source files of documents edited since the last build, and what that build's pages
+  /// showed.
+  struct EditedDocuments {
+    var paths: [String]
+    var previous: PageDependencies
+  }
+
   /// Runs every phase but writing and keeps what they made, for ``IncrementalSite``.
   /// With `previous`, Markdown bodies and pages whose inputs did not change are taken from it
   /// instead of being rendered again, and with `previousSearchIndex` its search index too
   /// (the dev server makes it again in the background). `keepingParsedFiles` keeps what each
   /// source file gave, for the next generation. With `staging`, each page is written there as
-  /// soon as it is rendered and not kept (the state's `pages` stay empty).
+  /// soon as it is rendered and not kept (the state's `pages` stay empty), and with `edits`
+  /// only the pages they reach may be made.
   func generateState(
     previous: SiteState? = nil, previousSearchIndex: Bool = false,
     keepingParsedFiles: Bool = false, writingPagesTo staging: StagingFolder? = nil,
-    progress: (@Sendable (BuildProgress) -> Void)? = nil
+    edits: EditedDocuments? = nil, progress: (@Sendable (BuildProgress) -> Void)? = nil
   ) throws(BuildFailure) -> SiteState {
     var diagnostics: [Diagnostic] = []
     var timings: [PhaseTiming] = []
@@ -279,14 +300,33 @@ public struct SiteBuilder: Sendable {
       loaded: loaded, assetNames: assetNames, markdown: renderer.options)
     let reusable = previous.flatMap { $0.renderInputs == renderInputs ? $0 : nil }
     let pages: [Data]
+    var pagePaths: [String]
+    var dependencies: PageDependencies?
+    var scopedPages: Int?
     if let staging {
+      let key = PageKey(renderInputs, cards: values.caseCards)
+      let scope = edits.flatMap {
+        EditScope(edited: $0.paths, previous: $0.previous, values: values, key: key)
+      }
       let written = writePages(
-        assembler.batches(), library: library, loaded: loaded,
-        key: PageKey(renderInputs, cards: values.caseCards),
-        into: staging, releasing: values.bodies, progress: progress, &diagnostics)
-      (jobs, pages) = (written.jobs, [])
+        assembler.batches(), library: library, loaded: loaded, key: key, into: staging,
+        releasing: values.bodies,
+        scope: edits.flatMap { edits in scope.map { ($0, edits.previous) } },
+        progress: progress, &diagnostics)
+      (pagePaths, pages) = (written.pagePaths, [])
+      if let shownBy = written.shownBy {
+        dependencies = PageDependencies(
+          pagePaths: written.pagePaths, batchSizes: written.batchSizes, shownBy: shownBy,
+          documents: DocumentTrace.traces(of: values, key: key),
+          order: DocumentTrace.order(of: values))
+      }
+      if let scope, let previous = edits?.previous, written.scopeHeld {
+        scopedPages = scope.pages.count
+        dependencies = previous
+        dependencies?.documents.merge(scope.traces) { _, new in new }
+      }
       diagnostics += routeCheck.staticFileCollisions(
-        pages: jobs.map(\.path), otherFiles: Array(assets.keys))
+        pages: pagePaths, otherFiles: Array(assets.keys))
       // Making the batches is assembling: the phase times say so.
       var render = clock.lap("render")
       render.seconds -= written.assembling.seconds
@@ -295,6 +335,7 @@ public struct SiteBuilder: Sendable {
       timings[timings.count - 1].cpuSeconds? += written.assembling.cpuSeconds ?? 0
       timings.append(render)
     } else {
+      pagePaths = jobs.map(\.path)
       pages = renderPages(
         jobs, library: library, loaded: loaded, previous: reusable, progress: progress,
         &diagnostics)
@@ -328,7 +369,7 @@ public struct SiteBuilder: Sendable {
     let exported = exporting.wait()
     var files = exported.result.files
     diagnostics += exported.result.problems
-    files.append(Exports(values: values).sitemap(pagePaths: jobs.map(\.path)))
+    files.append(Exports(values: values).sitemap(pagePaths: pagePaths))
     timings.append(clock.lap("export"))
     timings.append(PhaseTiming(phase: "(export)", seconds: exported.seconds))
     if !content.config.hasExplicitBaseURL {
@@ -342,6 +383,7 @@ public struct SiteBuilder: Sendable {
     return SiteState(
       options: options, loaded: loaded, renderer: renderer, values: values,
       library: library, renderInputs: renderInputs, jobs: jobs, pages: pages,
+      pageCount: pagePaths.count, dependencies: dependencies, scopedPages: scopedPages,
       derivedFiles: files, diagnostics: DiagnosticList(diagnostics).sorted, timings: timings)
   }
 
@@ -477,46 +519,105 @@ public struct SiteBuilder: Sendable {
     return pages
   }
 
+  /// What ``writePages`` wrote.
+  struct WrittenPages {
+    /// Every page's path, in the order of the batches.
+    var pagePaths: [String] = []
+    var batchSizes: [Int] = []
+    /// Document URL → the pages showing it; nil when the pages were not all keyed (an
+    /// ``EditScope``).
+    var shownBy: [String: [Int32]]? = [:]
+    /// False when a batch made in a scoped build did not make the pages the scope expected:
+    /// the previous dependencies no longer describe the site.
+    var scopeHeld = true
+    /// The time spent making the batches.
+    var assembling = PhaseTiming(phase: "assemble", seconds: 0, cpuSeconds: 0)
+  }
+
   /// The render phase of `build`: the pages are made batch by batch (``PageAssembler/batches()``)
   /// and each goes into the staging folder as soon as it is rendered, so the build holds no
   /// page output and, at its peak, the contexts of one batch; the bodies of the documents a
   /// batch showed are released after it. A page whose ``PageKey`` equals the previous build's
   /// is linked over from the previous output without being rendered.
-  /// Returns the jobs without their contexts and the time spent making the batches.
+  ///
+  /// With a `scope` (and the `previous` build's dependencies it was found from), a page out of
+  /// the scope is linked over without being keyed, and a batch holding none of the scope's pages
+  /// is not made.
   func writePages(
     _ batches: [@Sendable () -> [PageJob]], library: TemplateLibrary, loaded: LoadedSite,
     key: PageKey, into staging: StagingFolder, releasing bodies: DocumentBodies?,
+    scope: (EditScope, previous: PageDependencies)?,
     progress: (@Sendable (BuildProgress) -> Void)?, _ diagnostics: inout [Diagnostic]
-  ) -> (jobs: [PageJob], assembling: PhaseTiming) {
-    var jobs: [PageJob] = []
-    var assembling = PhaseTiming(phase: "assemble", seconds: 0, cpuSeconds: 0)
+  ) -> WrittenPages {
+    var written = WrittenPages()
+    if scope != nil { written.shownBy = nil }
+    var previousStart = 0
     for (number, makeBatch) in batches.enumerated() {
+      progress?(BuildProgress(phase: "render", done: number, total: batches.count))
+      let first = written.pagePaths.count
+      var expected: ArraySlice<String>?
+      // Pages of a batch out of the scope that were linked over before another of its pages
+      // could not be: the batch is made for that one.
+      var kept: Set<String> = []
+      if let (scope, previous) = scope, number < previous.batchSizes.count {
+        let size = previous.batchSizes[number]
+        expected = previous.pagePaths[previousStart..<previousStart + size]
+        previousStart += size
+        if !scope.batches.contains(number), let paths = expected {
+          let keptPaths = paths.parallelMap { path -> String? in
+            staging.keepPage(Routes.outputFile(for: path)) ? path : nil
+          }
+          kept = Set(keptPaths.compactMap { $0 })
+          if kept.count == size {
+            written.pagePaths += paths
+            written.batchSizes.append(size)
+            continue
+          }
+        }
+      }
       var clock = PhaseClock()
-      var batch = makeBatch()
+      let batch = makeBatch()
       let made = clock.lap("assemble")
-      assembling.seconds += made.seconds
-      assembling.cpuSeconds? += made.cpuSeconds ?? 0
-      let problems = batch.parallelMap { job -> [Diagnostic] in
+      written.assembling.seconds += made.seconds
+      written.assembling.cpuSeconds? += made.cpuSeconds ?? 0
+      // Out of the scope only if the batch made the very pages the scope was found from.
+      let scoped = scope != nil && expected?.elementsEqual(batch.lazy.map(\.path)) == true
+      let keptPaths = kept
+      let results = batch.indices.parallelMap { position -> ([Diagnostic], Set<String>?) in
+        let job = batch[position]
         let path = Routes.outputFile(for: job.path)
-        let pageKey = key.key(of: job)
-        if staging.keepPage(path, key: pageKey) { return [] }
+        if keptPaths.contains(job.path) { return ([], nil) }
+        if scoped, let (scope, _) = scope, !scope.pages.contains(first + position),
+          staging.keepPage(path)
+        {
+          return ([], nil)
+        }
+        var shown: Set<String>? = scope == nil ? [] : nil
+        let pageKey = key.key(of: job, shown: &shown)
+        if staging.keepPage(path, key: pageKey) { return ([], shown) }
         do throws(Diagnostic) {
           switch Self.render(job, library: library, loaded: loaded) {
           case .success(let page): try staging.writePage(path, page, key: pageKey)
-          case .failure(let problems): return problems.diagnostics
+          case .failure(let problems): return (problems.diagnostics, shown)
           }
         } catch {
-          return [error]
+          return ([error], shown)
         }
-        return []
+        return ([], shown)
       }
-      diagnostics += problems.joined()
-      for position in batch.indices { batch[position].context = [:] }
+      if scope != nil, !scoped { written.scopeHeld = false }
+      for (position, (problems, shown)) in results.enumerated() {
+        diagnostics += problems
+        for url in shown ?? [] {
+          written.shownBy?[url, default: []].append(Int32(first + position))
+        }
+      }
       bodies?.release(batch.compactMap(\.document))
-      jobs += batch
-      progress?(BuildProgress(phase: "render", done: number + 1, total: batches.count))
+      written.pagePaths += batch.map(\.path)
+      written.batchSizes.append(batch.count)
     }
-    return (jobs, assembling)
+    progress?(BuildProgress(phase: "render", done: batches.count, total: batches.count))
+    return written
   }
 
   /// Files made beside the render phase. In `build` they go into the staging folder as soon

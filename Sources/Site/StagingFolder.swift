@@ -34,10 +34,12 @@ public final class StagingFolder: Sendable {
     self.recycled = recycled
   }
 
-  /// Carries the previous build's page at `path` over when it was made from the same `key`;
-  /// false when the page must be rendered.
-  func keepPage(_ path: String, key: StableHasher.Digest) -> Bool {
-    guard previous.pages[path] == key, let signature = previous.files[path],
+  /// Carries the previous build's page at `path` over when it was made from the same `key`
+  /// (by default, the key it had: the build knows the page did not change); false when the
+  /// page must be rendered.
+  func keepPage(_ path: String, key: StableHasher.Digest? = nil) -> Bool {
+    guard let key = key ?? previous.pages[path], previous.pages[path] == key,
+      let signature = previous.files[path],
       carryOver(path, signature: signature)
     else { return false }
     written.withLock {
