@@ -12,6 +12,11 @@ public enum DocumentKind: String, Sendable, CaseIterable, Hashable {
 public struct SourceLink: Sendable, Equatable {
   public var title: String
   public var url: String
+
+  public init(title: String, url: String) {
+    self.title = title
+    self.url = url
+  }
 }
 
 /// The structured fields only case studies have.
@@ -54,6 +59,31 @@ public struct Document: Sendable, Equatable {
   public var details: CaseDetails?
   /// Keys the portal does not know, kept for templates.
   public var extra: [YAMLNode.Entry]
+
+  public init(
+    kind: DocumentKind, sourcePath: String, slug: String, language: String, title: String,
+    description: String?, date: Date?, authors: [String], image: String?,
+    translationOf: String?, draft: Bool, categories: [String], tags: [String], body: String,
+    bodyFirstLine: Int, details: CaseDetails?, extra: [YAMLNode.Entry]
+  ) {
+    self.kind = kind
+    self.sourcePath = sourcePath
+    self.slug = slug
+    self.language = language
+    self.title = title
+    self.description = description
+    self.date = date
+    self.authors = authors
+    self.image = image
+    self.translationOf = translationOf
+    self.draft = draft
+    self.categories = categories
+    self.tags = tags
+    self.body = body
+    self.bodyFirstLine = bodyFirstLine
+    self.details = details
+    self.extra = extra
+  }
 
   /// Where the front matter starts, for diagnostics about the document as a whole.
   public var location: SourceLocation { SourceLocation(file: sourcePath, line: 1, column: 1) }

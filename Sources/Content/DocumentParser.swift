@@ -25,13 +25,18 @@ struct DocumentParser {
 
   /// Parses `text` read from `path` (relative to the root); `fileName` is its last component.
   func parse(_ text: String, path: String, fileName: String) -> (Document?, [Diagnostic]) {
-    var diagnostics: [Diagnostic] = []
-    let frontMatter: FrontMatter
     do {
-      frontMatter = try FrontMatter.split(text)
+      return parse(try FrontMatter.split(text), of: text, path: path, fileName: fileName)
     } catch {
       return (nil, [error.inFile(path, source: text)])
     }
+  }
+
+  /// ``parse(_:path:fileName:)`` of a text already split.
+  func parse(_ frontMatter: FrontMatter, of text: String, path: String, fileName: String)
+    -> (Document?, [Diagnostic])
+  {
+    var diagnostics: [Diagnostic] = []
     let node: YAMLNode
     do {
       node =

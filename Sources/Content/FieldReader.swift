@@ -113,8 +113,12 @@ public struct YAMLStringValue: Sendable, Equatable {
   public var column: Int
 
   init(text: String, node: YAMLNode) {
+    self.init(text: text, line: node.line, column: node.column)
+  }
+
+  public init(text: String, line: Int, column: Int) {
     self.text = text
-    self.line = node.line
-    self.column = node.column
+    self.line = line
+    self.column = column
   }
 }

@@ -80,17 +80,39 @@ public struct ContentLoader: Sendable {
   }
 
   /// What document files gave when last parsed, so that a later ``load(reusing:)`` parses
-  /// again only the files whose text changed (the dev server's rebuilds).
+  /// again only the files whose front matter changed (the dev server's rebuilds, and `build`
+  /// through a cache file).
   public struct ParsedFiles: Sendable {
-    /// Path → a hash of the file's text (stable within one process), and what it gave.
-    var entries: [String: (textHash: Int, document: Document?, problems: [Diagnostic])] = [:]
+    /// Path → what the file gave.
+    public var files: [String: ParsedFile] = [:]
+    /// Files parsed by the load that made this, rather than taken from the previous one.
+    public internal(set) var parsedCount = 0
 
-    public init() {}
+    public init(files: [String: ParsedFile] = [:]) {
+      self.files = files
+    }
   }
 
-  /// ``load()``, taking the documents of files whose text is unchanged from `previous`, and
-  /// returning what each file gave for the next load. With nil, files are neither hashed nor
-  /// kept (a one-off build).
+  /// One document file's front matter and what parsing it gave: the parse depends on nothing
+  /// else (the path, the kind and the site's languages aside), so the same front matter gives
+  /// the same document with the new body.
+  public struct ParsedFile: Sendable, Equatable {
+    /// The YAML between the fences (``FrontMatter/yaml``).
+    public var frontMatter: String
+    /// Without its body, which the file's text gives.
+    public var document: Document?
+    public var problems: [Diagnostic]
+
+    public init(frontMatter: String, document: Document?, problems: [Diagnostic]) {
+      self.frontMatter = frontMatter
+      self.document = document
+      self.problems = problems
+    }
+  }
+
+  /// ``load()``, taking the documents of files whose front matter is unchanged from
+  /// `previous`, and returning what each file gave for the next load. With nil, nothing is kept
+  /// (a one-off build).
   public func load(reusing previous: ParsedFiles?) -> (SiteContent, [Diagnostic], ParsedFiles?) {
     var parsedFiles = previous.map { _ in ParsedFiles() }
     var diagnostics: [Diagnostic] = []
@@ -121,25 +143,42 @@ public struct ContentLoader: Sendable {
       diagnostics += problems
       let markdown = files.filter { $0.path.hasSuffix(".md") || $0.path.hasSuffix(".markdown") }
       let parser = DocumentParser(kind: kind, languages: config.languages)
-      let parsed = markdown.parallelMap {
-        file -> (textHash: Int, document: Document?, problems: [Diagnostic]) in
+      let parsed = markdown.parallelMap { file -> (ParsedFile, parsed: Bool, Document?) in
+        let text: String
         switch SourceTree.readText(file) {
-        case .success(let text):
-          let textHash = previous == nil ? 0 : text.hashValue
-          if let earlier = previous?.entries[file.path], earlier.textHash == textHash {
-            return earlier
-          }
-          let (document, problems) = parser.parse(
-            text, path: file.path, fileName: file.url.lastPathComponent)
-          return (textHash, document, problems)
+        case .success(let read): text = read
         case .failure(let problem):
-          return (0, nil, [problem])
+          return (ParsedFile(frontMatter: "", document: nil, problems: [problem]), true, nil)
         }
+        let frontMatter: FrontMatter
+        do throws(Diagnostic) {
+          frontMatter = try FrontMatter.split(text)
+        } catch {
+          return (
+            ParsedFile(
+              frontMatter: "", document: nil, problems: [error.inFile(file.path, source: text)]),
+            true, nil
+          )
+        }
+        if let earlier = previous?.files[file.path], earlier.frontMatter == frontMatter.yaml {
+          var document = earlier.document
+          document?.body = frontMatter.body
+          document?.bodyFirstLine = frontMatter.bodyFirstLine
+          return (earlier, false, document)
+        }
+        let (document, problems) = parser.parse(
+          frontMatter, of: text, path: file.path, fileName: file.url.lastPathComponent)
+        var kept = document
+        kept?.body = ""
+        return (
+          ParsedFile(frontMatter: frontMatter.yaml, document: kept, problems: problems), true,
+          document
+        )
       }
-      for (file, entry) in zip(markdown, parsed) {
-        parsedFiles?.entries[file.path] = entry
-        let (_, document, problems) = entry
-        diagnostics += problems
+      for (file, (entry, parsedNow, document)) in zip(markdown, parsed) {
+        parsedFiles?.files[file.path] = entry
+        diagnostics += entry.problems
+        if parsedNow { parsedFiles?.parsedCount += 1 }
         if let document, includeDrafts || !document.draft { documents.append(document) }
       }
     }

@@ -17,11 +17,24 @@ public struct YAMLNode: Sendable, Equatable {
     public var keyLine: Int
     public var keyColumn: Int
     public var value: YAMLNode
+
+    public init(key: String, keyLine: Int, keyColumn: Int, value: YAMLNode) {
+      self.key = key
+      self.keyLine = keyLine
+      self.keyColumn = keyColumn
+      self.value = value
+    }
   }
 
   public var kind: Kind
   public var line: Int
   public var column: Int
+
+  public init(kind: Kind, line: Int, column: Int) {
+    self.kind = kind
+    self.line = line
+    self.column = column
+  }
 
   /// Bounds that keep hostile YAML (alias bombs, deep nesting) from exhausting the machine.
   public struct Limits: Sendable {

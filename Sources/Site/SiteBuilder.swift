@@ -196,8 +196,13 @@ public struct SiteBuilder: Sendable {
 
     // load
     progress?(BuildProgress(phase: "load", done: 0, total: 1))
+    // In `build`, what the front matter gave comes from the cache file, which is written again
+    // (in the background, complete before the build ends) when it changed.
+    var frontMatterWriting: BackgroundTask<Void>?
+    defer { _ = frontMatterWriting?.wait() }
     let loaded = load(
-      &diagnostics, reusing: previous?.loaded.parsedFiles ?? (keepingParsedFiles ? .init() : nil))
+      &diagnostics, reusing: previous?.loaded.parsedFiles ?? (keepingParsedFiles ? .init() : nil),
+      frontMatterCache: staging != nil, writing: &frontMatterWriting)
     timings.append(clock.lap("load"))
     guard var loaded, !diagnostics.contains(where: { $0.severity == .error }) else { throw fail() }
 
@@ -730,10 +735,13 @@ public struct SiteBuilder: Sendable {
   }
 
   /// The load phase: config, theme and content.
-  /// Files whose text is unchanged since `previous` are not parsed again; without `previous`
-  /// nothing is kept for a next load.
+  /// Files whose front matter is unchanged since `previous` are not parsed again; without
+  /// `previous` nothing is kept for a next load. With `frontMatterCache`, `previous` is the
+  /// ``FrontMatterCache`` file, and `writing` is set to the task writing it again when it
+  /// changed.
   func load(
-    _ diagnostics: inout [Diagnostic], reusing previous: ContentLoader.ParsedFiles? = nil
+    _ diagnostics: inout [Diagnostic], reusing previous: ContentLoader.ParsedFiles? = nil,
+    frontMatterCache: Bool = false, writing: inout BackgroundTask<Void>?
   ) -> LoadedSite? {
     let root = options.root.standardizedFileURL
     var isDirectory: ObjCBool = false
@@ -782,11 +790,21 @@ public struct SiteBuilder: Sendable {
     }
     let loader = ContentLoader(
       tree: SourceTree(root: root), config: config, includeDrafts: options.includeDrafts)
-    let (content, contentProblems, parsedFiles) = loader.load(reusing: previous)
+    let cacheURL = FrontMatterCache.url(root: root)
+    let identity = FrontMatterCache.identity(languages: config.languages)
+    let reused = frontMatterCache ? FrontMatterCache.read(cacheURL, identity: identity) : previous
+    let (content, contentProblems, parsedFiles) = loader.load(reusing: reused)
     diagnostics += contentProblems
+    if frontMatterCache, let parsedFiles,
+      parsedFiles.parsedCount > 0 || parsedFiles.files.count != reused?.files.count
+    {
+      writing = BackgroundTask {
+        FrontMatterCache.write(parsedFiles, identity: identity, to: cacheURL)
+      }
+    }
     return LoadedSite(
       content: content, theme: theme, templates: templates, translations: translations,
-      parsedFiles: parsedFiles)
+      parsedFiles: frontMatterCache ? nil : parsedFiles)
   }
 }
 

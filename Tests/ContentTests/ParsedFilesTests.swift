@@ -1,0 +1,59 @@
+import Diagnostics
+import Foundation
+import Testing
+
+@testable import Content
+
+/// A load given what the previous one parsed parses again only the files whose front matter
+/// changed, and gives what a load from nothing gives.
+@Suite struct ParsedFilesTests {
+  let root: URL
+
+  init() throws {
+    root = FileManager.default.temporaryDirectory.appending(
+      path: "proximus-parsed-\(UUID().uuidString)")
+    try write(
+      "content/cases/a.md",
+      "---\ntitle: A\noutcome: success\nlocalities: []\nextra_key: [1, {b: c}]\n---\nText A.\n")
+    try write("content/cases/b.md", "---\ntitle: B\ndescripton: typo\n---\nText B.\n")
+    try write("content/posts/2020-01-02-p.md", "---\ntitle: P\n---\nPost.\n")
+  }
+
+  func write(_ path: String, _ text: String) throws {
+    let url = root.appending(path: path)
+    try FileManager.default.createDirectory(
+      at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try Data(text.utf8).write(to: url)
+  }
+
+  func load(reusing previous: ContentLoader.ParsedFiles?) -> (
+    SiteContent, [Diagnostic], ContentLoader.ParsedFiles?
+  ) {
+    ContentLoader(tree: SourceTree(root: root), config: SiteConfig()).load(reusing: previous)
+  }
+
+  @Test func onlyChangedFrontMatterIsParsedAgain() throws {
+    defer { try? FileManager.default.removeItem(at: root) }
+    let first = try #require(load(reusing: .init()).2)
+    #expect(first.parsedCount == 3)
+    // Kept documents hold no body: the file gives it.
+    #expect(first.files.values.allSatisfy { $0.document?.body == "" })
+
+    try write(
+      "content/cases/a.md",
+      "---\ntitle: A\noutcome: success\nlocalities: []\nextra_key: [1, {b: c}]\n---\nNew text.\n")
+    let (content, problems, second) = load(reusing: first)
+    #expect(second?.parsedCount == 0)
+    let (fresh, freshProblems, _) = load(reusing: nil)
+    #expect(content.documents == fresh.documents)
+    #expect(content.documents.first { $0.slug == "a" }?.body == "New text.\n")
+    #expect(problems == freshProblems)
+    #expect(
+      problems.map(\.message).contains("unknown key 'descripton'; did you mean 'description'?"))
+
+    try write("content/cases/b.md", "---\ntitle: B2\n---\nText B.\n")
+    let (changed, _, third) = load(reusing: second)
+    #expect(third?.parsedCount == 1)
+    #expect(changed.documents.first { $0.slug == "b" }?.title == "B2")
+  }
+}
