@@ -24,21 +24,31 @@ public struct FrontMatter: Sendable {
     guard text.utf8.starts(with: "---\n".utf8) || text == "---" else {
       return FrontMatter(yaml: "", yamlFirstLine: 1, body: text, bodyFirstLine: 1)
     }
-    var lineNumber = 1
-    var yamlLines: [Substring] = []
-    var remainder = text.dropFirst(4)
-    while !remainder.isEmpty {
-      lineNumber += 1
-      let end = remainder.firstIndex(of: "\n") ?? remainder.endIndex
-      let line = remainder[..<end]
-      remainder = end == remainder.endIndex ? "" : remainder[remainder.index(after: end)...]
-      if line == "---" || line == "..." {
-        return FrontMatter(
-          yaml: yamlLines.joined(separator: "\n"), yamlFirstLine: 2, body: String(remainder),
-          bodyFirstLine: lineNumber + 1)
+    // Line by line over the UTF-8 bytes: the fences are ASCII lines.
+    let split = text.withUTF8 { bytes -> FrontMatter? in
+      let yamlStart = 4
+      var lineStart = yamlStart
+      var lineNumber = 1
+      while lineStart < bytes.count {
+        lineNumber += 1
+        var end = bytes.count
+        let start = UnsafeRawPointer(bytes.baseAddress! + lineStart)
+        if let newline = memchr(start, Int32(UInt8(ascii: "\n")), bytes.count - lineStart) {
+          end = lineStart + (UnsafeRawPointer(newline) - start)
+        }
+        let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<end])
+        if line.elementsEqual("---".utf8) || line.elementsEqual("...".utf8) {
+          let yaml = UnsafeBufferPointer(rebasing: bytes[yamlStart..<max(yamlStart, lineStart - 1)])
+          let body = UnsafeBufferPointer(rebasing: bytes[min(end + 1, bytes.count)...])
+          return FrontMatter(
+            yaml: String(decoding: yaml, as: UTF8.self), yamlFirstLine: 2,
+            body: String(decoding: body, as: UTF8.self), bodyFirstLine: lineNumber + 1)
+        }
+        lineStart = end + 1
       }
-      yamlLines.append(line)
+      return nil
     }
+    if let split { return split }
     throw Diagnostic.error(
       "front matter opened with '---' is never closed (add a line with '---' after it)",
       at: SourceLocation(file: "", line: 1, column: 1))

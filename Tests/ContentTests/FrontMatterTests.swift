@@ -19,6 +19,27 @@ import Testing
     #expect(split.bodyFirstLine == 4)
   }
 
+  @Test func fencesAndLineNumbers() throws {
+    let cases: [(text: String, yaml: String, body: String, bodyFirstLine: Int)] = [
+      ("---\n---\nCorps\n", "", "Corps\n", 3),
+      (
+        "---\ntitre: Été\nlieu: « ici »\n...\nTexte ---\n---\n", "titre: Été\nlieu: « ici »",
+        "Texte ---\n---\n", 5
+      ),
+      ("---\na: 1\n---", "a: 1", "", 4),
+      ("---\na: ---x\n ---\n---\n", "a: ---x\n ---", "", 5),
+      ("Pas de front matter\n---\n", "", "Pas de front matter\n---\n", 1),
+    ]
+    for (text, yaml, body, bodyFirstLine) in cases {
+      let split = try FrontMatter.split(text)
+      #expect(split.yaml == yaml, "\(text)")
+      #expect(split.body == body, "\(text)")
+      #expect(split.bodyFirstLine == bodyFirstLine, "\(text)")
+    }
+    #expect(throws: Diagnostic.self) { try FrontMatter.split("---") }
+    #expect(throws: Diagnostic.self) { try FrontMatter.split("---\na: 1\n-- -\n") }
+  }
+
   @Test func unclosedFrontMatterIsAnErrorOnLineOne() {
     let (document, problems) = parse("---\ntitle: A\nBody\n")
     #expect(document == nil)
