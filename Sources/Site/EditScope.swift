@@ -105,8 +105,9 @@ struct DocumentTrace: Equatable {
 /// pages showing that document. Every other page is the previous build's, kept with its key;
 /// batches holding none of these pages are not made at all.
 ///
-/// The rule is the dev server's (``IncrementalSite``), which compares it with whole builds;
-/// here the pages it names are made afresh rather than patched.
+/// The rule is the dev server's (``IncrementalSite``); here the pages it names are made afresh
+/// rather than patched. Should a batch still make other pages than the record says, the new
+/// record keeps no dependencies, so that the next build makes every page.
 struct EditScope: Sendable {
   /// Indices into the previous ``PageDependencies/pagePaths``.
   let pages: Set<Int>

@@ -279,22 +279,11 @@ public struct IncrementalSite: Sendable {
     return changedFiles
   }
 
-  /// Whether an edited document keeps its place in the site: the same URL, language, date,
-  /// draft state, image and cited ids, so it shows on the same pages in the same order (but a
-  /// new title, checked apart) and every page it is on shows it through its card, its own page
-  /// or its other versions' pages.
+  /// Whether an edited document keeps its place in the site (``DocumentTrace/place(of:)``),
+  /// so it shows on the same pages in the same order (but a new title, checked apart) and every
+  /// page it is on shows it through its card, its own page or its other versions' pages.
   static func keepsPlace(_ new: Document, _ old: Document) -> Bool {
-    func ids(_ document: Document) -> [[String]] {
-      guard let details = document.details else { return [] }
-      return [
-        details.topics.map(\.text), details.successFactors.map(\.text),
-        details.failureFactors.map(\.text), details.localities.map(\.text),
-        [details.outcome ?? ""],
-      ]
-    }
-    return new.kind == old.kind && new.slug == old.slug && new.language == old.language
-      && new.date == old.date && new.translationOf == old.translationOf
-      && new.draft == old.draft && new.image == old.image && ids(new) == ids(old)
+    DocumentTrace.place(of: new) == DocumentTrace.place(of: old)
   }
 
   /// The cards that show a document on other pages, one per language for a case.
