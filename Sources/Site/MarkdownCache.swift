@@ -8,8 +8,20 @@ import Markdown
 /// Rendering is a function of the body and its language (the key of each entry, a 128-bit
 /// hash) and of the Markdown options, this executable and the cmark-gfm library (the file's
 /// identity: a file of another identity is not read).
+///
+/// An entry's HTML is not read with the rest: the entry says where it lies in the file, which
+/// stays open (``MarkdownCacheFile``), and a page reads it when it is made. A build that makes
+/// a few pages reads a few bodies, and no build holds every body at once.
 struct MarkdownCache: Sendable {
-  private var entries: [StableHasher.Digest: RenderedMarkdown] = [:]
+  /// An entry: its plain text, headings and links (its `html` empty), and where its HTML is.
+  struct Entry: Sendable {
+    var markdown: RenderedMarkdown
+    var html: CachedHTML
+  }
+
+  private var entries: [StableHasher.Digest: Entry] = [:]
+  /// The file the entries were read from, open for their HTML.
+  private(set) var file: MarkdownCacheFile?
 
   static func url(root: URL) -> URL {
     root.appending(path: ".proximus/markdown-cache")
@@ -33,15 +45,19 @@ struct MarkdownCache: Sendable {
   init() {}
 
   /// The entries of the file at `url`; none when it is missing, of another identity or
-  /// damaged. Read a chunk at a time, so that a site's worth of HTML is never held twice.
+  /// damaged. Read a chunk at a time, without the HTML.
   init(reading url: URL, identity: String) {
     guard let file = try? FileHandle(forReadingFrom: url) else { return }
-    defer { try? file.close() }
-    // Another build of the same root may be appending: its entries are read whole or not at all.
+    let open = MarkdownCacheFile(file)
+    // Another build of the same root may be appending: its entries are read whole or not at
+    // all. Later appends leave the bytes read here as they are; a new file is a new inode.
     flock(file.fileDescriptor, LOCK_SH)
+    defer { flock(file.fileDescriptor, LOCK_UN) }
     let header = Self.header(identity)
     guard let first = try? file.read(upToCount: header.count), first == header else { return }
     var pending = Data()
+    // The file offset of `pending`'s first byte.
+    var pendingStart = Int64(header.count)
     while let chunk = try? file.read(upToCount: Self.chunkSize), !chunk.isEmpty {
       pending.append(chunk)
       // Whole entries only; the rest waits for the next chunk.
@@ -50,11 +66,14 @@ struct MarkdownCache: Sendable {
         while let length = reader.integer() {
           guard length >= 0 else { return nil }
           guard length <= raw.count - reader.offset else { return reader.offset - 8 }
-          let end = reader.offset + Int(length)
+          let start = reader.offset
+          let end = start + Int(length)
           var entry = BinaryReader(
-            raw: UnsafeRawBufferPointer(rebasing: raw[reader.offset..<end]), offset: 0)
-          guard let (key, rendered) = entry.markdownEntry(), entry.isAtEnd else { return nil }
-          entries[key] = rendered
+            raw: UnsafeRawBufferPointer(rebasing: raw[start..<end]), offset: 0)
+          guard let (key, read) = entry.markdownEntry(at: pendingStart + Int64(start)),
+            entry.isAtEnd
+          else { return nil }
+          entries[key] = read
           reader.offset = end
         }
         return reader.offset
@@ -64,9 +83,11 @@ struct MarkdownCache: Sendable {
         return
       }
       pending.removeSubrange(pending.startIndex..<pending.startIndex + consumed)
+      pendingStart += Int64(consumed)
     }
     // A file cut short loses only its last entry, but may be the sign of worse.
     if !pending.isEmpty { entries = [:] }
+    if !entries.isEmpty { self.file = open }
   }
 
   /// The magic line and the identity, which the file starts with.
@@ -79,9 +100,9 @@ struct MarkdownCache: Sendable {
 
   var count: Int { entries.count }
 
-  subscript(key: StableHasher.Digest) -> RenderedMarkdown? { entries[key] }
+  subscript(key: StableHasher.Digest) -> Entry? { entries[key] }
 
-  /// How ``write(_:identity:to:appending:)`` keeps the entries of a build.
+  /// How ``write(_:identity:to:mode:)`` keeps the entries of a build.
   enum WriteMode {
     /// A new file with these entries only, through a temporary file renamed over the old one.
     case replacing
@@ -89,10 +110,19 @@ struct MarkdownCache: Sendable {
     case appending
   }
 
-  /// Writes `entries` for the next build.
+  /// An entry to write: rendered by this build, or read from the cache (its HTML then read
+  /// from `file`).
+  struct NewEntry: Sendable {
+    var key: StableHasher.Digest
+    var markdown: RenderedMarkdown
+    var cached: CachedHTML? = nil
+  }
+
+  /// Writes `entries` for the next build; an entry whose HTML cannot be read from `file` is
+  /// left out.
   static func write(
-    _ entries: [(key: StableHasher.Digest, rendered: RenderedMarkdown)], identity: String,
-    to url: URL, mode: WriteMode
+    _ entries: [NewEntry], from file: MarkdownCacheFile? = nil, identity: String, to url: URL,
+    mode: WriteMode
   ) {
     let target: URL
     var writer = BinaryWriter()
@@ -107,15 +137,20 @@ struct MarkdownCache: Sendable {
     case .appending:
       target = url
     }
-    guard let file = try? FileHandle(forWritingTo: target) else { return }
+    guard let handle = try? FileHandle(forWritingTo: target) else { return }
     // Builds of one root into two folders may append at once; the lock keeps entries whole.
-    flock(file.fileDescriptor, LOCK_EX)
-    var written = (try? file.seekToEnd()) != nil
+    flock(handle.fileDescriptor, LOCK_EX)
+    var written = (try? handle.seekToEnd()) != nil
     var entry = BinaryWriter()
-    for (key, rendered) in entries {
+    for new in entries {
+      var rendered = new.markdown
+      if let cached = new.cached {
+        guard let html = file?.html(cached) else { continue }
+        rendered.html = html
+      }
       entry.data.removeAll(keepingCapacity: true)
-      entry.append(Int64(bitPattern: key.high))
-      entry.append(Int64(bitPattern: key.low))
+      entry.append(Int64(bitPattern: new.key.high))
+      entry.append(Int64(bitPattern: new.key.low))
       entry.append(rendered.html)
       entry.append(rendered.plainText)
       entry.append(Int64(rendered.headings.count))
@@ -128,12 +163,12 @@ struct MarkdownCache: Sendable {
       for link in rendered.links { entry.append(link) }
       writer.append(entry.data)
       if writer.data.count >= chunkSize {
-        written = written && (try? file.write(contentsOf: writer.data)) != nil
+        written = written && (try? handle.write(contentsOf: writer.data)) != nil
         writer.data.removeAll(keepingCapacity: true)
       }
     }
-    written = written && (try? file.write(contentsOf: writer.data)) != nil
-    try? file.close()
+    written = written && (try? handle.write(contentsOf: writer.data)) != nil
+    try? handle.close()
     switch mode {
     case .replacing:
       if !written || rename(target.path, url.path) != 0 { unlink(target.path) }
@@ -147,11 +182,53 @@ struct MarkdownCache: Sendable {
   private static let chunkSize = 8 * 1024 * 1024
 }
 
+/// Where an entry's HTML lies in the cache file: the UTF-8 bytes at `offset`.
+struct CachedHTML: Sendable, Equatable {
+  var offset: Int64
+  var length: Int
+}
+
+/// The Markdown cache file a build read, open until the build no longer needs its HTML.
+final class MarkdownCacheFile: Sendable {
+  private let handle: FileHandle
+
+  init(_ handle: FileHandle) {
+    self.handle = handle
+  }
+
+  deinit {
+    try? handle.close()
+  }
+
+  /// The HTML at `location`; nil when it cannot be read whole or is not UTF-8.
+  func html(_ location: CachedHTML) -> String? {
+    let bytes = [UInt8](unsafeUninitializedCapacity: location.length) { buffer, count in
+      var done = 0
+      while done < location.length {
+        let read = pread(
+          handle.fileDescriptor, buffer.baseAddress! + done, location.length - done,
+          off_t(location.offset) + off_t(done))
+        guard read > 0 else { break }
+        done += read
+      }
+      count = done
+    }
+    guard bytes.count == location.length else { return nil }
+    return String(validating: bytes, as: UTF8.self)
+  }
+}
+
 extension BinaryReader {
-  fileprivate mutating func markdownEntry() -> (StableHasher.Digest, RenderedMarkdown)? {
-    guard let high = integer(), let low = integer(), let html = text(), let plainText = text(),
-      let headingCount = count()
+  /// An entry, which starts at file offset `start`.
+  fileprivate mutating func markdownEntry(at start: Int64)
+    -> (StableHasher.Digest, MarkdownCache.Entry)?
+  {
+    guard let high = integer(), let low = integer(), let htmlLength = integer(),
+      htmlLength >= 0, htmlLength <= raw.count - offset
     else { return nil }
+    let html = CachedHTML(offset: start + Int64(offset), length: Int(htmlLength))
+    offset += Int(htmlLength)
+    guard let plainText = text(), let headingCount = count() else { return nil }
     var headings: [Heading] = []
     headings.reserveCapacity(headingCount)
     for _ in 0..<headingCount {
@@ -166,8 +243,8 @@ extension BinaryReader {
       links.append(link)
     }
     let key = StableHasher.Digest(high: UInt64(bitPattern: high), low: UInt64(bitPattern: low))
-    return (
-      key, RenderedMarkdown(html: html, plainText: plainText, headings: headings, links: links)
-    )
+    let markdown = RenderedMarkdown(
+      html: "", plainText: plainText, headings: headings, links: links)
+    return (key, MarkdownCache.Entry(markdown: markdown, html: html))
   }
 }

@@ -212,19 +212,21 @@ public struct SiteBuilder: Sendable {
       options: MarkdownOptions(
         unsafeHTML: loaded.content.config.unsafeHTML, basePath: loaded.content.config.basePath))
     var rendered: [RenderedMarkdown?]
-    var cacheWriting: BackgroundTask<Void>?
+    var built = BuiltMarkdown()
     if staging != nil {
-      (rendered, cacheWriting) = renderMarkdown(
+      built = renderMarkdown(
         loaded.content.documents, renderer: renderer,
         cachedIn: MarkdownCache.url(root: options.root.standardizedFileURL),
         &diagnostics)
+      rendered = built.rendered
+      built.rendered = []
     } else {
       rendered = renderMarkdown(
         loaded.content.documents, renderer: renderer,
         previous: previous?.renderer.options == renderer.options ? previous : nil, &diagnostics)
     }
     // The cache file is complete before the build ends, whichever way it ends.
-    defer { _ = cacheWriting?.wait() }
+    defer { _ = built.cacheWriting?.wait() }
     var bodies: DocumentBodies?
     if staging != nil {
       // Only a next generation (serve) compares Markdown sources; a build frees them here,
@@ -232,7 +234,7 @@ public struct SiteBuilder: Sendable {
       for position in loaded.content.documents.indices {
         loaded.content.documents[position].body = ""
       }
-      bodies = DocumentBodies(taking: &rendered)
+      bodies = DocumentBodies(taking: &rendered, cached: built.cached, file: built.file)
     }
     let content = loaded.content
     timings.append(clock.lap("markdown"))
@@ -319,6 +321,13 @@ public struct SiteBuilder: Sendable {
         scope: edits.flatMap { edits in scope.map { ($0, edits.previous) } },
         progress: progress, &diagnostics)
       (pagePaths, pages) = (written.pagePaths, [])
+      if values.bodies?.hadUnreadableBody == true {
+        // Damaged: the next build renders every body again.
+        let cache = MarkdownCache.url(root: options.root.standardizedFileURL)
+        unlink(cache.path)
+        diagnostics.append(
+          .error("a body could not be read from \(cache.path), now deleted: build again"))
+      }
       if let shownBy = written.shownBy {
         dependencies = PageDependencies(
           pagePaths: written.pagePaths, batchSizes: written.batchSizes, shownBy: shownBy,
@@ -419,58 +428,69 @@ public struct SiteBuilder: Sendable {
     return rendered
   }
 
+  /// What the Markdown phase of `build` made.
+  struct BuiltMarkdown {
+    /// Each document's rendering; for a body from the cache, without its HTML.
+    var rendered: [RenderedMarkdown?] = []
+    /// Where the HTML of each body from the cache lies in `file`.
+    var cached: [CachedHTML?] = []
+    var file: MarkdownCacheFile?
+    /// The task writing the cache file again, when it changed: the caller waits for it.
+    var cacheWriting: BackgroundTask<Void>?
+  }
+
   /// The markdown phase of `build`: bodies that ``MarkdownCache`` holds are taken from it, the
   /// others rendered, in parallel. What the cache missed is appended to its file, on its own
-  /// thread, which the caller waits for; the file is written anew when it has no entries yet or
-  /// when those this build did not use outnumber half of those it did.
+  /// thread; the file is written anew when it has no entries yet or when those this build did
+  /// not use outnumber half of those it did.
   func renderMarkdown(
     _ documents: [Document], renderer: MarkdownRenderer, cachedIn url: URL,
     _ diagnostics: inout [Diagnostic]
-  ) -> (rendered: [RenderedMarkdown?], cacheWriting: BackgroundTask<Void>?) {
+  ) -> BuiltMarkdown {
     let identity = MarkdownCache.identity(renderer.options)
     let cache = MarkdownCache(reading: url, identity: identity)
     let results = documents.parallelMap {
       document -> (key: StableHasher.Digest, result: Result<RenderedMarkdown, Diagnostic>) in
       let key = MarkdownCache.key(body: document.body, language: document.language)
-      if let cached = cache[key] { return (key, .success(cached)) }
+      if let cached = cache[key] { return (key, .success(cached.markdown)) }
       return (key, Self.renderMarkdown(document, renderer: renderer))
     }
-    var rendered: [RenderedMarkdown?] = []
-    rendered.reserveCapacity(results.count)
-    var entries: [(key: StableHasher.Digest, rendered: RenderedMarkdown)] = []
-    var missed: [(key: StableHasher.Digest, rendered: RenderedMarkdown)] = []
+    var built = BuiltMarkdown(file: cache.file)
+    built.rendered.reserveCapacity(results.count)
+    built.cached.reserveCapacity(results.count)
+    var entries: [MarkdownCache.NewEntry] = []
+    var missed: [MarkdownCache.NewEntry] = []
     var keys: Set<StableHasher.Digest> = []
     for (key, result) in results {
       switch result {
       case .success(let value):
-        rendered.append(value)
+        built.rendered.append(value)
+        let cached = cache[key]?.html
+        built.cached.append(cached)
         if keys.insert(key).inserted {
-          entries.append((key, value))
-          if cache[key] == nil { missed.append((key, value)) }
+          let entry = MarkdownCache.NewEntry(key: key, markdown: value, cached: cached)
+          entries.append(entry)
+          if cached == nil { missed.append(entry) }
         }
       case .failure(let problem):
         diagnostics.append(problem)
-        rendered.append(nil)
+        built.rendered.append(nil)
+        built.cached.append(nil)
       }
     }
-    if entries.isEmpty && cache.count == 0 { return (rendered, nil) }
+    if entries.isEmpty && cache.count == 0 { return built }
     let hits = entries.count - missed.count
     let unused = cache.count - hits
     if cache.count == 0 || unused > hits / 2 {
-      return (
-        rendered,
-        BackgroundTask { [entries] in
-          MarkdownCache.write(entries, identity: identity, to: url, mode: .replacing)
-        }
-      )
-    }
-    guard !missed.isEmpty else { return (rendered, nil) }
-    return (
-      rendered,
-      BackgroundTask { [missed] in
+      built.cacheWriting = BackgroundTask { [entries, file = cache.file] in
+        MarkdownCache.write(entries, from: file, identity: identity, to: url, mode: .replacing)
+      }
+    } else if !missed.isEmpty {
+      built.cacheWriting = BackgroundTask { [missed] in
         MarkdownCache.write(missed, identity: identity, to: url, mode: .appending)
       }
-    )
+    }
+    return built
   }
 
   /// One body, with problems located in the document's file.

@@ -6,15 +6,24 @@ import Testing
 @testable import Site
 
 @Suite struct MarkdownCacheTests {
-  private func entry(_ body: String) -> (key: StableHasher.Digest, rendered: RenderedMarkdown) {
+  private func entry(_ body: String) -> MarkdownCache.NewEntry {
     let rendered = RenderedMarkdown(
       html: "<p>\(body)</p>\n", plainText: body,
       headings: [Heading(level: 2, text: "Titre é", id: "titre-e")], links: ["/cases/x/"])
-    return (MarkdownCache.key(body: body, language: "fr"), rendered)
+    return MarkdownCache.NewEntry(
+      key: MarkdownCache.key(body: body, language: "fr"), markdown: rendered)
   }
 
   private func temporaryFile() -> URL {
     FileManager.default.temporaryDirectory.appending(path: "markdown-cache-\(UUID().uuidString)")
+  }
+
+  /// An entry as read back, its HTML read from the file.
+  private func read(_ cache: MarkdownCache, _ key: StableHasher.Digest) -> RenderedMarkdown? {
+    guard let entry = cache[key], let html = cache.file?.html(entry.html) else { return nil }
+    var rendered = entry.markdown
+    rendered.html = html
+    return rendered
   }
 
   @Test func entriesReadBackAsWrittenAndAppendedOnesWin() throws {
@@ -24,18 +33,30 @@ import Testing
     MarkdownCache.write([first, second], identity: "v1", to: url, mode: .replacing)
     var cache = MarkdownCache(reading: url, identity: "v1")
     #expect(cache.count == 2)
-    #expect(cache[first.key] == first.rendered && cache[second.key] == second.rendered)
+    #expect(read(cache, first.key) == first.markdown && read(cache, second.key) == second.markdown)
+    // The HTML is not read with the rest.
+    #expect(cache[first.key]?.markdown.html == "")
 
-    var changed = second.rendered
-    changed.html = "<p>Autre.</p>\n"
+    var changed = second
+    changed.markdown.html = "<p>Autre.</p>\n"
     let third = entry("Trois.")
-    MarkdownCache.write([(second.key, changed), third], identity: "v1", to: url, mode: .appending)
+    MarkdownCache.write([changed, third], identity: "v1", to: url, mode: .appending)
+    let before = cache
     cache = MarkdownCache(reading: url, identity: "v1")
     #expect(cache.count == 3)
-    #expect(cache[second.key] == changed && cache[third.key] == third.rendered)
+    #expect(read(cache, second.key) == changed.markdown && read(cache, third.key) == third.markdown)
 
-    MarkdownCache.write([third], identity: "v1", to: url, mode: .replacing)
-    #expect(MarkdownCache(reading: url, identity: "v1").count == 1)
+    // A file written anew takes the HTML of cached entries from the file they were read from,
+    // which stays readable after the new one replaces it.
+    let kept = try #require(cache[first.key])
+    MarkdownCache.write(
+      [
+        MarkdownCache.NewEntry(key: first.key, markdown: kept.markdown, cached: kept.html), third,
+      ], from: cache.file, identity: "v1", to: url, mode: .replacing)
+    let rewritten = MarkdownCache(reading: url, identity: "v1")
+    #expect(rewritten.count == 2)
+    #expect(read(rewritten, first.key) == first.markdown)
+    #expect(read(before, first.key) == first.markdown)
   }
 
   @Test func anotherIdentityOrADamagedFileGivesNothing() throws {
@@ -72,9 +93,11 @@ import Testing
     let source = try String(
       contentsOf: site.root.appending(path: "content/cases/jardins.md"), encoding: .utf8)
     let key = MarkdownCache.key(body: try FrontMatter.split(source).body, language: "fr")
-    var rendered = try #require(cache[key])
+    var rendered = try #require(cache[key]).markdown
     rendered.html = "<p>Depuis le cache.</p>\n"
-    MarkdownCache.write([(key, rendered)], identity: identity, to: url, mode: .appending)
+    MarkdownCache.write(
+      [MarkdownCache.NewEntry(key: key, markdown: rendered)], identity: identity, to: url,
+      mode: .appending)
     try site.write(
       "content/cases/covoiturage.md",
       try String(
@@ -84,5 +107,40 @@ import Testing
     #expect(try site.read("cases/jardins/index.html").contains("<p>Depuis le cache.</p>"))
     #expect(try site.read("cases/covoiturage/index.html").contains("<p>Ajout.</p>"))
     #expect(MarkdownCache(reading: url, identity: identity).count == cache.count + 1)
+  }
+}
+
+extension MarkdownCacheTests {
+  /// A body whose HTML cannot be read back from the cache fails the build, which deletes the
+  /// cache: the build after it renders the body again.
+  @Test func aDamagedBodyFailsTheBuildOnce() throws {
+    let site = try TemporarySite()
+    let expected = try site.build()
+    let url = MarkdownCache.url(root: site.root.standardizedFileURL)
+    let identity = MarkdownCache.identity(MarkdownOptions(basePath: "/portail/"))
+    let source = try String(
+      contentsOf: site.root.appending(path: "content/cases/jardins.md"), encoding: .utf8)
+    let key = MarkdownCache.key(body: try FrontMatter.split(source).body, language: "fr")
+    let location = try #require(MarkdownCache(reading: url, identity: identity)[key]).html
+    let handle = try FileHandle(forWritingTo: url)
+    try handle.seek(toOffset: UInt64(location.offset))
+    try handle.write(contentsOf: Data([0xFF]))
+    try handle.close()
+
+    // Every page is keyed, so the page of jardins reads its body.
+    let failure: BuildFailure
+    do {
+      _ = try site.fullBuild()
+      Issue.record("the build should fail")
+      return
+    } catch {
+      failure = error
+    }
+    #expect(
+      failure.diagnostics.map(\.message).contains { $0.hasPrefix("a body could not be read") })
+    #expect(!FileManager.default.fileExists(atPath: url.path))
+    let rebuilt = try site.fullBuild()
+    #expect(rebuilt.diagnostics == expected.diagnostics)
+    #expect(try site.read("cases/jardins/index.html").contains("Origines"))
   }
 }
