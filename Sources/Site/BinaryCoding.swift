@@ -1,8 +1,8 @@
 import Foundation
 
 /// Little-endian integers and length-prefixed byte strings, for the files a build keeps in
-/// `.proximus/` (``BuildRecord``, ``MarkdownCache``): they hold up to millions of values, which
-/// JSON took seconds to write and read.
+/// `.proximus/` (``BuildRecord``, ``MarkdownCache``, ``FrontMatterCache``): they hold up to
+/// millions of values, which JSON took seconds to write and read.
 struct BinaryWriter {
   var data = Data()
 
@@ -25,6 +25,16 @@ struct BinaryWriter {
 
   mutating func append(_ flag: Bool) {
     append(Int64(flag ? 1 : 0))
+  }
+
+  mutating func append(texts: [String]) {
+    append(Int64(texts.count))
+    for text in texts { append(text) }
+  }
+
+  mutating func append(_ digest: StableHasher.Digest) {
+    append(Int64(bitPattern: digest.high))
+    append(Int64(bitPattern: digest.low))
   }
 }
 
@@ -57,5 +67,22 @@ struct BinaryReader {
   mutating func count() -> Int? {
     guard let count = integer(), count >= 0, count <= raw.count - offset else { return nil }
     return Int(count)
+  }
+
+  /// What ``BinaryWriter/append(texts:)`` wrote.
+  mutating func texts() -> [String]? {
+    guard let count = count() else { return nil }
+    var texts: [String] = []
+    texts.reserveCapacity(count)
+    for _ in 0..<count {
+      guard let text = text() else { return nil }
+      texts.append(text)
+    }
+    return texts
+  }
+
+  mutating func digest() -> StableHasher.Digest? {
+    guard let high = integer(), let low = integer() else { return nil }
+    return StableHasher.Digest(high: UInt64(bitPattern: high), low: UInt64(bitPattern: low))
   }
 }

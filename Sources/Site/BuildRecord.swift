@@ -236,14 +236,8 @@ struct FileStamp: Equatable {
 }
 
 extension BinaryWriter {
-  fileprivate mutating func append(_ digest: StableHasher.Digest) {
-    append(Int64(bitPattern: digest.high))
-    append(Int64(bitPattern: digest.low))
-  }
-
   fileprivate mutating func append(_ dependencies: PageDependencies) {
-    append(Int64(dependencies.pagePaths.count))
-    for path in dependencies.pagePaths { append(path) }
+    append(texts: dependencies.pagePaths)
     append(Int64(dependencies.batchSizes.count))
     for size in dependencies.batchSizes { append(Int64(size)) }
     append(Int64(dependencies.shownBy.count))
@@ -316,20 +310,9 @@ extension BinaryReader {
     return keys
   }
 
-  private mutating func digest() -> StableHasher.Digest? {
-    guard let high = integer(), let low = integer() else { return nil }
-    return StableHasher.Digest(high: UInt64(bitPattern: high), low: UInt64(bitPattern: low))
-  }
-
   mutating func dependencies() -> PageDependencies? {
-    guard let pageCount = count() else { return nil }
-    var pagePaths: [String] = []
-    pagePaths.reserveCapacity(pageCount)
-    for _ in 0..<pageCount {
-      guard let path = text() else { return nil }
-      pagePaths.append(path)
-    }
-    guard let batchCount = count() else { return nil }
+    guard let pagePaths = texts(), let batchCount = count() else { return nil }
+    let pageCount = pagePaths.count
     var batchSizes: [Int] = []
     for _ in 0..<batchCount {
       guard let size = integer(), size >= 0 else { return nil }

@@ -110,11 +110,6 @@ extension BinaryWriter {
     append(text ?? "")
   }
 
-  private mutating func append(texts: [String]) {
-    append(Int64(texts.count))
-    for text in texts { append(text) }
-  }
-
   private mutating func append(entries: [YAMLNode.Entry]) {
     append(Int64(entries.count))
     for entry in entries {
@@ -210,17 +205,6 @@ extension BinaryReader {
   private mutating func optionalText() -> String?? {
     guard let present = integer(), let text = text() else { return nil }
     return .some(present != 0 ? text : nil)
-  }
-
-  private mutating func texts() -> [String]? {
-    guard let count = count() else { return nil }
-    var texts: [String] = []
-    texts.reserveCapacity(count)
-    for _ in 0..<count {
-      guard let text = text() else { return nil }
-      texts.append(text)
-    }
-    return texts
   }
 
   /// Nesting is bounded as the YAML parser bounds it.

@@ -149,8 +149,7 @@ struct MarkdownCache: Sendable {
         rendered.html = html
       }
       entry.data.removeAll(keepingCapacity: true)
-      entry.append(Int64(bitPattern: new.key.high))
-      entry.append(Int64(bitPattern: new.key.low))
+      entry.append(new.key)
       entry.append(rendered.html)
       entry.append(rendered.plainText)
       entry.append(Int64(rendered.headings.count))
@@ -159,8 +158,7 @@ struct MarkdownCache: Sendable {
         entry.append(heading.text)
         entry.append(heading.id)
       }
-      entry.append(Int64(rendered.links.count))
-      for link in rendered.links { entry.append(link) }
+      entry.append(texts: rendered.links)
       writer.append(entry.data)
       if writer.data.count >= chunkSize {
         written = written && (try? handle.write(contentsOf: writer.data)) != nil
@@ -223,7 +221,7 @@ extension BinaryReader {
   fileprivate mutating func markdownEntry(at start: Int64)
     -> (StableHasher.Digest, MarkdownCache.Entry)?
   {
-    guard let high = integer(), let low = integer(), let htmlLength = integer(),
+    guard let key = digest(), let htmlLength = integer(),
       htmlLength >= 0, htmlLength <= raw.count - offset
     else { return nil }
     let html = CachedHTML(offset: start + Int64(offset), length: Int(htmlLength))
@@ -235,14 +233,7 @@ extension BinaryReader {
       guard let level = integer(), let title = text(), let id = text() else { return nil }
       headings.append(Heading(level: Int(level), text: title, id: id))
     }
-    guard let linkCount = count() else { return nil }
-    var links: [String] = []
-    links.reserveCapacity(linkCount)
-    for _ in 0..<linkCount {
-      guard let link = text() else { return nil }
-      links.append(link)
-    }
-    let key = StableHasher.Digest(high: UInt64(bitPattern: high), low: UInt64(bitPattern: low))
+    guard let links = texts() else { return nil }
     let markdown = RenderedMarkdown(
       html: "", plainText: plainText, headings: headings, links: links)
     return (key, MarkdownCache.Entry(markdown: markdown, html: html))
