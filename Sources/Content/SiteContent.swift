@@ -143,41 +143,39 @@ public struct ContentLoader: Sendable {
       diagnostics += problems
       let markdown = files.filter { $0.path.hasSuffix(".md") || $0.path.hasSuffix(".markdown") }
       let parser = DocumentParser(kind: kind, languages: config.languages)
-      let parsed = markdown.parallelMap { file -> (ParsedFile, parsed: Bool, Document?) in
+      // Per file: its problems, what to keep for the next load, whether it was parsed now, and
+      // its document. Nothing is kept of a file that could not be read or split, whose front
+      // matter is unknown, nor of one without front matter, whose problems show its first
+      // line, which is its text's.
+      let parsed = markdown.parallelMap {
+        file -> (problems: [Diagnostic], entry: ParsedFile?, parsed: Bool, Document?) in
         let text: String
         switch SourceTree.readText(file) {
         case .success(let read): text = read
-        case .failure(let problem):
-          return (ParsedFile(frontMatter: "", document: nil, problems: [problem]), true, nil)
+        case .failure(let problem): return ([problem], nil, true, nil)
         }
         let frontMatter: FrontMatter
         do throws(Diagnostic) {
           frontMatter = try FrontMatter.split(text)
         } catch {
-          return (
-            ParsedFile(
-              frontMatter: "", document: nil, problems: [error.inFile(file.path, source: text)]),
-            true, nil
-          )
+          return ([error.inFile(file.path, source: text)], nil, true, nil)
         }
         if let earlier = previous?.files[file.path], earlier.frontMatter == frontMatter.yaml {
           var document = earlier.document
           document?.body = frontMatter.body
           document?.bodyFirstLine = frontMatter.bodyFirstLine
-          return (earlier, false, document)
+          return (earlier.problems, earlier, false, document)
         }
         let (document, problems) = parser.parse(
           frontMatter, of: text, path: file.path, fileName: file.url.lastPathComponent)
         var kept = document
         kept?.body = ""
-        return (
-          ParsedFile(frontMatter: frontMatter.yaml, document: kept, problems: problems), true,
-          document
-        )
+        let entry = ParsedFile(frontMatter: frontMatter.yaml, document: kept, problems: problems)
+        return (problems, frontMatter.yamlFirstLine == 2 ? entry : nil, true, document)
       }
-      for (file, (entry, parsedNow, document)) in zip(markdown, parsed) {
+      for (file, (problems, entry, parsedNow, document)) in zip(markdown, parsed) {
         parsedFiles?.files[file.path] = entry
-        diagnostics += entry.problems
+        diagnostics += problems
         if parsedNow { parsedFiles?.parsedCount += 1 }
         if let document, includeDrafts || !document.draft { documents.append(document) }
       }

@@ -56,4 +56,19 @@ import Testing
     #expect(third?.parsedCount == 1)
     #expect(changed.documents.first { $0.slug == "b" }?.title == "B2")
   }
+
+  /// A file whose front matter cannot be told (never closed) leaves nothing to reuse: once
+  /// fixed, it is parsed, whatever its front matter.
+  @Test func aFileThatCouldNotBeSplitIsParsedOnceFixed() throws {
+    defer { try? FileManager.default.removeItem(at: root) }
+    try write("content/cases/b.md", "---\ntitle: B\nText B.\n")
+    let (_, problems, first) = load(reusing: .init())
+    #expect(problems.contains { $0.message.hasPrefix("front matter opened with '---'") })
+    #expect(first?.files["content/cases/b.md"] == nil)
+    try write("content/cases/b.md", "Text B, without front matter.\n")
+    let (_, fixedProblems, _) = load(reusing: first)
+    let (_, freshProblems, _) = load(reusing: nil)
+    #expect(fixedProblems == freshProblems)
+    #expect(!fixedProblems.contains { $0.message.hasPrefix("front matter opened with '---'") })
+  }
 }
