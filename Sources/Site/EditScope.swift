@@ -17,6 +17,15 @@ struct PageDependencies: Equatable {
   var documents: [String: DocumentTrace]
   /// The list order of every case and post group.
   var order: StableHasher.Digest
+
+  /// The URL of the document an object of a context shows: a case or post, as its card or as
+  /// the page itself.
+  static func shownDocument(_ fields: [String: Value]) -> String? {
+    guard case .string(let kind)? = fields["kind"], kind == "case" || kind == "post",
+      case .string(let url)? = fields["url"]
+    else { return nil }
+    return url
+  }
 }
 
 /// One document as the pages of a build saw it.

@@ -404,19 +404,10 @@ public struct IncrementalSite: Sendable {
     return dependents
   }
 
-  /// The URL of the document an object of a context shows: a case or post, as its card or as
-  /// the page itself.
-  static func shownDocument(_ fields: [String: Value]) -> String? {
-    guard case .string(let kind)? = fields["kind"], kind == "case" || kind == "post",
-      case .string(let url)? = fields["url"]
-    else { return nil }
-    return url
-  }
-
   private static func collectShownURLs(_ value: Value, into urls: inout Set<String>) {
     switch value {
     case .object(let fields):
-      if let url = shownDocument(fields) { urls.insert(url) }
+      if let url = PageDependencies.shownDocument(fields) { urls.insert(url) }
       for field in fields.values { collectShownURLs(field, into: &urls) }
     case .array(let items):
       for item in items { collectShownURLs(item, into: &urls) }

@@ -123,7 +123,7 @@ struct StableHasher {
   }
 
   /// ``digest(of:known:)``, inserting into `shown` (unless nil) the URL of every document the
-  /// value shows (``IncrementalSite/shownDocument(_:)``).
+  /// value shows (``PageDependencies/shownDocument(_:)``).
   static func digest(of value: Value, known: [String: KnownValue]?, shown: inout Set<String>?)
     -> Digest
   {
@@ -147,7 +147,7 @@ struct StableHasher {
       return hasher.finalize()
     case .object(let members):
       if case .string(let url)? = members["url"] {
-        if shown != nil, let document = IncrementalSite.shownDocument(members) {
+        if shown != nil, let document = PageDependencies.shownDocument(members) {
           shown?.insert(document)
         }
         if let card = known?[url], card.value == value { return card.digest }
