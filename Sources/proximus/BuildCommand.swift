@@ -38,7 +38,8 @@ struct BuildCommand: ParsableCommand {
       if timings { console.timings(site.timings) }
       let warnings = site.diagnostics.filter { $0.severity == .warning }.count
       console.summary(
-        "built \(site.pageCount) pages (\(site.renderedPages) rendered), \(site.files) files"
+        "built \(site.pageCount) pages (\(site.renderedPages) rendered"
+          + (site.scopedPages.map { " of \($0) the edits reach" } ?? "") + "), \(site.files) files"
           + " (\(site.changedFiles) changed)"
           + (warnings > 0 ? ", \(warnings) warning\(warnings == 1 ? "" : "s")" : "")
           + " in \(Console.seconds(since: start))")
