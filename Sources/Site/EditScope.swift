@@ -118,12 +118,24 @@ struct DocumentTrace: Equatable {
 /// rather than patched. Should a batch still make other pages than the record says, the new
 /// record keeps no dependencies, so that the next build makes every page.
 struct EditScope: Sendable {
+  /// What the previous build's pages showed, which the scope was found from.
+  let previous: PageDependencies
   /// Indices into the previous ``PageDependencies/pagePaths``.
   let pages: Set<Int>
-  /// Batches (``PageAssembler/batches()``) holding at least one of `pages`.
+  /// Per batch (``PageAssembler/batches()``), the indices of its pages in the previous build.
+  let batchRanges: [Range<Int>]
+  /// Batches holding at least one of `pages`.
   let batches: Set<Int>
   /// The edited documents as they are now, by source path.
-  let traces: [String: DocumentTrace]
+  private let traces: [String: DocumentTrace]
+
+  /// The previous dependencies with the edited documents' traces: the new record's, once the
+  /// build made the pages the scope expected.
+  var dependencies: PageDependencies {
+    var dependencies = previous
+    dependencies.documents.merge(traces) { _, new in new }
+    return dependencies
+  }
 
   /// The scope of editing the documents at `edited` (source paths), or nil when the edits may
   /// reach further: a document new, removed or moved, a new list order, or a record without
@@ -164,15 +176,15 @@ struct EditScope: Sendable {
         }
       }
     }
-    var batches: Set<Int> = []
-    var end = 0
-    for (batch, size) in previous.batchSizes.enumerated() {
-      let range = end..<end + size
-      if pages.contains(where: range.contains) { batches.insert(batch) }
-      end += size
+    var batchRanges: [Range<Int>] = []
+    for size in previous.batchSizes {
+      let start = batchRanges.last?.upperBound ?? 0
+      batchRanges.append(start..<start + size)
     }
+    self.previous = previous
     self.pages = pages
-    self.batches = batches
+    self.batchRanges = batchRanges
+    batches = Set(batchRanges.indices.filter { pages.contains(where: batchRanges[$0].contains) })
     self.traces = traces
   }
 

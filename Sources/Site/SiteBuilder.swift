@@ -317,9 +317,7 @@ public struct SiteBuilder: Sendable {
       }
       let written = writePages(
         assembler.batches(), library: library, loaded: loaded, key: key, into: staging,
-        releasing: values.bodies,
-        scope: edits.flatMap { edits in scope.map { ($0, edits.previous) } },
-        progress: progress, &diagnostics)
+        releasing: values.bodies, scope: scope, progress: progress, &diagnostics)
       (pagePaths, pages) = (written.pagePaths, [])
       if values.bodies?.hadUnreadableBody == true {
         // Damaged: the next build renders every body again.
@@ -328,16 +326,16 @@ public struct SiteBuilder: Sendable {
         diagnostics.append(
           .error("a body could not be read from \(cache.path), now deleted: build again"))
       }
-      if let shownBy = written.shownBy {
+      if let scope {
+        if written.scopeHeld {
+          scopedPages = scope.pages.count
+          dependencies = scope.dependencies
+        }
+      } else {
         dependencies = PageDependencies(
-          pagePaths: written.pagePaths, batchSizes: written.batchSizes, shownBy: shownBy,
+          pagePaths: written.pagePaths, batchSizes: written.batchSizes, shownBy: written.shownBy,
           documents: DocumentTrace.traces(of: values, key: key),
           order: DocumentTrace.order(of: values))
-      }
-      if let scope, let previous = edits?.previous, written.scopeHeld {
-        scopedPages = scope.pages.count
-        dependencies = previous
-        dependencies?.documents.merge(scope.traces) { _, new in new }
       }
       diagnostics += routeCheck.staticFileCollisions(
         pages: pagePaths, otherFiles: Array(assets.keys))
@@ -549,9 +547,9 @@ public struct SiteBuilder: Sendable {
     /// Every page's path, in the order of the batches.
     var pagePaths: [String] = []
     var batchSizes: [Int] = []
-    /// Document URL → the pages showing it; nil when the pages were not all keyed (an
-    /// ``EditScope``).
-    var shownBy: [String: [Int32]]? = [:]
+    /// Document URL → the pages showing it; empty in a scoped build, which keys only the pages
+    /// of its scope.
+    var shownBy: [String: [Int32]] = [:]
     /// False when a batch made in a scoped build did not make the pages the scope expected:
     /// the previous dependencies no longer describe the site.
     var scopeHeld = true
@@ -565,37 +563,35 @@ public struct SiteBuilder: Sendable {
   /// batch showed are released after it. A page whose ``PageKey`` equals the previous build's
   /// is linked over from the previous output without being rendered.
   ///
-  /// With a `scope` (and the `previous` build's dependencies it was found from), a page out of
-  /// the scope is linked over without being keyed, and a batch holding none of the scope's pages
-  /// is not made.
+  /// With a `scope`, a page out of the scope is linked over without being keyed, and a batch
+  /// holding none of the scope's pages is not made.
   func writePages(
     _ batches: [@Sendable () -> [PageJob]], library: TemplateLibrary, loaded: LoadedSite,
     key: PageKey, into staging: StagingFolder, releasing bodies: DocumentBodies?,
-    scope: (EditScope, previous: PageDependencies)?,
-    progress: (@Sendable (BuildProgress) -> Void)?, _ diagnostics: inout [Diagnostic]
+    scope: EditScope?, progress: (@Sendable (BuildProgress) -> Void)?,
+    _ diagnostics: inout [Diagnostic]
   ) -> WrittenPages {
     var written = WrittenPages()
-    if scope != nil { written.shownBy = nil }
-    var previousStart = 0
     for (number, makeBatch) in batches.enumerated() {
       progress?(BuildProgress(phase: "render", done: number, total: batches.count))
       let first = written.pagePaths.count
-      var expected: ArraySlice<String>?
+      // The batch's pages in the previous build, by their index there.
+      var expected: (range: Range<Int>, paths: ArraySlice<String>)?
       // Pages of a batch out of the scope that were linked over before another of its pages
       // could not be: the batch is made for that one.
       var kept: Set<String> = []
-      if let (scope, previous) = scope, number < previous.batchSizes.count {
-        let size = previous.batchSizes[number]
-        expected = previous.pagePaths[previousStart..<previousStart + size]
-        previousStart += size
-        if !scope.batches.contains(number), let paths = expected {
+      if let scope, number < scope.batchRanges.count {
+        let range = scope.batchRanges[number]
+        let paths = scope.previous.pagePaths[range]
+        expected = (range, paths)
+        if !scope.batches.contains(number) {
           let keptPaths = paths.parallelMap { path -> String? in
             staging.keepPage(Routes.outputFile(for: path)) ? path : nil
           }
           kept = Set(keptPaths.compactMap { $0 })
-          if kept.count == size {
+          if kept.count == paths.count {
             written.pagePaths += paths
-            written.batchSizes.append(size)
+            written.batchSizes.append(paths.count)
             continue
           }
         }
@@ -605,14 +601,18 @@ public struct SiteBuilder: Sendable {
       let made = clock.lap("assemble")
       written.assembling.seconds += made.seconds
       written.assembling.cpuSeconds? += made.cpuSeconds ?? 0
-      // Out of the scope only if the batch made the very pages the scope was found from.
-      let scoped = scope != nil && expected?.elementsEqual(batch.lazy.map(\.path)) == true
+      // A page is out of the scope only if the batch made the very pages the scope was found
+      // from; its index is then its index in the previous build.
+      let previousStart =
+        expected.flatMap {
+          $0.paths.elementsEqual(batch.lazy.map(\.path)) ? $0.range.lowerBound : nil
+        }
       let keptPaths = kept
       let results = batch.indices.parallelMap { position -> ([Diagnostic], Set<String>?) in
         let job = batch[position]
         let path = Routes.outputFile(for: job.path)
         if keptPaths.contains(job.path) { return ([], nil) }
-        if scoped, let (scope, _) = scope, !scope.pages.contains(first + position),
+        if let scope, let previousStart, !scope.pages.contains(previousStart + position),
           staging.keepPage(path)
         {
           return ([], nil)
@@ -630,11 +630,11 @@ public struct SiteBuilder: Sendable {
         }
         return ([], shown)
       }
-      if scope != nil, !scoped { written.scopeHeld = false }
+      if scope != nil, previousStart == nil { written.scopeHeld = false }
       for (position, (problems, shown)) in results.enumerated() {
         diagnostics += problems
         for url in shown ?? [] {
-          written.shownBy?[url, default: []].append(Int32(first + position))
+          written.shownBy[url, default: []].append(Int32(first + position))
         }
       }
       bodies?.release(batch.compactMap(\.document))

@@ -21,9 +21,7 @@ import Testing
   /// The output equals that of a build from scratch (a new output folder, no record).
   func expectSameAsBuildFromScratch(sourceLocation: SourceLocation = #_sourceLocation) throws {
     let tree = try site.tree()
-    try FileManager.default.removeItem(at: site.output)
-    try FileManager.default.removeItem(at: site.root.appending(path: ".proximus"))
-    _ = try site.build()
+    _ = try site.buildFromScratch()
     #expect(try site.tree() == tree, sourceLocation: sourceLocation)
   }
 
@@ -145,6 +143,28 @@ import Testing
     try replace("content/cases/jardins.md", "## Origines", with: "## Les origines")
     let built = try site.build()
     #expect(built.scopedPages == nil)
+    try expectSameAsBuildFromScratch()
+  }
+
+  /// A record whose first batch lists a page the build no longer makes: that batch is made in
+  /// full, and the pages of a later batch are still matched with the scope by their index in
+  /// the record, not in this build.
+  @Test func aBatchUnlikeTheRecordLeavesTheOthersMatched() throws {
+    try useDefaultTheme()
+    _ = try site.build()
+    let folder = OutputFolder(root: site.root, output: site.output)
+    var record = try #require(folder.loadRecord())
+    var dependencies = try #require(record.dependencies)
+    dependencies.pagePaths.insert("/cases/ancienne/", at: 0)
+    dependencies.batchSizes[0] += 1
+    dependencies.shownBy = dependencies.shownBy.mapValues { $0.map { $0 + 1 } }
+    record.dependencies = dependencies
+    folder.saveRecord(record)
+    try replace("content/pages/a-propos.md", "Qui sommes-nous", with: "Qui êtes-vous")
+    let built = try site.build()
+    // The first batch did not make the pages the record lists: no scope is reported.
+    #expect(built.scopedPages == nil)
+    #expect(try site.read("a-propos/index.html").contains("Qui êtes-vous"))
     try expectSameAsBuildFromScratch()
   }
 

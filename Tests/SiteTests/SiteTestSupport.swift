@@ -49,6 +49,14 @@ final class TemporarySite {
     return try build()
   }
 
+  /// Builds into a new output folder with no `.proximus/` (the previous output and caches
+  /// removed): what the output of any other build must equal.
+  func buildFromScratch(drafts: Bool = false, baseURL: String? = nil) throws -> BuiltSite {
+    try FileManager.default.removeItem(at: output)
+    try FileManager.default.removeItem(at: root.appending(path: ".proximus"))
+    return try build(drafts: drafts, baseURL: baseURL)
+  }
+
   /// Builds a site that must fail, returning the failure (and recording an issue if it built).
   func buildFailure(sourceLocation: SourceLocation = #_sourceLocation) -> BuildFailure {
     do {
