@@ -11,6 +11,9 @@ public struct FrontMatter: Sendable {
   /// Line number (1-based) of the first body line in the file.
   public var bodyFirstLine: Int
 
+  /// Whether the file opens with a `---` fence (else all of it is the body).
+  public var isFenced: Bool { yamlFirstLine == 2 }
+
   /// Splits `text`; a UTF-8 byte-order mark and CRLF line endings are accepted.
   public static func split(_ text: String) throws(Diagnostic) -> FrontMatter {
     var text = text

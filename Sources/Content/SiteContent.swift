@@ -171,7 +171,7 @@ public struct ContentLoader: Sendable {
         var kept = document
         kept?.body = ""
         let entry = ParsedFile(frontMatter: frontMatter.yaml, document: kept, problems: problems)
-        return (problems, frontMatter.yamlFirstLine == 2 ? entry : nil, true, document)
+        return (problems, frontMatter.isFenced ? entry : nil, true, document)
       }
       for (file, (problems, entry, parsedNow, document)) in zip(markdown, parsed) {
         parsedFiles?.files[file.path] = entry

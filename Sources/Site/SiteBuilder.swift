@@ -448,10 +448,12 @@ public struct SiteBuilder: Sendable {
     let identity = MarkdownCache.identity(renderer.options)
     let cache = MarkdownCache(reading: url, identity: identity)
     let results = documents.parallelMap {
-      document -> (key: StableHasher.Digest, result: Result<RenderedMarkdown, Diagnostic>) in
+      document -> (
+        key: StableHasher.Digest, result: Result<RenderedMarkdown, Diagnostic>, cached: CachedHTML?
+      ) in
       let key = MarkdownCache.key(body: document.body, language: document.language)
-      if let cached = cache[key] { return (key, .success(cached.markdown)) }
-      return (key, Self.renderMarkdown(document, renderer: renderer))
+      if let cached = cache[key] { return (key, .success(cached.markdown), cached.html) }
+      return (key, Self.renderMarkdown(document, renderer: renderer), nil)
     }
     var built = BuiltMarkdown(file: cache.file)
     built.rendered.reserveCapacity(results.count)
@@ -459,11 +461,10 @@ public struct SiteBuilder: Sendable {
     var entries: [MarkdownCache.NewEntry] = []
     var missed: [MarkdownCache.NewEntry] = []
     var keys: Set<StableHasher.Digest> = []
-    for (key, result) in results {
+    for (key, result, cached) in results {
       switch result {
       case .success(let value):
         built.rendered.append(value)
-        let cached = cache[key]?.html
         built.cached.append(cached)
         if keys.insert(key).inserted {
           let entry = MarkdownCache.NewEntry(key: key, markdown: value, cached: cached)

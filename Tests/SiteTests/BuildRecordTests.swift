@@ -104,9 +104,7 @@ import Testing
     #expect(rebuilt.timings.map(\.phase).contains("render"))
     // The full build puts the output back: what a build from scratch writes.
     let tree = try site.tree()
-    try fileManager.removeItem(at: site.output)
-    try fileManager.removeItem(at: site.root.appending(path: ".proximus"))
-    _ = try site.build(drafts: drafts, baseURL: baseURL)
+    _ = try site.buildFromScratch(drafts: drafts, baseURL: baseURL)
     #expect(try site.tree() == tree)
   }
 

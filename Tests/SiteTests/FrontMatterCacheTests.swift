@@ -68,9 +68,7 @@ import Testing
     _ = try site.build()
     #expect(try site.read("cases/jardins/index.html").contains("Débuts"))
     let tree = try site.tree()
-    try FileManager.default.removeItem(at: site.output)
-    try FileManager.default.removeItem(at: site.root.appending(path: ".proximus"))
-    _ = try site.build()
+    _ = try site.buildFromScratch()
     #expect(try site.tree() == tree)
   }
 }

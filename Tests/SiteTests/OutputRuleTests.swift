@@ -67,9 +67,7 @@ import Testing
     #expect(second.renderedPages > 0 && second.renderedPages < second.pageCount / 2)
     #expect(try site.read("cases/covoiturage/index.html").contains("Un premier essai"))
     let incremental = try site.tree()
-    try FileManager.default.removeItem(at: site.output)
-    try FileManager.default.removeItem(at: site.root.appending(path: ".proximus"))
-    #expect(try site.build().renderedPages == second.pageCount)
+    #expect(try site.buildFromScratch().renderedPages == second.pageCount)
     #expect(try site.tree() == incremental)
   }
 
@@ -110,9 +108,7 @@ import Testing
     #expect(try site.tree()["posts/proximite/index.html"] == nil)
     #expect(try site.read("cases/nouveau/index.html").contains("Nouveau"))
     let recycledBuild = try site.tree()
-    try FileManager.default.removeItem(at: site.output)
-    try FileManager.default.removeItem(at: site.root.appending(path: ".proximus"))
-    _ = try site.fullBuild()
+    _ = try site.buildFromScratch()
     #expect(try site.tree() == recycledBuild)
     #expect(!FileManager.default.fileExists(atPath: site.output.path + ".staging"))
   }
