@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import Parallelism
+import Search
 
 /// What a successful build read and wrote, kept in `.proximus/` for the next build into the
 /// same output folder.
@@ -27,6 +28,8 @@ struct BuildRecord: Equatable {
   var manifest: OutputFolder.Manifest
   /// What the pages showed; nil when the build could not tell.
   var dependencies: PageDependencies?
+  /// Language → what its search index was made from, so that the next build can update it.
+  var searchIndexes: [String: SearchIndexRecord] = [:]
   var pageCount: Int
   var fileCount: Int
   /// The build's warnings, reported again by a build that finds nothing changed.
@@ -110,7 +113,7 @@ struct BuildRecord: Equatable {
 
   // MARK: File format
 
-  private static let magic = Data("proximus build record 3\n".utf8)
+  private static let magic = Data("proximus build record 4\n".utf8)
 
   /// ``BinaryWriter``'s format, the diagnostics as JSON: a record of 100,000 cases holds a
   /// million stamps and half a million signatures.
@@ -145,6 +148,11 @@ struct BuildRecord: Equatable {
     }
     writer.append(dependencies != nil)
     if let dependencies { writer.append(dependencies) }
+    writer.append(Int64(searchIndexes.count))
+    for (language, index) in searchIndexes.sorted(by: { $0.key < $1.key }) {
+      writer.append(language)
+      writer.append(index)
+    }
     return writer.data
   }
 
@@ -166,11 +174,17 @@ struct BuildRecord: Equatable {
         guard let read = reader.dependencies() else { return nil }
         dependencies = read
       }
+      guard let indexCount = reader.count() else { return nil }
+      var searchIndexes: [String: SearchIndexRecord] = [:]
+      for _ in 0..<indexCount {
+        guard let language = reader.text(), let index = reader.searchIndex() else { return nil }
+        searchIndexes[language] = index
+      }
       guard reader.isAtEnd else { return nil }
       return BuildRecord(
         settings: settings, inputs: hasInputs != 0 ? inputs : nil, outputs: outputs,
-        manifest: manifest, dependencies: dependencies, pageCount: Int(pageCount),
-        fileCount: Int(fileCount), diagnostics: diagnostics)
+        manifest: manifest, dependencies: dependencies, searchIndexes: searchIndexes,
+        pageCount: Int(pageCount), fileCount: Int(fileCount), diagnostics: diagnostics)
     }
     guard let read else { return nil }
     self = read
@@ -178,14 +192,15 @@ struct BuildRecord: Equatable {
 
   init(
     settings: String, inputs: [Entry]?, outputs: [Entry], manifest: OutputFolder.Manifest,
-    dependencies: PageDependencies? = nil, pageCount: Int, fileCount: Int,
-    diagnostics: [Diagnostic]
+    dependencies: PageDependencies? = nil, searchIndexes: [String: SearchIndexRecord] = [:],
+    pageCount: Int, fileCount: Int, diagnostics: [Diagnostic]
   ) {
     self.settings = settings
     self.inputs = inputs
     self.outputs = outputs
     self.manifest = manifest
     self.dependencies = dependencies
+    self.searchIndexes = searchIndexes
     self.pageCount = pageCount
     self.fileCount = fileCount
     self.diagnostics = diagnostics
@@ -257,6 +272,21 @@ extension BinaryWriter {
     append(dependencies.order)
   }
 
+  /// Fingerprints and lengths packed little-endian, one block each.
+  fileprivate mutating func append(_ index: SearchIndexRecord) {
+    append(Int64(bitPattern: index.order))
+    var fingerprints = Data(capacity: index.fingerprints.count * 8)
+    for fingerprint in index.fingerprints {
+      withUnsafeBytes(of: fingerprint.littleEndian) { fingerprints.append(contentsOf: $0) }
+    }
+    append(fingerprints)
+    var lengths = Data(capacity: index.lengths.count * 4)
+    for length in index.lengths {
+      withUnsafeBytes(of: length.littleEndian) { lengths.append(contentsOf: $0) }
+    }
+    append(lengths)
+  }
+
   fileprivate mutating func append(_ stamp: FileStamp) {
     append(stamp.device)
     append(stamp.inode)
@@ -308,6 +338,20 @@ extension BinaryReader {
       keys[path] = key
     }
     return keys
+  }
+
+  mutating func searchIndex() -> SearchIndexRecord? {
+    guard let order = integer(), let fingerprints = bytes(), let lengths = bytes(),
+      fingerprints.count % 8 == 0, lengths.count * 2 == fingerprints.count
+    else { return nil }
+    return SearchIndexRecord(
+      order: UInt64(bitPattern: order),
+      fingerprints: (0..<fingerprints.count / 8).map {
+        UInt64(littleEndian: fingerprints.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))
+      },
+      lengths: (0..<lengths.count / 4).map {
+        Int32(littleEndian: lengths.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self))
+      })
   }
 
   mutating func dependencies() -> PageDependencies? {

@@ -3,6 +3,7 @@ import Diagnostics
 import Foundation
 import Markdown
 import Parallelism
+import Search
 import Templates
 
 /// What one generation made, kept so that the next change re-renders only what depends on it.
@@ -24,6 +25,11 @@ struct SiteState: Sendable {
   let dependencies: PageDependencies?
   /// ``BuiltSite/scopedPages``.
   let scopedPages: Int?
+  /// What each language's search index was made from (`build` only), for the next build's
+  /// record.
+  let searchIndexes: [String: SearchIndexRecord]
+  /// ``BuiltSite/updatedSearchIndexes``.
+  let updatedSearchIndexes: [String]
   /// Every other file: search index, open data, feed, sitemap, assets, images, static files.
   var derivedFiles: [OutputFile]
   var diagnostics: [Diagnostic]
@@ -37,7 +43,9 @@ struct SiteState: Sendable {
     options: BuildOptions, loaded: SiteBuilder.LoadedSite, renderer: MarkdownRenderer,
     values: ModelValues, library: TemplateLibrary,
     renderInputs: RenderInputs, jobs: [PageJob], pages: [Data], pageCount: Int,
-    dependencies: PageDependencies?, scopedPages: Int?, derivedFiles: [OutputFile],
+    dependencies: PageDependencies?, scopedPages: Int?,
+    searchIndexes: [String: SearchIndexRecord] = [:], updatedSearchIndexes: [String] = [],
+    derivedFiles: [OutputFile],
     diagnostics: [Diagnostic],
     timings: [PhaseTiming]
   ) {
@@ -53,6 +61,8 @@ struct SiteState: Sendable {
     self.pageCount = pageCount
     self.dependencies = dependencies
     self.scopedPages = scopedPages
+    self.searchIndexes = searchIndexes
+    self.updatedSearchIndexes = updatedSearchIndexes
     self.derivedFiles = derivedFiles
     self.diagnostics = diagnostics
     self.timings = timings

@@ -15,28 +15,13 @@ struct SearchDocuments: Sendable {
   /// A key of what the index of `language` is made from: its documents, with this executable,
   /// which makes it. Equal keys give equal index files, so a build whose key is the previous
   /// one's carries that index over instead of making it again.
-  static func key(_ documents: [SearchDocument], language: String) -> StableHasher.Digest {
+  static func key(_ indexed: IndexedDocuments, language: String) -> StableHasher.Digest {
     var hasher = StableHasher()
     hasher.combine(PageKey.executableIdentity)
     hasher.combine(language)
-    hasher.combine(UInt64(documents.count))
-    func combine(_ texts: [String]) {
-      hasher.combine(UInt64(texts.count))
-      for text in texts { hasher.combine(text) }
-    }
-    for document in documents {
-      combine([document.url, document.title, document.description, document.body])
-      combine(document.date.map { [$0] } ?? [])
-      combine([document.summary])
-      combine(document.headings)
-      combine(document.places)
-      combine(document.labels)
-      hasher.combine(UInt64(document.facets.count))
-      for (name, values) in document.facets.sorted(by: { $0.key < $1.key }) {
-        hasher.combine(name)
-        combine(values)
-      }
-    }
+    hasher.combine(indexed.order)
+    hasher.combine(UInt64(indexed.fingerprints.count))
+    for fingerprint in indexed.fingerprints { hasher.combine(fingerprint) }
     return hasher.finalize()
   }
 

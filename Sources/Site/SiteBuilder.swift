@@ -71,6 +71,9 @@ public struct BuiltSite: Sendable {
   /// When the only change was documents edited in place, the number of pages the edits could
   /// reach, which were the only ones made (``EditScope``); nil when every page was made.
   public var scopedPages: Int? = nil
+  /// The languages whose search index was updated from the previous build's, analysing only
+  /// the documents that changed (``SearchIndexBuilder/update(_:previous:reading:)``).
+  public var updatedSearchIndexes: [String] = []
 }
 
 /// A build that found errors: every problem, reported together.
@@ -132,7 +135,12 @@ public struct SiteBuilder: Sendable {
     }
     let state: SiteState
     do {
-      state = try generateState(writingPagesTo: staging, edits: edits, progress: progress)
+      state = try generateState(
+        writingPagesTo: staging, edits: edits,
+        previousIndexes: record.map {
+          PreviousSearchIndexes(
+            records: $0.searchIndexes, output: edits != nil ? folder.output.path : nil)
+        }, progress: progress)
     } catch {
       staging.discard()
       throw BuildFailure(diagnostics: error.diagnostics, timings: [check] + error.timings)
@@ -154,13 +162,15 @@ public struct SiteBuilder: Sendable {
     folder.saveRecord(
       BuildRecord(
         settings: settings, inputs: outputs == nil ? nil : inputs, outputs: outputs ?? [],
-        manifest: report.manifest, dependencies: state.dependencies, pageCount: state.pageCount,
+        manifest: report.manifest, dependencies: state.dependencies,
+        searchIndexes: state.searchIndexes, pageCount: state.pageCount,
         fileCount: report.files, diagnostics: state.diagnostics))
     timings.append(clock.lap("write"))
     return BuiltSite(
       pageCount: state.pageCount, renderedPages: state.pageCount - report.keptPages,
       files: report.files, changedFiles: report.changed, diagnostics: state.diagnostics,
-      timings: timings, upToDate: false, scopedPages: state.scopedPages)
+      timings: timings, upToDate: false, scopedPages: state.scopedPages,
+      updatedSearchIndexes: state.updatedSearchIndexes)
   }
 
   /// Runs every phase but writing; throws when any phase found an error.
@@ -182,12 +192,14 @@ public struct SiteBuilder: Sendable {
   /// instead of being rendered again, and with `previousSearchIndex` its search index too
   /// (the dev server makes it again in the background). `keepingParsedFiles` keeps what each
   /// source file gave, for the next generation. With `staging`, each page is written there as
-  /// soon as it is rendered and not kept (the state's `pages` stay empty), and with `edits`
-  /// only the pages they reach may be made.
+  /// soon as it is rendered and not kept (the state's `pages` stay empty), with `edits`
+  /// only the pages they reach may be made, and with `previousIndexes` a language's search
+  /// index may be updated from the previous one.
   func generateState(
     previous: SiteState? = nil, previousSearchIndex: Bool = false,
     keepingParsedFiles: Bool = false, writingPagesTo staging: StagingFolder? = nil,
-    edits: EditedDocuments? = nil, progress: (@Sendable (BuildProgress) -> Void)? = nil
+    edits: EditedDocuments? = nil, previousIndexes: PreviousSearchIndexes? = nil,
+    progress: (@Sendable (BuildProgress) -> Void)? = nil
   ) throws(BuildFailure) -> SiteState {
     var diagnostics: [Diagnostic] = []
     var timings: [PhaseTiming] = []
@@ -281,19 +293,16 @@ public struct SiteBuilder: Sendable {
       previousSearchIndex
       ? nil
       : BackgroundTask {
-        var index = DerivedFiles()
+        var index = SearchIndexes()
         for language in content.config.languages {
           let documents = SearchDocuments(values: values).documents(for: language)
           guard let staging else {
-            index.add(Self.searchIndex(documents, language: language), writingTo: nil)
+            index.derived.add(Self.searchIndex(documents, language: language), writingTo: nil)
             continue
           }
-          let folder = "\(Self.searchIndexFolder)\(language)/"
-          let key = SearchDocuments.key(documents, language: language)
-          if staging.keepFiles(under: folder, key: key) { continue }
-          let problems = index.problems.count
-          index.add(Self.searchIndex(documents, language: language), writingTo: staging)
-          if index.problems.count == problems { staging.recordKey(key, ofFilesUnder: folder) }
+          index.make(
+            IndexedDocuments(documents), language: language, into: staging,
+            previous: previousIndexes)
         }
         return index
       }
@@ -365,10 +374,14 @@ public struct SiteBuilder: Sendable {
     // index (the wait for it after the render phase; "(index)" is its own time)
     progress?(BuildProgress(phase: "index", done: 0, total: content.config.languages.count))
     let searchIndex: [OutputFile]
+    var searchIndexRecords: [String: SearchIndexRecord] = [:]
+    var updatedSearchIndexes: [String] = []
     if let indexing {
       let index = indexing.wait()
-      searchIndex = index.result.files
-      diagnostics += index.result.problems
+      searchIndex = index.result.derived.files
+      searchIndexRecords = index.result.records
+      updatedSearchIndexes = index.result.updated
+      diagnostics += index.result.derived.problems
       timings.append(clock.lap("index"))
       timings.append(PhaseTiming(phase: "(index)", seconds: index.seconds))
     } else {
@@ -396,7 +409,9 @@ public struct SiteBuilder: Sendable {
       options: options, loaded: loaded, renderer: renderer, values: values,
       library: library, renderInputs: renderInputs, jobs: jobs, pages: pages,
       pageCount: pagePaths.count, dependencies: dependencies, scopedPages: scopedPages,
-      derivedFiles: files, diagnostics: DiagnosticList(diagnostics).sorted, timings: timings)
+      searchIndexes: searchIndexRecords, updatedSearchIndexes: updatedSearchIndexes,
+      derivedFiles: files,
+      diagnostics: DiagnosticList(diagnostics).sorted, timings: timings)
   }
 
   /// The markdown phase: every body, in parallel; bodies unchanged since `previous` are reused.
@@ -666,6 +681,54 @@ public struct SiteBuilder: Sendable {
     }
   }
 
+  /// The search indexes of the last build into the same output folder.
+  struct PreviousSearchIndexes {
+    /// Language → what its index was made from.
+    var records: [String: SearchIndexRecord]
+    /// The output folder, when it is known to hold the files as that build left them: only
+    /// then is an index updated from them.
+    var output: String?
+  }
+
+  /// The search index of every language, written into the staging folder as it is made.
+  struct SearchIndexes: Sendable {
+    var derived = DerivedFiles()
+    /// Language → what its index was made from, for the next build's record.
+    var records: [String: SearchIndexRecord] = [:]
+    /// The languages whose index was updated rather than made again.
+    var updated: [String] = []
+
+    /// Carries the previous index over when it was made from the same documents, else updates
+    /// it when ``SearchIndexBuilder/update(_:previous:reading:)`` can, else builds it.
+    mutating func make(
+      _ indexed: IndexedDocuments, language: String, into staging: StagingFolder,
+      previous: PreviousSearchIndexes?
+    ) {
+      let folder = "\(searchIndexFolder)\(language)/"
+      let key = SearchDocuments.key(indexed, language: language)
+      let record = previous?.records[language]
+      if staging.keepFiles(under: folder, key: key) {
+        records[language] = record
+        return
+      }
+      let builder = SearchIndexBuilder(language: language)
+      var built: BuiltIndex?
+      if let record, let output = previous?.output {
+        built = builder.update(indexed, previous: record) {
+          FileManager.default.contents(atPath: "\(output)/\(folder)\($0)")
+        }
+        if built != nil { updated.append(language) }
+      }
+      let made = built ?? builder.build(indexed)
+      let problems = derived.problems.count
+      derived.add(SiteBuilder.searchIndexFiles(made.files, language: language), writingTo: staging)
+      if derived.problems.count == problems {
+        staging.recordKey(key, ofFilesUnder: folder)
+        records[language] = made.record
+      }
+    }
+  }
+
   /// One page through its template.
   static func render(_ job: PageJob, library: TemplateLibrary, loaded: LoadedSite)
     -> Result<Data, DiagnosticList>
@@ -693,7 +756,12 @@ public struct SiteBuilder: Sendable {
 
   /// The search index of one language, from its documents (``SearchDocuments``).
   static func searchIndex(_ documents: [SearchDocument], language: String) -> [OutputFile] {
-    SearchIndexBuilder(language: language).build(documents).map {
+    searchIndexFiles(SearchIndexBuilder(language: language).build(documents), language: language)
+  }
+
+  /// A language's index files, in its folder.
+  static func searchIndexFiles(_ files: [IndexFile], language: String) -> [OutputFile] {
+    files.map {
       OutputFile(path: "\(searchIndexFolder)\(language)/\($0.path)", contents: $0.contents)
     }
   }

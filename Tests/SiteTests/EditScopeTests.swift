@@ -37,6 +37,24 @@ import Testing
     try expectSameAsBuildFromScratch()
   }
 
+  /// The search index of the edited document's language is updated from the previous one (its
+  /// other documents are not analysed again); the other language's is carried over.
+  @Test func aBodyEditUpdatesTheSearchIndexOfItsLanguage() throws {
+    let first = try site.build()
+    #expect(first.updatedSearchIndexes.isEmpty)
+    let folder = OutputFolder(root: site.root, output: site.output)
+    let before = try #require(folder.loadRecord()?.searchIndexes["fr"])
+    try replace("content/cases/jardins.md", "## Origines", with: "## Débuts")
+    let built = try site.build()
+    #expect(built.updatedSearchIndexes == ["fr"])
+    let record = try #require(folder.loadRecord())
+    #expect(Set(record.searchIndexes.keys) == ["fr", "en"])
+    let after = try #require(record.searchIndexes["fr"])
+    #expect(zip(before.fingerprints, after.fingerprints).filter { $0 != $1 }.count == 1)
+    #expect(try site.read("search/index/fr/manifest.json").contains("\"documentCount\""))
+    try expectSameAsBuildFromScratch()
+  }
+
   /// Builds with the default theme, whose cards and pages show descriptions and texts.
   func useDefaultTheme() throws {
     try FileManager.default.removeItem(at: site.root.appending(path: "themes"))

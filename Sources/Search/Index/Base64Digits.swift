@@ -6,6 +6,13 @@ enum Base64Digits {
   static let alphabet: [UInt8] = Array(
     "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_".utf8)
 
+  /// Byte → its digit value, or 255 for a byte outside the alphabet.
+  static let values: [UInt8] = {
+    var values = [UInt8](repeating: 255, count: 256)
+    for (value, byte) in alphabet.enumerated() { values[Int(byte)] = UInt8(value) }
+    return values
+  }()
+
   /// Appends `value` (≥ 0) as a variable-length number.
   static func appendNumber(_ value: Int, to bytes: inout [UInt8]) {
     precondition(value >= 0)

@@ -2,9 +2,8 @@ import Foundation
 import Parallelism
 
 /// Builds the search index of one language as static JSON files; see docs/search-index.md.
-///
-/// Documents are numbered in facet order, then URL order (`FacetColumns.sortKey`), so the same
-/// documents give byte-identical files whatever order they come in.
+/// Documents are numbered as ``IndexedDocuments`` sorts them. ``update(_:previous:reading:)``
+/// makes the same files from a previous index when few documents changed.
 public struct SearchIndexBuilder: Sendable {
   public let language: String
   /// A shard whose JSON would exceed about this many bytes is split by a longer term prefix.
@@ -24,27 +23,39 @@ public struct SearchIndexBuilder: Sendable {
   }
 
   public func build(_ documents: [SearchDocument]) -> [IndexFile] {
-    let keys = documents.map(FacetColumns.sortKey)
-    let documents = documents.indices.sorted { first, second in
-      keys[first].lexicographicallyPrecedes(keys[second])
-        || (keys[first] == keys[second] && documents[first].url < documents[second].url)
-    }
-    .map { documents[$0] }
-    let analyzer = Analyzer(language: language)
-    let partials = analyse(documents, analyzer)
-    let postings = merge(partials)
-    let documentLengths = partials.flatMap(\.fieldLengths).map { Int($0.reduce(0, +)) }
-    let scoring = Scoring(documentLengths: documentLengths)
+    build(IndexedDocuments(documents)).files
+  }
 
-    var files: [IndexFile] = []
-    let shards = ShardPlanner(
-      targetBytes: targetShardBytes, maximumPrefixLength: Self.maximumPrefixLength
-    )
-    .plan(terms: postings.terms, postingCounts: postings.counts)
+  /// The files, and what the next build needs to update them.
+  public func build(_ indexed: IndexedDocuments) -> BuiltIndex {
+    let analyzer = Analyzer(language: language)
+    let partials = analyse(indexed.documents, analyzer)
+    let postings = merge(partials)
+    let lengths = partials.flatMap(\.fieldLengths).map { $0.reduce(0, +) }
+    let scoring = Scoring(documentLengths: lengths.map(Int.init))
+    let shards = plan(terms: postings.terms, postingCounts: postings.counts)
     let shardFiles = shards.parallelMap { shard in
-      Self.shardFile(shard, postings: postings, scoring: scoring)
+      Self.shardFile(shard, terms: postings.terms) { term, bytes in
+        Self.encodePostings(postings.triples(of: term), scoring: scoring, to: &bytes)
+      }
     }
-    files += shardFiles.map(\.file)
+    return BuiltIndex(
+      files: files(indexed.documents, shards: shardFiles, averageLength: scoring.averageLength),
+      record: SearchIndexRecord(
+        order: indexed.order, fingerprints: indexed.fingerprints, lengths: lengths))
+  }
+
+  func plan(terms: [String], postingCounts: [Int]) -> [ShardPlanner.Shard] {
+    ShardPlanner(targetBytes: targetShardBytes, maximumPrefixLength: Self.maximumPrefixLength)
+      .plan(terms: terms, postingCounts: postingCounts)
+  }
+
+  /// The manifest, display chunks and facets beside the shards.
+  func files(
+    _ documents: [SearchDocument], shards: [(key: String, hash: String, file: IndexFile)],
+    averageLength: Int
+  ) -> [IndexFile] {
+    var files = shards.map(\.file)
     let chunkStarts = Array(stride(from: 0, to: documents.count, by: displayChunkSize))
     let chunkBytes = chunkStarts.parallelMap { start in
       displayChunk(documents[start..<min(start + displayChunkSize, documents.count)])
@@ -67,9 +78,8 @@ public struct SearchIndexBuilder: Sendable {
       path: "facets.\(Base64Digits.shortHash(facetWriter.bytes)).json", contents: facetWriter.data)
     files.append(facets)
     let manifest = manifestFile(
-      documentCount: documents.count, averageLength: scoring.averageLength,
-      shards: shardFiles.map { ($0.key, $0.hash) }, chunkHashes: groupHashes,
-      facets: facets.path)
+      documentCount: documents.count, averageLength: averageLength,
+      shards: shards.map { ($0.key, $0.hash) }, chunkHashes: groupHashes, facets: facets.path)
     return [manifest] + files
   }
 
@@ -94,8 +104,7 @@ public struct SearchIndexBuilder: Sendable {
 
     init(documentLengths: [Int]) {
       self.documentLengths = documentLengths
-      let count = max(1, documentLengths.count)
-      averageLength = max(1, (documentLengths.reduce(0, +) + count / 2) / count)
+      averageLength = Self.averageLength(of: documentLengths)
       var commonImpacts: [UInt8] = []
       commonImpacts.reserveCapacity(
         documentLengths.count * Self.tabulatedFrequencies * Self.boosts.count)
@@ -111,6 +120,12 @@ public struct SearchIndexBuilder: Sendable {
         }
       }
       self.commonImpacts = commonImpacts
+    }
+
+    /// The mean length, rounded: every impact depends on it.
+    static func averageLength(of documentLengths: [Int]) -> Int {
+      let count = max(1, documentLengths.count)
+      return max(1, (documentLengths.reduce(0, +) + count / 2) / count)
     }
 
     /// `round(8 · log2(1 + 4 · boost · saturation))`, 1…63; the reader's score is
@@ -216,18 +231,18 @@ public struct SearchIndexBuilder: Sendable {
 
   // MARK: Files
 
-  private static func shardFile(
-    _ shard: ShardPlanner.Shard, postings: Postings, scoring: Scoring
+  /// A shard: its terms, each with the postings string `writePostings` appends.
+  static func shardFile(
+    _ shard: ShardPlanner.Shard, terms: [String],
+    writePostings: (_ term: Int, _ bytes: inout [UInt8]) -> Void
   ) -> (key: String, hash: String, file: IndexFile) {
     var writer = JSONWriter(capacity: shard.estimatedBytes + 64)
     writer.raw("{")
     for (index, term) in shard.terms.enumerated() {
       if index > 0 { writer.raw(",") }
-      writer.string(postings.terms[Int(term)])
+      writer.string(terms[Int(term)])
       writer.raw(":")
-      writer.unescapedString {
-        encodePostings(postings.triples(of: Int(term)), scoring: scoring, to: &$0)
-      }
+      writer.unescapedString { writePostings(Int(term), &$0) }
     }
     writer.raw("}")
     let name = shard.key.isEmpty ? "_" : shard.key

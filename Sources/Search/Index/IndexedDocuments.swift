@@ -1,0 +1,85 @@
+import Parallelism
+
+/// Documents in index order, with what a later build compares to tell which of them changed.
+///
+/// Documents are numbered in facet order, then URL order (`FacetColumns.sortKey`), so the same
+/// documents give byte-identical files whatever order they come in.
+public struct IndexedDocuments: Sendable {
+  /// Sorted: a document's number is its position.
+  public let documents: [SearchDocument]
+  /// A fingerprint of every document's URL and facet key, in order: two sets of documents with
+  /// the same one are numbered alike.
+  public let order: UInt64
+  /// Per document number, a fingerprint of everything the index holds of the document.
+  public let fingerprints: [UInt64]
+
+  public init(_ documents: [SearchDocument]) {
+    let keys = documents.map(FacetColumns.sortKey)
+    let positions = documents.indices.sorted { first, second in
+      keys[first].lexicographicallyPrecedes(keys[second])
+        || (keys[first] == keys[second] && documents[first].url < documents[second].url)
+    }
+    var order = Fingerprint()
+    order.combine(UInt64(positions.count))
+    for position in positions {
+      order.combine(documents[position].url)
+      order.combine(keys[position])
+    }
+    self.documents = positions.map { documents[$0] }
+    self.order = order.value
+    fingerprints = self.documents.parallelMap(Self.fingerprint)
+  }
+
+  var count: Int { documents.count }
+
+  private static func fingerprint(_ document: SearchDocument) -> UInt64 {
+    var fingerprint = Fingerprint()
+    fingerprint.combine([document.url, document.title, document.description, document.body])
+    fingerprint.combine(document.date.map { [$0] } ?? [])
+    fingerprint.combine(document.summary)
+    fingerprint.combine(document.headings)
+    fingerprint.combine(document.places)
+    fingerprint.combine(document.labels)
+    fingerprint.combine(UInt64(document.facets.count))
+    for (name, values) in document.facets.sorted(by: { $0.key < $1.key }) {
+      fingerprint.combine(name)
+      fingerprint.combine(values)
+    }
+    return fingerprint.value
+  }
+}
+
+/// A 64-bit fingerprint of a sequence of texts and numbers, eight bytes at a time. Each step is
+/// a bijection of the state for a given word, so two sequences of equal length that differ in
+/// one word always differ. For telling changed documents from unchanged ones, not for security.
+struct Fingerprint {
+  private(set) var value: UInt64 = 0x243F_6A88_85A3_08D3
+
+  mutating func combine(_ word: UInt64) {
+    let mixed = value ^ word
+    value = ((mixed << 27) | (mixed >> 37)) &* 0x9E37_79B9_7F4A_7C15 &+ 0x632B_E59B_D9B4_E019
+  }
+
+  /// A text, its length first.
+  mutating func combine(_ text: String) {
+    var text = text
+    text.withUTF8 { bytes in
+      combine(UInt64(bytes.count))
+      let raw = UnsafeRawBufferPointer(bytes)
+      var offset = 0
+      while offset + 8 <= raw.count {
+        combine(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+        offset += 8
+      }
+      var tail: UInt64 = 0
+      for (shift, byte) in raw[offset...].enumerated() { tail |= UInt64(byte) << (8 * shift) }
+      combine(tail)
+    }
+  }
+
+  /// Texts, their count first.
+  mutating func combine(_ texts: [String]) {
+    combine(UInt64(texts.count))
+    for text in texts { combine(text) }
+  }
+}
