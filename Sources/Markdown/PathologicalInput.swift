@@ -13,6 +13,13 @@ enum PathologicalInput {
   static let maximumNesting = 100
 
   static func scan(_ source: String) -> Diagnostic? {
+    // A loop over the bytes in place: several times faster than over `source.utf8`.
+    if let found = source.utf8.withContiguousStorageIfAvailable(scan) { return found }
+    var source = source
+    return source.withUTF8(scan)
+  }
+
+  private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Diagnostic? {
     var brackets = 0
     var markupOpeners = 0
     var line = 1
@@ -21,7 +28,7 @@ enum PathologicalInput {
     var lineStart = true
     var nesting = 0
     var previous: UInt8 = 0
-    for byte in source.utf8 {
+    for byte in bytes {
       column += 1
       switch byte {
       case UInt8(ascii: "\n"):
