@@ -21,11 +21,14 @@ struct PageDependencies: Equatable {
   /// The URL of the document an object of a context shows: a case or post, as its card or as
   /// the page itself.
   static func shownDocument(_ fields: [String: Value]) -> String? {
-    guard case .string(let kind)? = fields["kind"], kind == "case" || kind == "post",
+    guard case .string(let kind)? = fields["kind"], showsDocument(ofKind: kind),
       case .string(let url)? = fields["url"]
     else { return nil }
     return url
   }
+
+  /// Whether an object of this `kind` shows the document its `url` names.
+  static func showsDocument(ofKind kind: String) -> Bool { kind == "case" || kind == "post" }
 }
 
 /// One document as the pages of a build saw it.
@@ -94,7 +97,7 @@ struct DocumentTrace: Equatable {
     case .caseStudy:
       for language in values.content.config.languages {
         let digest =
-          key.cardDigest(url: url, language: language)
+          key.cardDigest(of: values.caseCard(position, language), language: language)
           ?? StableHasher.digest(of: values.caseCard(position, language))
         hasher.combine(digest.high)
         hasher.combine(digest.low)

@@ -9,22 +9,14 @@ import Templates
 struct PageKey: Sendable {
   /// The key of everything besides the page's own job, made once per build.
   let inputs: StableHasher.Digest
-  /// Language → URL → the case card shown on that language's pages, with its digest.
-  private let cards: [String: [String: StableHasher.KnownValue]]
+  /// Language → the case cards shown on that language's pages, with their digests.
+  private let cards: [String: StableHasher.KnownValues]
 
   /// `cards`: language → the case cards of that language's pages (``ModelValues``), digested
   /// here once. They are most of what list, place and related-case contexts hold: two thirds
   /// of the values that keys walked, at every page showing them.
   init(_ inputs: RenderInputs, cards: [String: [Value]] = [:]) {
-    self.cards = cards.mapValues { cards in
-      let known = cards.parallelMap { card -> (String, StableHasher.KnownValue)? in
-        guard case .object(let fields) = card, case .string(let url)? = fields["url"] else {
-          return nil
-        }
-        return (url, StableHasher.KnownValue(value: card, digest: StableHasher.digest(of: card)))
-      }
-      return Dictionary(known.compactMap { $0 }, uniquingKeysWith: { first, _ in first })
-    }
+    self.cards = cards.mapValues(StableHasher.KnownValues.init)
     var hasher = StableHasher()
     hasher.combine(Self.executableIdentity)
     hasher.combine(UInt64(inputs.templates.count))
@@ -43,10 +35,10 @@ struct PageKey: Sendable {
     self.inputs = hasher.finalize()
   }
 
-  /// The digest of the case card with this URL on the pages of `language`, if it is one of the
-  /// cards given at ``init(_:cards:)``.
-  func cardDigest(url: String, language: String) -> StableHasher.Digest? {
-    cards[language]?[url]?.digest
+  /// The digest of `card` on the pages of `language`, if it is one of the cards given at
+  /// ``init(_:cards:)``.
+  func cardDigest(of card: Value, language: String) -> StableHasher.Digest? {
+    cards[language]?.digest(of: card)
   }
 
   /// The page's key; with `shown`, also collects the URLs of the documents its context shows
@@ -106,25 +98,47 @@ struct StableHasher {
     combine(digest.low)
   }
 
-  /// A value whose digest is known, found by its `url` member.
-  struct KnownValue: Sendable {
-    var value: Value
-    var digest: Digest
+  /// Values whose digests are known, found by their storage (``Value/storageIdentity``): a
+  /// value that shares a known value's storage is that value, so its digest is taken without
+  /// walking it, in one integer lookup. The values are held, which keeps their storage, and so
+  /// their identities, taken.
+  struct KnownValues: Sendable {
+    private let values: [Value]
+    /// Storage identity → digest, and the document the value shows.
+    private let entries: [UInt: (digest: Digest, shown: String?)]
+
+    init(_ values: [Value]) {
+      self.values = values
+      let entries = values.parallelMap { value -> (UInt, (Digest, String?))? in
+        guard let identity = value.storageIdentity else { return nil }
+        var document: String?
+        if case .object(let fields) = value { document = PageDependencies.shownDocument(fields) }
+        return (identity, (StableHasher.digest(of: value), document))
+      }
+      self.entries = Dictionary(entries.compactMap { $0 }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func digest(of value: Value) -> Digest? {
+      value.storageIdentity.flatMap { entries[$0]?.digest }
+    }
+
+    fileprivate func entry(of value: Value) -> (digest: Digest, shown: String?)? {
+      value.storageIdentity.flatMap { entries[$0] }
+    }
   }
 
   /// The digest of a value. Object members are summed (each one's key and value mixed), so
   /// equal objects digest equally whatever their dictionaries' order. A page's context is
-  /// hundreds of values, so this avoids a hasher per member and copies of texts. An object
-  /// whose `url` is in `known` and equal to the value there takes that value's digest: equal
-  /// values share their storage, so the comparison is one pointer's.
-  static func digest(of value: Value, known: [String: KnownValue]? = nil) -> Digest {
+  /// hundreds of values, so this avoids a hasher per member and copies of texts. A value among
+  /// `known` takes the digest found there.
+  static func digest(of value: Value, known: KnownValues? = nil) -> Digest {
     var shown: Set<String>? = nil
     return digest(of: value, known: known, shown: &shown)
   }
 
   /// ``digest(of:known:)``, inserting into `shown` (unless nil) the URL of every document the
   /// value shows (``PageDependencies/shownDocument(_:)``).
-  static func digest(of value: Value, known: [String: KnownValue]?, shown: inout Set<String>?)
+  static func digest(of value: Value, known: KnownValues?, shown: inout Set<String>?)
     -> Digest
   {
     switch value {
@@ -146,19 +160,24 @@ struct StableHasher {
       }
       return hasher.finalize()
     case .object(let members):
-      if case .string(let url)? = members["url"] {
-        if shown != nil, let document = PageDependencies.shownDocument(members) {
-          shown?.insert(document)
-        }
-        if let card = known?[url], card.value == value { return card.digest }
+      if let entry = known?.entry(of: value) {
+        if let document = entry.shown { shown?.insert(document) }
+        return entry.digest
       }
       var sum = Digest(high: 0, low: 0)
+      var kind: String?
+      var url: String?
       for (key, member) in members {
+        if shown != nil, case .string(let text) = member {
+          if key == "kind" { kind = text } else if key == "url" { url = text }
+        }
         let name = hash(key)
         let digest = digest(of: member, known: known, shown: &shown)
         sum.high &+= mix(name ^ digest.high)
         sum.low &+= mix(rotate(name, 32) &+ digest.low)
       }
+      // The rule of ``PageDependencies/shownDocument(_:)``, from the members just read.
+      if let kind, let url, PageDependencies.showsDocument(ofKind: kind) { shown?.insert(url) }
       var hasher = StableHasher()
       hasher.combine(8)
       hasher.combine(UInt64(members.count))

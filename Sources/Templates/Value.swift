@@ -31,3 +31,16 @@ extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
     self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
   }
 }
+
+extension Value {
+  /// The address of a list's or object's storage; nil for other values. While the value is
+  /// alive no other list or object has that address, so two values with the same identity share
+  /// one storage and are equal. Copies share their storage until one of them is changed.
+  public var storageIdentity: UInt? {
+    switch self {
+    case .array(let items): MacroCache.identity(of: items)
+    case .object(let members): MacroCache.identity(of: members)
+    default: nil
+    }
+  }
+}
