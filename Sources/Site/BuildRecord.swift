@@ -81,11 +81,15 @@ struct BuildRecord: Equatable {
     return true
   }
 
-  /// The stamps of the output folder itself, its `folders` and its `files`; nil when one
-  /// cannot be read.
-  static func stampOutputs(files: [String], folders: Set<String>, in output: String) -> [Entry]? {
+  /// The stamps of the output folder itself, its `folders` and its `files`, but for those
+  /// `known`; nil when one cannot be read.
+  static func stampOutputs(
+    files: [String], folders: Set<String>, in output: String, known: [String: FileStamp] = [:]
+  ) -> [Entry]? {
     let paths = [""] + Array(folders) + files
-    let stamps = paths.parallelMap { FileStamp(path: $0.isEmpty ? output : output + "/" + $0) }
+    let stamps = paths.parallelMap {
+      known[$0] ?? FileStamp(path: $0.isEmpty ? output : output + "/" + $0)
+    }
     var entries: [Entry] = []
     entries.reserveCapacity(paths.count)
     for (path, stamp) in zip(paths, stamps) {

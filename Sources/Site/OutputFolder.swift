@@ -83,6 +83,9 @@ public struct OutputFolder: Sendable {
     public var keptPages: Int
     /// The folders of the new output (relative paths, the output folder itself left out).
     var folders: Set<String>
+    /// Files of the new output that are the very files the previous output held, untouched by
+    /// this build, with the stamps the record gave them (their stamps now).
+    var untouched: [String: FileStamp]
     /// What the new output holds.
     var manifest: Manifest
   }
@@ -90,7 +93,13 @@ public struct OutputFolder: Sendable {
   /// Starts a build's output: the staging folder beside the output folder, into which files
   /// are written as they are made (``StagingFolder``). It starts as the recycled site before
   /// the last one when there is one, else empty. `previous` is what the last build wrote.
-  func beginStaging(previous: Manifest) throws(Diagnostic) -> StagingFolder {
+  ///
+  /// `verified`: the stamps of the output's files and folders as the last build recorded them,
+  /// when the check phase found every one unchanged; a file is then carried over without a
+  /// system call when the recycled site holds that very file.
+  func beginStaging(previous: Manifest, verified: [BuildRecord.Entry]? = nil) throws(Diagnostic)
+    -> StagingFolder
+  {
     Self.removeTree(staging.path)
     var recycled = RecycledTree()
     if rename(recycledURL.path, staging.path) == 0 {
@@ -107,7 +116,16 @@ public struct OutputFolder: Sendable {
     } catch {
       throw .error("cannot create \(staging.path): \(error.localizedDescription)")
     }
-    return StagingFolder(folder: self, previous: previous, recycled: recycled)
+    // Inode numbers name files only within one file system.
+    var outputStamps: [String: FileStamp]?
+    if let verified, let root = verified.first(where: { $0.path.isEmpty }),
+      FileStamp(path: staging.path)?.device == root.stamp.device
+    {
+      outputStamps = Dictionary(
+        verified.map { ($0.path, $0.stamp) }, uniquingKeysWith: { first, _ in first })
+    }
+    return StagingFolder(
+      folder: self, previous: previous, recycled: recycled, outputStamps: outputStamps)
   }
 
   /// Keeps the site a swap replaced for the next build, or deletes it where it cannot be kept
@@ -147,16 +165,19 @@ public struct OutputFolder: Sendable {
     recycle(previous.path)
   }
 
-  /// Names of a folder's entries with their `d_type`, or nil when it cannot be read.
-  static func entries(of path: String) -> [(name: String, type: Int32)]? {
+  /// Names of a folder's entries with their `d_type` and inode number, or nil when it cannot be
+  /// read.
+  static func entries(of path: String) -> [(name: String, type: Int32, inode: UInt64)]? {
     guard let directory = opendir(path) else { return nil }
     defer { closedir(directory) }
-    var entries: [(name: String, type: Int32)] = []
+    var entries: [(name: String, type: Int32, inode: UInt64)] = []
     while let entry = readdir(directory) {
       let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
         String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
       }
-      if name != "." && name != ".." { entries.append((name, Int32(entry.pointee.d_type))) }
+      if name != "." && name != ".." {
+        entries.append((name, Int32(entry.pointee.d_type), UInt64(entry.pointee.d_ino)))
+      }
     }
     return entries
   }

@@ -129,7 +129,9 @@ public struct SiteBuilder: Sendable {
     let check = checkClock.lap("check")
     let staging: StagingFolder
     do {
-      staging = try folder.beginStaging(previous: record?.manifest ?? OutputFolder.Manifest())
+      staging = try folder.beginStaging(
+        previous: record?.manifest ?? OutputFolder.Manifest(),
+        verified: edits != nil ? record?.outputs : nil)
     } catch {
       throw BuildFailure(diagnostics: [error], timings: [check])
     }
@@ -158,7 +160,7 @@ public struct SiteBuilder: Sendable {
     }
     let outputs = BuildRecord.stampOutputs(
       files: Array(report.manifest.files.keys) + [OutputFolder.markerName],
-      folders: report.folders, in: folder.output.path)
+      folders: report.folders, in: folder.output.path, known: report.untouched)
     folder.saveRecord(
       BuildRecord(
         settings: settings, inputs: outputs == nil ? nil : inputs, outputs: outputs ?? [],

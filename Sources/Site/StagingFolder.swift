@@ -14,6 +14,9 @@ public final class StagingFolder: Sendable {
   private let previous: OutputFolder.Manifest
   /// What the staging folder held when the build started.
   private let recycled: RecycledTree
+  /// Path → the stamp of the output's file there, when the output is known to be as the last
+  /// build recorded it (``OutputFolder/beginStaging(previous:verified:)``).
+  private let outputStamps: [String: FileStamp]?
   private let written = Mutex(Written())
 
   /// What this build wrote so far.
@@ -26,12 +29,22 @@ public final class StagingFolder: Sendable {
     var keptPages = 0
     /// The key of each folder made as a whole (``keepFiles(under:key:)``).
     var folderKeys: [String: StableHasher.Digest] = [:]
+    /// ``OutputFolder/Report/untouched``.
+    var untouched: [String: FileStamp] = [:]
+
+    mutating func carried(_ path: String, _ carried: Carried) {
+      if case .untouched(let stamp?) = carried { untouched[path] = stamp }
+    }
   }
 
-  init(folder: OutputFolder, previous: OutputFolder.Manifest, recycled: RecycledTree) {
+  init(
+    folder: OutputFolder, previous: OutputFolder.Manifest, recycled: RecycledTree,
+    outputStamps: [String: FileStamp]? = nil
+  ) {
     self.folder = folder
     self.previous = previous
     self.recycled = recycled
+    self.outputStamps = outputStamps
   }
 
   /// Carries the previous build's page at `path` over when it was made from the same `key`
@@ -40,10 +53,11 @@ public final class StagingFolder: Sendable {
   func keepPage(_ path: String, key: StableHasher.Digest? = nil) -> Bool {
     guard let key = key ?? previous.pages[path], previous.pages[path] == key,
       let signature = previous.files[path],
-      carryOver(path, signature: signature)
+      let carried = carryOver(path, signature: signature)
     else { return false }
     written.withLock {
       $0.files[path] = (signature, false)
+      $0.carried(path, carried)
       $0.pageKeys[path] = key
       $0.keptPages += 1
     }
@@ -57,17 +71,18 @@ public final class StagingFolder: Sendable {
     guard previous.folders[folder] == key else { return false }
     let files = previous.files.filter { $0.key.hasPrefix(folder) }.sorted { $0.key < $1.key }
     guard !files.isEmpty else { return false }
-    var carried: [String] = []
+    var carried: [(String, Carried)] = []
     for (path, signature) in files {
-      guard carryOver(path, signature: signature) else {
+      guard let how = carryOver(path, signature: signature) else {
         // The files are made again: none of the previous ones may stay in their way.
-        for path in carried { unlink(self.folder.staging.path + "/" + path) }
+        for (path, _) in carried { unlink(self.folder.staging.path + "/" + path) }
         return false
       }
-      carried.append(path)
+      carried.append((path, how))
     }
     written.withLock {
       for (path, signature) in files { $0.files[path] = (signature, false) }
+      for (path, how) in carried { $0.carried(path, how) }
       $0.folderKeys[folder] = key
     }
     return true
@@ -88,36 +103,48 @@ public final class StagingFolder: Sendable {
   /// Writes one file (or carries it over unchanged). Safe to call from several threads at once.
   public func write(_ path: String, _ contents: Data) throws(Diagnostic) {
     let signature = OutputFolder.signature(of: contents)
-    var changed = false
-    if previous.files[path] != signature || !carryOver(path, signature: signature) {
-      changed = true
-      if let problem = OutputFolder.write(contents, to: try prepare(path)) {
-        throw .error("cannot write \(path): \(problem)")
-      }
+    let carried = previous.files[path] == signature ? carryOver(path, signature: signature) : nil
+    if carried == nil, let problem = OutputFolder.write(contents, to: try prepare(path)) {
+      throw .error("cannot write \(path): \(problem)")
     }
-    written.withLock { $0.files[path] = (signature, changed) }
+    written.withLock {
+      $0.files[path] = (signature, carried == nil)
+      if let carried { $0.carried(path, carried) }
+    }
+  }
+
+  /// How a file was carried over from the previous output.
+  enum Carried: Equatable {
+    /// The recycled site held that very file (the last build carried it over too, so both are
+    /// one inode): nothing was done, and its stamp, when known, is the recorded one.
+    case untouched(FileStamp?)
+    case linked
   }
 
   /// Carries the previous output's file at `path` over, when its size is still the one its
-  /// `signature` records: with nothing to do when the recycled site holds that very file (the
-  /// last build carried it over too, so both are one inode), else by a hard link. False when
-  /// it cannot be carried over.
-  private func carryOver(_ path: String, signature: OutputFolder.FileSignature) -> Bool {
+  /// `signature` records: with nothing to do when the recycled site holds that very file, else
+  /// by a hard link. Nil when it cannot be carried over. When the output is known to be as
+  /// recorded, its stamp says the size and inode, and the recycled site's folder listing the
+  /// inode there: no system call at all for a file untouched.
+  private func carryOver(_ path: String, signature: OutputFolder.FileSignature) -> Carried? {
     let old = folder.output.path + "/" + path
-    var oldInfo = stat()
-    guard stat(old, &oldInfo) == 0, Int(oldInfo.st_size) == signature.size
-    else { return false }
     // A path of the recycled tree was found by scanning real folders: it is safe as it is.
-    if recycled.files.contains(path) {
+    let recycledInode = recycled.files[path]
+    if let stamp = outputStamps?[path] {
+      guard stamp.kind == .file, stamp.size == signature.size else { return nil }
+      if recycledInode == UInt64(bitPattern: stamp.inode) { return .untouched(stamp) }
+    } else {
+      var oldInfo = stat()
+      guard stat(old, &oldInfo) == 0, Int(oldInfo.st_size) == signature.size else { return nil }
       var stagedInfo = stat()
-      if lstat(folder.staging.path + "/" + path, &stagedInfo) == 0,
+      if recycledInode != nil, lstat(folder.staging.path + "/" + path, &stagedInfo) == 0,
         stagedInfo.st_ino == oldInfo.st_ino, stagedInfo.st_dev == oldInfo.st_dev
       {
-        return true
+        return .untouched(nil)
       }
     }
-    guard let target = try? prepare(path) else { return false }
-    return link(old, target) == 0
+    guard let target = try? prepare(path), link(old, target) == 0 else { return nil }
+    return .linked
   }
 
   /// Checks that `path` stays inside the folder, makes its parent folders and removes what a
@@ -159,7 +186,7 @@ public final class StagingFolder: Sendable {
     }
     return OutputFolder.Report(
       files: done.files.count, changed: done.files.values.filter(\.changed).count,
-      keptPages: done.keptPages, folders: folders,
+      keptPages: done.keptPages, folders: folders, untouched: done.untouched,
       manifest: OutputFolder.Manifest(
         output: folder.output.resolvingSymlinksInPath().path,
         files: done.files.mapValues(\.signature), pages: done.pageKeys,
@@ -173,7 +200,7 @@ public final class StagingFolder: Sendable {
 
   /// Removes what the recycled site held at `path` before this build writes there.
   private func clearRecycled(_ path: String) {
-    if recycled.files.contains(path) {
+    if recycled.files[path] != nil {
       unlink(folder.staging.path + "/" + path)
     } else if recycled.folders.contains(path) {
       OutputFolder.removeTree(folder.staging.path + "/" + path)
@@ -192,7 +219,7 @@ public final class StagingFolder: Sendable {
         parent = OutputFolder.parent(of: parent)
       }
     }
-    for file in recycled.files where !kept.contains(file) {
+    for file in recycled.files.keys where !kept.contains(file) {
       unlink(stagingPath + "/" + file)
     }
     // Parents first: removing one removes what it holds, and its children are then gone.
@@ -209,7 +236,7 @@ public final class StagingFolder: Sendable {
   private func makeFolder(_ relative: String, in stagingPath: String) throws(Diagnostic) {
     if recycled.folders.contains(relative) { return }
     let path = stagingPath + "/" + relative
-    if recycled.files.contains(relative) { unlink(path) }
+    if recycled.files[relative] != nil { unlink(path) }
     if mkdir(path, 0o755) != 0 {
       switch errno {
       case EEXIST: break
@@ -235,8 +262,8 @@ public final class StagingFolder: Sendable {
 /// after deleting as many cost more than rendering the pages (ext4 looks for free inodes among
 /// the ones just deleted).
 struct RecycledTree: Sendable {
-  /// Relative paths of its files and folders.
-  var files: Set<String> = []
+  /// Relative paths of its files, with their inode numbers, and of its folders.
+  var files: [String: UInt64] = [:]
   var folders: Set<String> = []
 
   init() {}
@@ -256,7 +283,7 @@ struct RecycledTree: Sendable {
         case Int32(DT_DIR):
           folders.insert(path)
           pending.append(path)
-        case Int32(DT_REG): files.insert(path)
+        case Int32(DT_REG): files[path] = entry.inode
         default: return nil
         }
       }
