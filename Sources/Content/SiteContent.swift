@@ -75,7 +75,7 @@ public struct ContentLoader: Sendable {
   }
 
   public func load() -> (SiteContent, [Diagnostic]) {
-    let (content, diagnostics, _) = load(reusing: nil)
+    let (content, diagnostics, _, _) = load(reusing: nil)
     return (content, diagnostics)
   }
 
@@ -113,8 +113,15 @@ public struct ContentLoader: Sendable {
   /// ``load()``, taking the documents of files whose front matter is unchanged from
   /// `previous`, and returning what each file gave for the next load. With nil, nothing is kept
   /// (a one-off build).
-  public func load(reusing previous: ParsedFiles?) -> (SiteContent, [Diagnostic], ParsedFiles?) {
+  ///
+  /// `unread`: document files the caller knows unchanged since `previous` was made (by their
+  /// stamps). Those `previous` has a document for, without problems, are not read at all:
+  /// their documents come with an empty body, and their paths are returned in `bodiesUnread`.
+  public func load(reusing previous: ParsedFiles?, unread: Set<String> = [])
+    -> (SiteContent, [Diagnostic], ParsedFiles?, bodiesUnread: Set<String>)
+  {
     var parsedFiles = previous.map { _ in ParsedFiles() }
+    var bodiesUnread: Set<String> = []
     var diagnostics: [Diagnostic] = []
     let topics = loadYAML("content/data/topics.yaml", &diagnostics) { node, problems in
       VocabularyLoader.topics(node, diagnostics: &problems)
@@ -144,40 +151,48 @@ public struct ContentLoader: Sendable {
       let markdown = files.filter { $0.path.hasSuffix(".md") || $0.path.hasSuffix(".markdown") }
       let parser = DocumentParser(kind: kind, languages: config.languages)
       // Per file: its problems, what to keep for the next load, whether it was parsed now, and
-      // its document. Nothing is kept of a file that could not be read or split, whose front
-      // matter is unknown, nor of one without front matter, whose problems show its first
-      // line, which is its text's.
+      // its document (nil when the file was not read: the kept one). Nothing is kept of a file
+      // that could not be read or split, whose front matter is unknown, nor of one without
+      // front matter, whose problems show its first line, which is its text's.
       let parsed = markdown.parallelMap {
-        file -> (problems: [Diagnostic], entry: ParsedFile?, parsed: Bool, Document?) in
+        file -> (problems: [Diagnostic], entry: ParsedFile?, parsed: Bool, Document??) in
+        if unread.contains(file.path), let earlier = previous?.files[file.path],
+          earlier.problems.isEmpty, earlier.document != nil
+        {
+          return ([], earlier, false, nil)
+        }
         let text: String
         switch SourceTree.readText(file) {
         case .success(let read): text = read
-        case .failure(let problem): return ([problem], nil, true, nil)
+        case .failure(let problem): return ([problem], nil, true, .some(nil))
         }
         let frontMatter: FrontMatter
         do throws(Diagnostic) {
           frontMatter = try FrontMatter.split(text)
         } catch {
-          return ([error.inFile(file.path, source: text)], nil, true, nil)
+          return ([error.inFile(file.path, source: text)], nil, true, .some(nil))
         }
         if let earlier = previous?.files[file.path], earlier.frontMatter == frontMatter.yaml {
           var document = earlier.document
           document?.body = frontMatter.body
           document?.bodyFirstLine = frontMatter.bodyFirstLine
-          return (earlier.problems, earlier, false, document)
+          return (earlier.problems, earlier, false, .some(document))
         }
         let (document, problems) = parser.parse(
           frontMatter, of: text, path: file.path, fileName: file.url.lastPathComponent)
         var kept = document
         kept?.body = ""
         let entry = ParsedFile(frontMatter: frontMatter.yaml, document: kept, problems: problems)
-        return (problems, frontMatter.isFenced ? entry : nil, true, document)
+        return (problems, frontMatter.isFenced ? entry : nil, true, .some(document))
       }
-      for (file, (problems, entry, parsedNow, document)) in zip(markdown, parsed) {
+      for (file, (problems, entry, parsedNow, read)) in zip(markdown, parsed) {
         parsedFiles?.files[file.path] = entry
         diagnostics += problems
         if parsedNow { parsedFiles?.parsedCount += 1 }
-        if let document, includeDrafts || !document.draft { documents.append(document) }
+        if read == nil { bodiesUnread.insert(file.path) }
+        if let document = read ?? entry?.document, includeDrafts || !document.draft {
+          documents.append(document)
+        }
       }
     }
     let (staticFiles, staticProblems) = tree.files(under: "content/static")
@@ -190,7 +205,7 @@ public struct ContentLoader: Sendable {
     let content = SiteContent(
       config: config, documents: documents, topics: topics, factors: factors,
       localities: localities, staticFiles: staticFiles, index: index)
-    return (content, diagnostics, parsedFiles)
+    return (content, diagnostics, parsedFiles, bodiesUnread)
   }
 
   /// Reads one document file again, as ``load()`` does, for the dev server's incremental

@@ -28,6 +28,9 @@ struct BuildRecord: Equatable {
   var manifest: OutputFolder.Manifest
   /// What the pages showed; nil when the build could not tell.
   var dependencies: PageDependencies?
+  /// Source path → the ``MarkdownCache`` key of its document's body: the next build finds the
+  /// rendering of an unchanged file's body without reading the file.
+  var markdownKeys: [String: StableHasher.Digest] = [:]
   /// Language → what its search index was made from, so that the next build can update it.
   var searchIndexes: [String: SearchIndexRecord] = [:]
   var pageCount: Int
@@ -117,7 +120,7 @@ struct BuildRecord: Equatable {
 
   // MARK: File format
 
-  private static let magic = Data("proximus build record 4\n".utf8)
+  private static let magic = Data("proximus build record 5\n".utf8)
 
   /// ``BinaryWriter``'s format, the diagnostics as JSON: a record of 100,000 cases holds a
   /// million stamps and half a million signatures.
@@ -152,6 +155,11 @@ struct BuildRecord: Equatable {
     }
     writer.append(dependencies != nil)
     if let dependencies { writer.append(dependencies) }
+    writer.append(Int64(markdownKeys.count))
+    for (path, key) in markdownKeys.sorted(by: { $0.key < $1.key }) {
+      writer.append(path)
+      writer.append(key)
+    }
     writer.append(Int64(searchIndexes.count))
     for (language, index) in searchIndexes.sorted(by: { $0.key < $1.key }) {
       writer.append(language)
@@ -178,7 +186,7 @@ struct BuildRecord: Equatable {
         guard let read = reader.dependencies() else { return nil }
         dependencies = read
       }
-      guard let indexCount = reader.count() else { return nil }
+      guard let markdownKeys = reader.keys(), let indexCount = reader.count() else { return nil }
       var searchIndexes: [String: SearchIndexRecord] = [:]
       for _ in 0..<indexCount {
         guard let language = reader.text(), let index = reader.searchIndex() else { return nil }
@@ -187,7 +195,8 @@ struct BuildRecord: Equatable {
       guard reader.isAtEnd else { return nil }
       return BuildRecord(
         settings: settings, inputs: hasInputs != 0 ? inputs : nil, outputs: outputs,
-        manifest: manifest, dependencies: dependencies, searchIndexes: searchIndexes,
+        manifest: manifest, dependencies: dependencies, markdownKeys: markdownKeys,
+        searchIndexes: searchIndexes,
         pageCount: Int(pageCount), fileCount: Int(fileCount), diagnostics: diagnostics)
     }
     guard let read else { return nil }
@@ -196,14 +205,16 @@ struct BuildRecord: Equatable {
 
   init(
     settings: String, inputs: [Entry]?, outputs: [Entry], manifest: OutputFolder.Manifest,
-    dependencies: PageDependencies? = nil, searchIndexes: [String: SearchIndexRecord] = [:],
-    pageCount: Int, fileCount: Int, diagnostics: [Diagnostic]
+    dependencies: PageDependencies? = nil, markdownKeys: [String: StableHasher.Digest] = [:],
+    searchIndexes: [String: SearchIndexRecord] = [:], pageCount: Int, fileCount: Int,
+    diagnostics: [Diagnostic]
   ) {
     self.settings = settings
     self.inputs = inputs
     self.outputs = outputs
     self.manifest = manifest
     self.dependencies = dependencies
+    self.markdownKeys = markdownKeys
     self.searchIndexes = searchIndexes
     self.pageCount = pageCount
     self.fileCount = fileCount
@@ -333,7 +344,7 @@ extension BinaryReader {
     return manifest
   }
 
-  private mutating func keys() -> [String: StableHasher.Digest]? {
+  mutating func keys() -> [String: StableHasher.Digest]? {
     guard let count = count() else { return nil }
     var keys: [String: StableHasher.Digest] = [:]
     keys.reserveCapacity(count)

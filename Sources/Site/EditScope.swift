@@ -217,6 +217,12 @@ struct EditScope: Sendable {
     return edited
   }
 
+  /// The document files among `inputs` that are not `edited`: unchanged since the record.
+  static func unchangedDocuments(_ inputs: [BuildRecord.Entry], edited: [String]) -> Set<String> {
+    Set(inputs.lazy.filter { $0.stamp.kind == .file && isDocument($0.path) }.map(\.path))
+      .subtracting(edited)
+  }
+
   private static func isDocument(_ path: String) -> Bool {
     DocumentKind.allCases.contains { path.hasPrefix("content/\($0.rawValue)/") }
       && (path.hasSuffix(".md") || path.hasSuffix(".markdown"))

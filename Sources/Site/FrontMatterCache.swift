@@ -51,7 +51,9 @@ enum FrontMatterCache {
     }
     try? FileManager.default.createDirectory(
       at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try? writer.data.write(to: url, options: .atomic)
+    // Never an older file left behind: a build takes the documents of files unchanged since
+    // the last one from this cache without reading them.
+    if (try? writer.data.write(to: url, options: .atomic)) == nil { unlink(url.path) }
   }
 
   private static let magic = Data("proximus front matter cache 1\n".utf8)

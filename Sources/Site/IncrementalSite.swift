@@ -25,6 +25,9 @@ struct SiteState: Sendable {
   let dependencies: PageDependencies?
   /// ``BuiltSite/scopedPages``.
   let scopedPages: Int?
+  /// Source path → the Markdown cache key of its document's body (`build` only), for the next
+  /// build's record.
+  let markdownKeys: [String: StableHasher.Digest]
   /// What each language's search index was made from (`build` only), for the next build's
   /// record.
   let searchIndexes: [String: SearchIndexRecord]
@@ -44,6 +47,7 @@ struct SiteState: Sendable {
     values: ModelValues, library: TemplateLibrary,
     renderInputs: RenderInputs, jobs: [PageJob], pages: [Data], pageCount: Int,
     dependencies: PageDependencies?, scopedPages: Int?,
+    markdownKeys: [String: StableHasher.Digest] = [:],
     searchIndexes: [String: SearchIndexRecord] = [:], updatedSearchIndexes: [String] = [],
     derivedFiles: [OutputFile],
     diagnostics: [Diagnostic],
@@ -61,6 +65,7 @@ struct SiteState: Sendable {
     self.pageCount = pageCount
     self.dependencies = dependencies
     self.scopedPages = scopedPages
+    self.markdownKeys = markdownKeys
     self.searchIndexes = searchIndexes
     self.updatedSearchIndexes = updatedSearchIndexes
     self.derivedFiles = derivedFiles

@@ -124,7 +124,11 @@ public struct SiteBuilder: Sendable {
       let paths = EditScope.editedDocuments(previous: recorded, now: inputs),
       record.outputsAreUnchanged(in: folder.output.path)
     {
-      edits = EditedDocuments(paths: paths, previous: previous)
+      edits = EditedDocuments(
+        paths: paths, previous: previous,
+        unchanged: record.markdownKeys.isEmpty
+          ? [] : EditScope.unchangedDocuments(inputs, edited: paths),
+        markdownKeys: record.markdownKeys)
     }
     let check = checkClock.lap("check")
     let staging: StagingFolder
@@ -165,7 +169,8 @@ public struct SiteBuilder: Sendable {
       BuildRecord(
         settings: settings, inputs: outputs == nil ? nil : inputs, outputs: outputs ?? [],
         manifest: report.manifest, dependencies: state.dependencies,
-        searchIndexes: state.searchIndexes, pageCount: state.pageCount,
+        markdownKeys: state.markdownKeys, searchIndexes: state.searchIndexes,
+        pageCount: state.pageCount,
         fileCount: report.files, diagnostics: state.diagnostics))
     timings.append(clock.lap("write"))
     return BuiltSite(
@@ -187,6 +192,11 @@ public struct SiteBuilder: Sendable {
   struct EditedDocuments {
     var paths: [String]
     var previous: PageDependencies
+    /// The other document files, unchanged since the last build: their documents come from
+    /// the front matter cache without reading them, and their bodies' rendering from the
+    /// Markdown cache by the key the last build recorded (`markdownKeys`).
+    var unchanged: Set<String> = []
+    var markdownKeys: [String: StableHasher.Digest] = [:]
   }
 
   /// Runs every phase but writing and keeps what they made, for ``IncrementalSite``.
@@ -216,7 +226,8 @@ public struct SiteBuilder: Sendable {
     defer { _ = frontMatterWriting?.wait() }
     let loaded = load(
       &diagnostics, reusing: previous?.loaded.parsedFiles ?? (keepingParsedFiles ? .init() : nil),
-      frontMatterCache: staging != nil, writing: &frontMatterWriting)
+      frontMatterCache: staging != nil, unread: edits?.unchanged ?? [],
+      writing: &frontMatterWriting)
     timings.append(clock.lap("load"))
     guard var loaded, !diagnostics.contains(where: { $0.severity == .error }) else { throw fail() }
 
@@ -227,13 +238,16 @@ public struct SiteBuilder: Sendable {
         unsafeHTML: loaded.content.config.unsafeHTML, basePath: loaded.content.config.basePath))
     var rendered: [RenderedMarkdown?]
     var built = BuiltMarkdown()
+    var markdownKeys: [String: StableHasher.Digest] = [:]
     if staging != nil {
       built = renderMarkdown(
         loaded.content.documents, renderer: renderer,
         cachedIn: MarkdownCache.url(root: options.root.standardizedFileURL),
+        bodiesUnread: loaded.bodiesUnread, recordedKeys: edits?.markdownKeys ?? [:],
         &diagnostics)
       rendered = built.rendered
       built.rendered = []
+      markdownKeys = built.keys
     } else {
       rendered = renderMarkdown(
         loaded.content.documents, renderer: renderer,
@@ -411,7 +425,8 @@ public struct SiteBuilder: Sendable {
       options: options, loaded: loaded, renderer: renderer, values: values,
       library: library, renderInputs: renderInputs, jobs: jobs, pages: pages,
       pageCount: pagePaths.count, dependencies: dependencies, scopedPages: scopedPages,
-      searchIndexes: searchIndexRecords, updatedSearchIndexes: updatedSearchIndexes,
+      markdownKeys: markdownKeys, searchIndexes: searchIndexRecords,
+      updatedSearchIndexes: updatedSearchIndexes,
       derivedFiles: files,
       diagnostics: DiagnosticList(diagnostics).sorted, timings: timings)
   }
@@ -452,14 +467,21 @@ public struct SiteBuilder: Sendable {
     var file: MarkdownCacheFile?
     /// The task writing the cache file again, when it changed: the caller waits for it.
     var cacheWriting: BackgroundTask<Void>?
+    /// Source path → the cache key of its document's body, for the next build's record.
+    var keys: [String: StableHasher.Digest] = [:]
   }
 
   /// The markdown phase of `build`: bodies that ``MarkdownCache`` holds are taken from it, the
   /// others rendered, in parallel. What the cache missed is appended to its file, on its own
   /// thread; the file is written anew when it has no entries yet or when those this build did
   /// not use outnumber half of those it did.
+  ///
+  /// The load phase read no body of the documents `bodiesUnread` names (their files did not
+  /// change since the last build): each is taken from the cache by the key `recordedKeys` gives,
+  /// or else read from its file now.
   func renderMarkdown(
     _ documents: [Document], renderer: MarkdownRenderer, cachedIn url: URL,
+    bodiesUnread: Set<String> = [], recordedKeys: [String: StableHasher.Digest] = [:],
     _ diagnostics: inout [Diagnostic]
   ) -> BuiltMarkdown {
     let identity = MarkdownCache.identity(renderer.options)
@@ -468,6 +490,17 @@ public struct SiteBuilder: Sendable {
       document -> (
         key: StableHasher.Digest, result: Result<RenderedMarkdown, Diagnostic>, cached: CachedHTML?
       ) in
+      var document = document
+      if bodiesUnread.contains(document.sourcePath) {
+        if let key = recordedKeys[document.sourcePath], let cached = cache[key] {
+          return (key, .success(cached.markdown), cached.html)
+        }
+        switch readBody(of: document) {
+        case .success(let body): document.body = body
+        case .failure(let problem):
+          return (StableHasher.Digest(high: 0, low: 0), .failure(problem), nil)
+        }
+      }
       let key = MarkdownCache.key(body: document.body, language: document.language)
       if let cached = cache[key] { return (key, .success(cached.markdown), cached.html) }
       return (key, Self.renderMarkdown(document, renderer: renderer), nil)
@@ -475,14 +508,16 @@ public struct SiteBuilder: Sendable {
     var built = BuiltMarkdown(file: cache.file)
     built.rendered.reserveCapacity(results.count)
     built.cached.reserveCapacity(results.count)
+    built.keys.reserveCapacity(results.count)
     var entries: [MarkdownCache.NewEntry] = []
     var missed: [MarkdownCache.NewEntry] = []
     var keys: Set<StableHasher.Digest> = []
-    for (key, result, cached) in results {
+    for (document, (key, result, cached)) in zip(documents, results) {
       switch result {
       case .success(let value):
         built.rendered.append(value)
         built.cached.append(cached)
+        built.keys[document.sourcePath] = key
         if keys.insert(key).inserted {
           let entry = MarkdownCache.NewEntry(key: key, markdown: value, cached: cached)
           entries.append(entry)
@@ -507,6 +542,23 @@ public struct SiteBuilder: Sendable {
       }
     }
     return built
+  }
+
+  /// The body of a document from its file, which the load phase did not read.
+  func readBody(of document: Document) -> Result<String, Diagnostic> {
+    let file = SourceTree.File(
+      path: document.sourcePath,
+      url: options.root.standardizedFileURL.appending(path: document.sourcePath))
+    switch SourceTree.readText(file) {
+    case .success(let text):
+      do throws(Diagnostic) {
+        return .success(try FrontMatter.split(text).body)
+      } catch {
+        return .failure(error.inFile(document.sourcePath, source: text))
+      }
+    case .failure(let problem):
+      return .failure(problem)
+    }
   }
 
   /// One body, with problems located in the document's file.
@@ -823,16 +875,21 @@ public struct SiteBuilder: Sendable {
     var translations: [String: [String: String]]
     /// Kept only for ``IncrementalSite``.
     var parsedFiles: ContentLoader.ParsedFiles?
+    /// Documents whose files were not read (``ContentLoader/load(reusing:unread:)``): their
+    /// bodies are empty.
+    var bodiesUnread: Set<String> = []
   }
 
   /// The load phase: config, theme and content.
   /// Files whose front matter is unchanged since `previous` are not parsed again; without
   /// `previous` nothing is kept for a next load. With `frontMatterCache`, `previous` is the
   /// ``FrontMatterCache`` file, and `writing` is set to the task writing it again when it
-  /// changed.
+  /// changed. The document files `unread` names, unchanged since the last build, are not read
+  /// when the cache holds them (``ContentLoader/load(reusing:unread:)``).
   func load(
     _ diagnostics: inout [Diagnostic], reusing previous: ContentLoader.ParsedFiles? = nil,
-    frontMatterCache: Bool = false, writing: inout BackgroundTask<Void>?
+    frontMatterCache: Bool = false, unread: Set<String> = [],
+    writing: inout BackgroundTask<Void>?
   ) -> LoadedSite? {
     let root = options.root.standardizedFileURL
     var isDirectory: ObjCBool = false
@@ -884,7 +941,8 @@ public struct SiteBuilder: Sendable {
     let cacheURL = FrontMatterCache.url(root: root)
     let identity = FrontMatterCache.identity(languages: config.languages)
     let reused = frontMatterCache ? FrontMatterCache.read(cacheURL, identity: identity) : previous
-    let (content, contentProblems, parsedFiles) = loader.load(reusing: reused)
+    let (content, contentProblems, parsedFiles, bodiesUnread) = loader.load(
+      reusing: reused, unread: unread)
     diagnostics += contentProblems
     if frontMatterCache, let parsedFiles,
       parsedFiles.parsedCount > 0 || parsedFiles.files.count != reused?.files.count
@@ -895,7 +953,7 @@ public struct SiteBuilder: Sendable {
     }
     return LoadedSite(
       content: content, theme: theme, templates: templates, translations: translations,
-      parsedFiles: frontMatterCache ? nil : parsedFiles)
+      parsedFiles: frontMatterCache ? nil : parsedFiles, bodiesUnread: bodiesUnread)
   }
 }
 

@@ -26,10 +26,13 @@ import Testing
     try Data(text.utf8).write(to: url)
   }
 
-  func load(reusing previous: ContentLoader.ParsedFiles?) -> (
+  func load(reusing previous: ContentLoader.ParsedFiles?, unread: Set<String> = []) -> (
     SiteContent, [Diagnostic], ContentLoader.ParsedFiles?
   ) {
-    ContentLoader(tree: SourceTree(root: root), config: SiteConfig()).load(reusing: previous)
+    let (content, problems, parsed, _) = ContentLoader(
+      tree: SourceTree(root: root), config: SiteConfig()
+    ).load(reusing: previous, unread: unread)
+    return (content, problems, parsed)
   }
 
   @Test func onlyChangedFrontMatterIsParsedAgain() throws {
@@ -70,5 +73,26 @@ import Testing
     let (_, freshProblems, _) = load(reusing: nil)
     #expect(fixedProblems == freshProblems)
     #expect(!fixedProblems.contains { $0.message.hasPrefix("front matter opened with '---'") })
+  }
+
+  /// Files the caller knows unchanged are not read when the previous load kept their
+  /// document: it comes without its body. Those with problems, whose lines the report quotes,
+  /// and those the previous load did not keep, are read.
+  @Test func unchangedFilesAreNotRead() throws {
+    defer { try? FileManager.default.removeItem(at: root) }
+    let first = try #require(load(reusing: .init()).2)
+    // Changed without the loader being told: what it gives shows whether it read the file.
+    try write("content/posts/2020-01-02-p.md", "---\ntitle: P\n---\nPost, edited.\n")
+    try write("content/cases/b.md", "---\ntitle: B\ndescripton: typo\n---\nText B, edited.\n")
+    let paths: Set = ["content/posts/2020-01-02-p.md", "content/cases/b.md", "content/cases/c.md"]
+    let (content, problems, parsed, unread) = ContentLoader(
+      tree: SourceTree(root: root), config: SiteConfig()
+    ).load(reusing: first, unread: paths)
+    #expect(unread == ["content/posts/2020-01-02-p.md"])
+    #expect(content.documents.first { $0.slug == "p" }?.body == "")
+    #expect(content.documents.first { $0.slug == "p" }?.title == "P")
+    #expect(content.documents.first { $0.slug == "b" }?.body == "Text B, edited.\n")
+    #expect(problems.map(\.message).contains { $0.hasPrefix("unknown key 'descripton'") })
+    #expect(parsed?.files == first.files)
   }
 }

@@ -186,6 +186,24 @@ import Testing
     try expectSameAsBuildFromScratch()
   }
 
+  /// An edit build reads no unchanged document file: their bodies' rendering comes from the
+  /// Markdown cache by the key the record gives, or, when the cache lost it, from the file.
+  @Test func unchangedBodiesComeFromTheCacheOrTheirFiles() throws {
+    try useDefaultTheme()
+    _ = try site.build()
+    let folder = OutputFolder(root: site.root, output: site.output)
+    #expect(try #require(folder.loadRecord()).markdownKeys["content/cases/jardins.md"] != nil)
+    try replace("content/pages/a-propos.md", "Qui sommes-nous", with: "Qui êtes-vous")
+    #expect(try site.build().scopedPages != nil)
+    try expectSameAsBuildFromScratch()
+    _ = try site.build()
+    try FileManager.default.removeItem(at: MarkdownCache.url(root: site.root))
+    try replace("content/pages/a-propos.md", "Qui êtes-vous", with: "Qui sommes-nous")
+    #expect(try site.build().scopedPages != nil)
+    #expect(try site.read("cases/jardins/index.html").contains("Origines"))
+    try expectSameAsBuildFromScratch()
+  }
+
   /// A record whose first batch lists a page the build no longer makes: that batch is made in
   /// full, and the pages of a later batch are still matched with the scope by their index in
   /// the record, not in this build.

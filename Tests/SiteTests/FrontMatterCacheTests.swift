@@ -27,7 +27,7 @@ import Testing
       try String(contentsOf: site.root.appending(path: "proximus.yml"), encoding: .utf8),
       path: "proximus.yml"
     ).0
-    let (_, _, parsed) = ContentLoader(tree: SourceTree(root: site.root), config: config).load(
+    let (_, _, parsed, _) = ContentLoader(tree: SourceTree(root: site.root), config: config).load(
       reusing: .init())
     let files = try #require(parsed).files
     #expect(files["content/cases/etrange.md"]?.problems.isEmpty == false)
