@@ -101,20 +101,24 @@ public struct OutputFolder: Sendable {
     -> StagingFolder
   {
     Self.removeTree(staging.path)
-    var recycled = RecycledTree()
-    if rename(recycledURL.path, staging.path) == 0 {
-      if let tree = RecycledTree(scanning: staging.path) {
-        recycled = tree
-      } else {
-        Self.removeTree(staging.path)
-      }
-    } else {
+    let recycling = rename(recycledURL.path, staging.path) == 0
+    if !recycling {
       Self.removeTree(recycledURL.path)
+      do {
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+      } catch {
+        throw .error("cannot create \(staging.path): \(error.localizedDescription)")
+      }
     }
-    do {
-      try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
-    } catch {
-      throw .error("cannot create \(staging.path): \(error.localizedDescription)")
+    // Reading the recycled site's tens of thousands of folders overlaps the load phase.
+    let recycled = BackgroundTask { [staging] () -> RecycledTree in
+      guard recycling else { return RecycledTree() }
+      if let tree = RecycledTree(scanning: staging.path) { return tree }
+      // Not plain files and folders: the build starts from an empty folder (one that cannot
+      // be made shows when the first file is written).
+      Self.removeTree(staging.path)
+      try? FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+      return RecycledTree()
     }
     // Inode numbers name files only within one file system.
     var outputStamps: [String: FileStamp]?

@@ -130,15 +130,16 @@ public struct SiteBuilder: Sendable {
           ? [] : EditScope.unchangedDocuments(inputs, edited: paths),
         markdownKeys: record.markdownKeys)
     }
-    let check = checkClock.lap("check")
+    // The check phase also readies the staging folder (the recycled site, scanned).
     let staging: StagingFolder
     do {
       staging = try folder.beginStaging(
         previous: record?.manifest ?? OutputFolder.Manifest(),
         verified: edits != nil ? record?.outputs : nil)
     } catch {
-      throw BuildFailure(diagnostics: [error], timings: [check])
+      throw BuildFailure(diagnostics: [error], timings: [checkClock.lap("check")])
     }
+    let check = checkClock.lap("check")
     let state: SiteState
     do {
       state = try generateState(

@@ -12,8 +12,10 @@ public final class StagingFolder: Sendable {
   let folder: OutputFolder
   /// What the previous build wrote into the output folder.
   private let previous: OutputFolder.Manifest
-  /// What the staging folder held when the build started.
-  private let recycled: RecycledTree
+  /// What the staging folder held when the build started, read on another thread while the
+  /// build loads its sources: every use waits for it.
+  private let recycledScan: BackgroundTask<RecycledTree>
+  private var recycled: RecycledTree { recycledScan.wait().result }
   /// Path → the stamp of the output's file there, when the output is known to be as the last
   /// build recorded it (``OutputFolder/beginStaging(previous:verified:)``).
   private let outputStamps: [String: FileStamp]?
@@ -38,12 +40,12 @@ public final class StagingFolder: Sendable {
   }
 
   init(
-    folder: OutputFolder, previous: OutputFolder.Manifest, recycled: RecycledTree,
-    outputStamps: [String: FileStamp]? = nil
+    folder: OutputFolder, previous: OutputFolder.Manifest,
+    recycled: BackgroundTask<RecycledTree>, outputStamps: [String: FileStamp]? = nil
   ) {
     self.folder = folder
     self.previous = previous
-    self.recycled = recycled
+    self.recycledScan = recycled
     self.outputStamps = outputStamps
   }
 
@@ -195,6 +197,7 @@ public final class StagingFolder: Sendable {
 
   /// Removes the staging folder: the previous output stays as it was.
   public func discard() {
+    _ = recycledScan.wait()
     OutputFolder.removeTree(folder.staging.path)
   }
 
@@ -273,20 +276,46 @@ struct RecycledTree: Sendable {
   init?(scanning root: String) {
     var info = stat()
     guard lstat(root, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return nil }
-    var pending = [""]
+    // Two levels here, then each folder found there on its own, in parallel: most of a site's
+    // folders are pages two levels down (`cases/<slug>/`, `en/cases/`).
+    var level = [""]
+    for _ in 0..<2 {
+      var next: [String] = []
+      for relative in level {
+        guard add(relative, root: root, subfolders: &next) else { return nil }
+      }
+      level = next
+    }
+    for subtree in level.parallelMap({ RecycledTree(subtree: $0, root: root) }) {
+      guard let subtree else { return nil }
+      files.merge(subtree.files) { first, _ in first }
+      folders.formUnion(subtree.folders)
+    }
+  }
+
+  /// The tree below the folder `relative` (which is not included).
+  private init?(subtree relative: String, root: String) {
+    var pending = [relative]
     while let relative = pending.popLast() {
-      guard let entries = OutputFolder.entries(of: relative.isEmpty ? root : root + "/" + relative)
-      else { return nil }
-      for entry in entries {
-        let path = relative.isEmpty ? entry.name : relative + "/" + entry.name
-        switch entry.type {
-        case Int32(DT_DIR):
-          folders.insert(path)
-          pending.append(path)
-        case Int32(DT_REG): files[path] = entry.inode
-        default: return nil
-        }
+      guard add(relative, root: root, subfolders: &pending) else { return nil }
+    }
+  }
+
+  /// Adds the entries of the folder `relative`, its subfolders to `subfolders` too; false when
+  /// it cannot be read or holds something but files and folders.
+  private mutating func add(_ relative: String, root: String, subfolders: inout [String]) -> Bool {
+    guard let entries = OutputFolder.entries(of: relative.isEmpty ? root : root + "/" + relative)
+    else { return false }
+    for entry in entries {
+      let path = relative.isEmpty ? entry.name : relative + "/" + entry.name
+      switch entry.type {
+      case Int32(DT_DIR):
+        folders.insert(path)
+        subfolders.append(path)
+      case Int32(DT_REG): files[path] = entry.inode
+      default: return false
       }
     }
+    return true
   }
 }
