@@ -190,15 +190,22 @@ public enum SlugRules {
     if slug.isEmpty { return "is empty" }
     if slug.contains("/") || slug.contains("\\") { return "must not contain '/' or '\\'" }
     if slug == "." || slug == ".." || slug.hasPrefix(".") { return "must not start with '.'" }
-    if slug.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-      return "must not contain control characters"
+    // One pass, ASCII without property lookups; the first rule broken anywhere is reported.
+    var (control, whitespace, reserved) = (false, false, false)
+    for scalar in slug.unicodeScalars {
+      if scalar.isASCII {
+        let value = scalar.value
+        control = control || value < 0x20 || value == 0x7F
+        whitespace = whitespace || value == 0x20 || (0x09...0x0D).contains(value)
+        reserved = reserved || "?#%\"'<>`".unicodeScalars.contains(scalar)
+      } else {
+        control = control || scalar.properties.generalCategory == .control
+        whitespace = whitespace || scalar.properties.isWhitespace
+      }
     }
-    if slug.unicodeScalars.contains(where: { $0.properties.isWhitespace }) {
-      return "must not contain spaces (use '-')"
-    }
-    if slug.unicodeScalars.contains(where: { "?#%\"'<>`".unicodeScalars.contains($0) }) {
-      return "must not contain ? # % quotes or angle brackets"
-    }
+    if control { return "must not contain control characters" }
+    if whitespace { return "must not contain spaces (use '-')" }
+    if reserved { return "must not contain ? # % quotes or angle brackets" }
     return nil
   }
 }

@@ -24,7 +24,9 @@ enum LocalityLoader {
   static func load(_ text: String, path: String) -> ([Locality], [Diagnostic]) {
     var text = text
     if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-    text = text.replacingOccurrences(of: "\r\n", with: "\n")
+    if text.utf8.contains(UInt8(ascii: "\r")) {
+      text = text.replacingOccurrences(of: "\r\n", with: "\n")
+    }
     var diagnostics: [Diagnostic] = []
     func problem(_ message: String, line: Int, column: Int = 1) {
       diagnostics.append(
@@ -75,9 +77,8 @@ enum LocalityLoader {
         problem("this row has \(row.count) columns; the header has \(header.count)", line: line)
         continue
       }
-      func field(_ name: String) -> String {
-        row[index[name]!].trimmingCharacters(in: .whitespaces)
-      }
+      let fields = row.map(Self.trimmed)
+      func field(_ name: String) -> String { fields[index[name]!] }
       let id = field("id")
       if let reason = SlugRules.problem(with: id) {
         problem("locality id '\(id)' \(reason)", line: line)
@@ -111,6 +112,20 @@ enum LocalityLoader {
           line: line))
     }
     return (localities, diagnostics)
+  }
+}
+
+extension LocalityLoader {
+  /// `text` without leading and trailing `CharacterSet.whitespaces`; itself, uncopied, when it
+  /// starts and ends with a visible ASCII character, as almost every field does.
+  static func trimmed(_ text: String) -> String {
+    func isVisibleASCII(_ scalar: Unicode.Scalar?) -> Bool {
+      scalar.map { $0.value > 0x20 && $0.value < 0x7F } ?? false
+    }
+    if isVisibleASCII(text.unicodeScalars.first), isVisibleASCII(text.unicodeScalars.last) {
+      return text
+    }
+    return text.trimmingCharacters(in: .whitespaces)
   }
 }
 

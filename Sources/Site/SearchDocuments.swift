@@ -1,5 +1,6 @@
 import Content
 import Dispatch
+import Parallelism
 import Search
 
 /// The site model as the search index reads it, with place names and topic and factor labels
@@ -41,7 +42,7 @@ struct SearchDocuments: Sendable {
 
   func documents(for language: String) -> [SearchDocument] {
     let content = values.content
-    return positions(for: language).map { position in
+    return positions(for: language).parallelMap { position in
       let document = content.documents[position]
       let details = document.details ?? CaseDetails()
       let localities = details.localities.compactMap { content.index.localityByID[$0.text] }

@@ -18,6 +18,29 @@ import Testing
     #expect(rows[0].line == 2)
   }
 
+  /// Fields lose surrounding spaces and tabs (not other characters), CRLF line ends are read
+  /// as LF, and ids are checked as slugs.
+  @Test func fieldsAreTrimmedAndIDsChecked() {
+    let (rows, problems) = LocalityLoader.load(
+      header + " a ,\tÎle\u{A0}Verte\u{2003},fr, ,1, 2\r\nb,B,FR,,1,2\r\nc d,C,FR,,1,2\n"
+        + "e\u{7},E,FR,,1,2\nf\u{85},F,FR,,1,2\ng#,G,FR,,1,2\n",
+      path: "l.csv")
+    #expect(rows.map(\.id) == ["a", "b"])
+    #expect(rows.first?.name == "Île\u{A0}Verte")
+    #expect(rows.first?.region == "")
+    #expect(rows.first?.longitude == 2)
+    #expect(
+      problems.map(\.message) == [
+        "locality id 'c d' must not contain spaces (use '-')",
+        "locality id 'e\u{7}' must not contain control characters",
+        "locality id 'f\u{85}' must not contain control characters",
+        "locality id 'g#' must not contain ? # % quotes or angle brackets",
+      ])
+    #expect(LocalityLoader.trimmed("plain") == "plain")
+    #expect(LocalityLoader.trimmed("\u{2003}x\u{3000}") == "x")
+    #expect(LocalityLoader.trimmed("\nx") == "\nx")
+  }
+
   @Test func wrongColumnCountNamesTheLine() {
     let (_, problems) = LocalityLoader.load(
       header + "a,A,FR,,1,2\nb,B,FR,1,2\n", path: "content/data/localities.csv")
