@@ -139,27 +139,27 @@ private struct EncodedPostings: Sendable {
   /// The number of pairs, or nil when one is of a document `excluded` marks.
   static func count(_ encoded: ArraySlice<UInt8>, unless excluded: [Bool]) -> Int? {
     var count = 0
-    var document = 0
-    var value = 0
-    var index = encoded.startIndex
-    while index < encoded.endIndex {
-      let digit = Int(Base64Digits.values[Int(encoded[index])])
-      index += 1
-      if digit >= 32 {
-        value = value << 5 | (digit - 32)
-        continue
-      }
-      document += value << 5 | digit
-      value = 0
-      if excluded[document] { return nil }
+    let complete = forEachPair(in: encoded) { document, _ in
       count += 1
-      index += 1  // the impact
+      return !excluded[document]
     }
-    return count
+    return complete ? count : nil
   }
 
   static func pairs(_ encoded: ArraySlice<UInt8>) -> [(document: Int, impact: Int)] {
     var pairs: [(document: Int, impact: Int)] = []
+    _ = forEachPair(in: encoded) { document, impact in
+      pairs.append((document, impact))
+      return true
+    }
+    return pairs
+  }
+
+  /// Calls `body` with each pair of a well-formed postings string until it returns false;
+  /// false when it did.
+  private static func forEachPair(
+    in encoded: ArraySlice<UInt8>, _ body: (_ document: Int, _ impact: Int) -> Bool
+  ) -> Bool {
     var document = 0
     var value = 0
     var index = encoded.startIndex
@@ -172,10 +172,10 @@ private struct EncodedPostings: Sendable {
       }
       document += value << 5 | digit
       value = 0
-      pairs.append((document, Int(Base64Digits.values[Int(encoded[index])])))
+      guard body(document, Int(Base64Digits.values[Int(encoded[index])])) else { return false }
       index += 1
     }
-    return pairs
+    return true
   }
 }
 
