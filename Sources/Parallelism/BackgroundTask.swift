@@ -18,6 +18,12 @@ public final class BackgroundTask<Result: Sendable>: @unchecked Sendable {
     }
   }
 
+  /// A task already done: no thread is started (a thread's first allocation ties it to one of
+  /// the allocator's arenas, ``MallocArenas``, so a thread that is not needed is not made).
+  public init(finished result: Result) {
+    self.result = result
+  }
+
   /// The result, once the work has finished, and the seconds the work took.
   public func wait() -> (result: Result, seconds: Double) {
     done.wait()

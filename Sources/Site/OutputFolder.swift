@@ -111,15 +111,17 @@ public struct OutputFolder: Sendable {
       }
     }
     // Reading the recycled site's tens of thousands of folders overlaps the load phase.
-    let recycled = BackgroundTask { [staging] () -> RecycledTree in
-      guard recycling else { return RecycledTree() }
-      if let tree = RecycledTree(scanning: staging.path) { return tree }
-      // Not plain files and folders: the build starts from an empty folder (one that cannot
-      // be made shows when the first file is written).
-      Self.removeTree(staging.path)
-      try? FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
-      return RecycledTree()
-    }
+    let recycled =
+      !recycling
+      ? BackgroundTask(finished: RecycledTree())
+      : BackgroundTask { [staging] () -> RecycledTree in
+        if let tree = RecycledTree(scanning: staging.path) { return tree }
+        // Not plain files and folders: the build starts from an empty folder (one that cannot
+        // be made shows when the first file is written).
+        Self.removeTree(staging.path)
+        try? FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        return RecycledTree()
+      }
     // Inode numbers name files only within one file system.
     var outputStamps: [String: FileStamp]?
     if let verified, let root = verified.first(where: { $0.path.isEmpty }),
