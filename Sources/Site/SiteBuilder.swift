@@ -318,7 +318,7 @@ public struct SiteBuilder: Sendable {
             continue
           }
           index.make(
-            IndexedDocuments(documents), language: language, into: staging,
+            IndexedDocuments(consume documents), language: language, into: staging,
             previous: previousIndexes)
         }
         return index

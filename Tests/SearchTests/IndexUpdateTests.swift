@@ -118,7 +118,7 @@ import Testing
     var many = Self.documents
     for position in 0..<11 { many[position].title += " bis" }
     #expect(update(many) == nil)
-    // A previous shard that is not what its name says, or missing.
+    // A previous shard or facets file that is not what its name says, or missing.
     let shard = previous.files.firstIndex { $0.path.hasPrefix("shards/") }!
     var damaged = previous.files
     damaged[shard].contents[damaged[shard].contents.count / 2] ^= 1
@@ -126,6 +126,10 @@ import Testing
     damaged.remove(at: shard)
     #expect(update(unchanged, files: damaged) == nil)
     #expect(update(unchanged, files: previous.files.filter { $0.path != "manifest.json" }) == nil)
+    var facets = previous.files
+    let facetsFile = facets.firstIndex { $0.path.hasPrefix("facets.") }!
+    facets[facetsFile].contents[facets[facetsFile].contents.count / 2] ^= 1
+    #expect(update(unchanged, files: facets) == nil)
   }
 
   @Test func fingerprintsTellEveryFieldAndNotTheOrderOfInput() {

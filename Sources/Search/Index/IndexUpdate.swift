@@ -90,7 +90,9 @@ extension SearchIndexBuilder {
 
     let shardFiles = makeShards(postings)
     return BuiltIndex(
-      files: files(indexed.documents, shards: shardFiles, averageLength: scoring.averageLength),
+      files: files(
+        indexed.documents, shards: shardFiles, averageLength: scoring.averageLength,
+        facets: shards.facets),
       record: SearchIndexRecord(
         order: indexed.order, fingerprints: indexed.fingerprints, lengths: lengths))
   }
@@ -179,10 +181,13 @@ private struct EncodedPostings: Sendable {
   }
 }
 
-/// The terms and postings strings of a previous index's shards, read and checked: the manifest
-/// must describe this language, document count and average length, each shard's bytes must
-/// hash to its name, and every postings string must be well formed for that document count.
+/// The terms and postings strings of a previous index's shards, and its facets file, read and
+/// checked: the manifest must describe this language, document count and average length, each
+/// file's bytes must hash to its name, and every postings string must be well formed for that
+/// document count.
 private struct PreviousShards {
+  /// The facets file: with the documents numbered as before, the same bytes.
+  private(set) var facets: IndexFile
   private(set) var terms: [String] = []
   private var bytes: [UInt8] = []
   private var starts: [Int] = [0]
@@ -198,8 +203,11 @@ private struct PreviousShards {
       manifest["language"] as? String == language,
       manifest["documentCount"] as? Int == documentCount,
       manifest["averageLength"] as? Int == averageLength,
-      let shardList = manifest["shards"] as? String
+      let shardList = manifest["shards"] as? String, let facetsPath = manifest["facets"] as? String,
+      let facets = read(facetsPath),
+      facetsPath == "facets.\(Base64Digits.shortHash([UInt8](facets))).json"
     else { return nil }
+    self.facets = IndexFile(path: facetsPath, contents: facets)
     for entry in shardList.split(separator: " ") {
       guard entry.count > 4 else { return nil }
       let name = entry.dropLast(4)

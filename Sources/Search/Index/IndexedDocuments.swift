@@ -13,7 +13,7 @@ public struct IndexedDocuments: Sendable {
   /// Per document number, a fingerprint of everything the index holds of the document.
   public let fingerprints: [UInt64]
 
-  public init(_ documents: [SearchDocument]) {
+  public init(_ documents: consuming [SearchDocument]) {
     let keys = documents.map(FacetColumns.sortKey)
     let positions = documents.indices.sorted { first, second in
       keys[first].lexicographicallyPrecedes(keys[second])
@@ -25,9 +25,27 @@ public struct IndexedDocuments: Sendable {
       order.combine(documents[position].url)
       order.combine(keys[position])
     }
-    self.documents = positions.map { documents[$0] }
+    Self.permute(&documents, to: positions)
+    self.documents = documents
     self.order = order.value
     fingerprints = self.documents.parallelMap(Self.fingerprint)
+  }
+
+  /// Puts `documents[positions[i]]` at `i` by swaps, following each cycle of the permutation:
+  /// documents are moved, never copied (a copy retains each of their texts and lists).
+  private static func permute(_ documents: inout [SearchDocument], to positions: [Int]) {
+    var placed = [Bool](repeating: false, count: positions.count)
+    documents.withUnsafeMutableBufferPointer { buffer in
+      for start in positions.indices where !placed[start] {
+        var target = start
+        while positions[target] != start {
+          buffer.swapAt(target, positions[target])
+          placed[target] = true
+          target = positions[target]
+        }
+        placed[target] = true
+      }
+    }
   }
 
   var count: Int { documents.count }

@@ -50,10 +50,11 @@ public struct SearchIndexBuilder: Sendable {
       .plan(terms: terms, postingCounts: postingCounts)
   }
 
-  /// The manifest, display chunks and facets beside the shards.
+  /// The manifest, display chunks and facets beside the shards; `facets`, when given, is the
+  /// facets file of documents numbered the same way.
   func files(
     _ documents: [SearchDocument], shards: [(key: String, hash: String, file: IndexFile)],
-    averageLength: Int
+    averageLength: Int, facets: IndexFile? = nil
   ) -> [IndexFile] {
     var files = shards.map(\.file)
     let chunkStarts = Array(stride(from: 0, to: documents.count, by: displayChunkSize))
@@ -72,15 +73,19 @@ public struct SearchIndexBuilder: Sendable {
           path: "chunks/\(number).\(groupHashes[number / chunkHashGroup]).json",
           contents: Data(bytes)))
     }
-    var facetWriter = JSONWriter(capacity: documents.count * 8)
-    FacetColumns(documents).write(to: &facetWriter)
-    let facets = IndexFile(
-      path: "facets.\(Base64Digits.shortHash(facetWriter.bytes)).json", contents: facetWriter.data)
+    let facets = facets ?? Self.facetsFile(documents)
     files.append(facets)
     let manifest = manifestFile(
       documentCount: documents.count, averageLength: averageLength,
       shards: shards.map { ($0.key, $0.hash) }, chunkHashes: groupHashes, facets: facets.path)
     return [manifest] + files
+  }
+
+  private static func facetsFile(_ documents: [SearchDocument]) -> IndexFile {
+    var writer = JSONWriter(capacity: documents.count * 8)
+    FacetColumns(documents).write(to: &writer)
+    return IndexFile(
+      path: "facets.\(Base64Digits.shortHash(writer.bytes)).json", contents: writer.data)
   }
 
   /// BM25 with field boosts, computed at build time: each posting stores its `impact`, the
