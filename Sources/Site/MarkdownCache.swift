@@ -1,5 +1,6 @@
 import Foundation
 import Markdown
+import Parallelism
 
 /// The Markdown a build rendered, by body, kept in `.proximus/markdown-cache` so that the next
 /// build renders only the bodies that changed: the Markdown phase is most of what a rebuild
@@ -60,28 +61,34 @@ struct MarkdownCache: Sendable {
     var pendingStart = Int64(header.count)
     while let chunk = try? file.read(upToCount: Self.chunkSize), !chunk.isEmpty {
       pending.append(chunk)
-      // Whole entries only; the rest waits for the next chunk.
-      let consumed = pending.withUnsafeBytes { raw -> Int? in
+      // Whole entries only; the rest waits for the next chunk. Their bounds first, then the
+      // entries themselves decoded in parallel (their texts are most of the time).
+      let bounds = pending.withUnsafeBytes { raw -> (entries: [Range<Int>], end: Int)? in
         var reader = BinaryReader(raw: raw, offset: 0)
+        var entries: [Range<Int>] = []
         while let length = reader.integer() {
           guard length >= 0 else { return nil }
-          guard length <= raw.count - reader.offset else { return reader.offset - 8 }
-          let start = reader.offset
-          let end = start + Int(length)
-          var entry = BinaryReader(
-            raw: UnsafeRawBufferPointer(rebasing: raw[start..<end]), offset: 0)
-          guard let (key, read) = entry.markdownEntry(at: pendingStart + Int64(start)),
-            entry.isAtEnd
-          else { return nil }
-          entries[key] = read
-          reader.offset = end
+          guard length <= raw.count - reader.offset else { return (entries, reader.offset - 8) }
+          entries.append(reader.offset..<reader.offset + Int(length))
+          reader.offset += Int(length)
         }
-        return reader.offset
+        return (entries, reader.offset)
       }
-      guard let consumed else {
+      let start = pendingStart
+      let decoded = bounds?.entries.parallelMap { [pending] bounds in
+        pending.withUnsafeBytes { raw -> (StableHasher.Digest, Entry)? in
+          var entry = BinaryReader(
+            raw: UnsafeRawBufferPointer(rebasing: raw[bounds]), offset: 0)
+          let read = entry.markdownEntry(at: start + Int64(bounds.lowerBound))
+          return entry.isAtEnd ? read : nil
+        }
+      }
+      guard let bounds, let decoded, !decoded.contains(where: { $0 == nil }) else {
         entries = [:]
         return
       }
+      for case (let key, let read)? in decoded { entries[key] = read }
+      let consumed = bounds.end
       pending.removeSubrange(pending.startIndex..<pending.startIndex + consumed)
       pendingStart += Int64(consumed)
     }
