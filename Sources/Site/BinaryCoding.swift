@@ -4,22 +4,35 @@ import Foundation
 /// `.proximus/` (``BuildRecord``, ``MarkdownCache``, ``FrontMatterCache``): they hold up to
 /// millions of values, which JSON took seconds to write and read.
 struct BinaryWriter {
-  var data = Data()
+  /// What was written. An array rather than `Data`: `Data.append` costs several times more per
+  /// call, and a build record is a million small values.
+  private(set) var bytes: [UInt8] = []
 
-  mutating func append(_ integer: Int64) {
-    withUnsafeBytes(of: integer.littleEndian) { data.append(contentsOf: $0) }
+  var data: Data { Data(bytes) }
+
+  /// Bytes as they are, without a length.
+  mutating func append(raw: some Collection<UInt8>) {
+    bytes.append(contentsOf: raw)
   }
 
-  mutating func append(_ bytes: Data) {
-    append(Int64(bytes.count))
-    data.append(bytes)
+  mutating func removeAll() {
+    bytes.removeAll(keepingCapacity: true)
+  }
+
+  mutating func append(_ integer: Int64) {
+    withUnsafeBytes(of: integer.littleEndian) { bytes.append(contentsOf: $0) }
+  }
+
+  mutating func append(_ data: Data) {
+    append(Int64(data.count))
+    bytes.append(contentsOf: data)
   }
 
   mutating func append(_ text: String) {
     var text = text
-    text.withUTF8 { bytes in
-      append(Int64(bytes.count))
-      data.append(bytes)
+    text.withUTF8 { utf8 in
+      append(Int64(utf8.count))
+      bytes.append(contentsOf: utf8)
     }
   }
 

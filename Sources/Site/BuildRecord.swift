@@ -126,7 +126,7 @@ struct BuildRecord: Equatable {
   /// million stamps and half a million signatures.
   func encoded() -> Data {
     var writer = BinaryWriter()
-    writer.data.append(Self.magic)
+    writer.append(raw: Self.magic)
     writer.append(settings)
     writer.append(Int64(pageCount))
     writer.append(Int64(fileCount))

@@ -100,7 +100,7 @@ struct MarkdownCache: Sendable {
   /// The magic line and the identity, which the file starts with.
   private static func header(_ identity: String) -> Data {
     var writer = BinaryWriter()
-    writer.data.append(magic)
+    writer.append(raw: magic)
     writer.append(identity)
     return writer.data
   }
@@ -140,7 +140,7 @@ struct MarkdownCache: Sendable {
       try? FileManager.default.createDirectory(
         at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
       guard FileManager.default.createFile(atPath: target.path, contents: nil) else { return }
-      writer.data = header(identity)
+      writer.append(raw: header(identity))
     case .appending:
       target = url
     }
@@ -155,7 +155,7 @@ struct MarkdownCache: Sendable {
         guard let html = file?.html(cached) else { continue }
         rendered.html = html
       }
-      entry.data.removeAll(keepingCapacity: true)
+      entry.removeAll()
       entry.append(new.key)
       entry.append(rendered.html)
       entry.append(rendered.plainText)
@@ -166,13 +166,14 @@ struct MarkdownCache: Sendable {
         entry.append(heading.id)
       }
       entry.append(texts: rendered.links)
-      writer.append(entry.data)
-      if writer.data.count >= chunkSize {
-        written = written && (try? handle.write(contentsOf: writer.data)) != nil
-        writer.data.removeAll(keepingCapacity: true)
+      writer.append(Int64(entry.bytes.count))
+      writer.append(raw: entry.bytes)
+      if writer.bytes.count >= chunkSize {
+        written = written && (try? handle.write(contentsOf: writer.bytes)) != nil
+        writer.removeAll()
       }
     }
-    written = written && (try? handle.write(contentsOf: writer.data)) != nil
+    written = written && (try? handle.write(contentsOf: writer.bytes)) != nil
     try? handle.close()
     switch mode {
     case .replacing:
