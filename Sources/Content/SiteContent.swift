@@ -39,26 +39,37 @@ public struct CrossIndex: Sendable {
     for topic in topics { topicByID[topic.id] = topic }
     for factor in factors { factorByID[factor.id] = factor }
     for locality in localities { localityByID[locality.id] = locality }
-    for (position, document) in documents.enumerated() {
-      translations[Self.translationKey(of: document), default: []].append(position)
-      guard let details = document.details else { continue }
-      for topic in Set(details.topics.map(\.text)) {
+    // By position, without copying each document; each id once per document (the lists are
+    // short: no set is made).
+    for position in documents.indices {
+      translations[Self.translationKey(of: documents[position]), default: []].append(position)
+      guard let details = documents[position].details else { continue }
+      for topic in Self.distinct(details.topics) {
         casesByTopic[topic, default: []].append(position)
       }
-      for factor in Set(details.successFactors.map(\.text)) {
+      for factor in Self.distinct(details.successFactors) {
         casesBySuccessFactor[factor, default: []].append(position)
       }
-      for factor in Set(details.failureFactors.map(\.text)) {
+      for factor in Self.distinct(details.failureFactors) {
         casesByFailureFactor[factor, default: []].append(position)
       }
-      var countries: Set<String> = []
-      for id in Set(details.localities.map(\.text)) {
+      var countries: [String] = []
+      for id in Self.distinct(details.localities) {
         casesByLocality[id, default: []].append(position)
-        if let country = localityByID[id]?.country { countries.insert(country) }
+        if let country = localityByID[id]?.country, !countries.contains(country) {
+          countries.append(country)
+        }
       }
       for country in countries.sorted() { casesByCountry[country, default: []].append(position) }
       if let outcome = details.outcome { casesByOutcome[outcome, default: []].append(position) }
     }
+  }
+
+  /// The texts of `values`, each once, in their order.
+  private static func distinct(_ values: [YAMLStringValue]) -> [String] {
+    var texts: [String] = []
+    for value in values where !texts.contains(value.text) { texts.append(value.text) }
+    return texts
   }
 }
 
