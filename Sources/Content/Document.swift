@@ -8,6 +8,18 @@ public enum DocumentKind: String, Sendable, CaseIterable, Hashable {
   case page = "pages"
 }
 
+extension DocumentKind {
+  /// Whether the file at `path` (from the site root) is a document the loader reads: Markdown
+  /// under `content/<kind>/`.
+  public static func isDocumentFile(_ path: String) -> Bool {
+    allCases.contains { path.hasPrefix("content/\($0.rawValue)/") } && isMarkdown(path)
+  }
+
+  static func isMarkdown(_ path: String) -> Bool {
+    path.hasSuffix(".md") || path.hasSuffix(".markdown")
+  }
+}
+
 /// A source link of a case study.
 public struct SourceLink: Sendable, Equatable {
   public var title: String

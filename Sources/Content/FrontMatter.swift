@@ -75,3 +75,28 @@ extension String {
     return result
   }
 }
+
+extension FrontMatter {
+  /// A document file's text and its front matter, split; the problem located in the file when
+  /// it cannot be read or split.
+  static func read(_ file: SourceTree.File) -> Result<
+    (text: String, split: FrontMatter), Diagnostic
+  > {
+    switch SourceTree.readText(file) {
+    case .success(let text):
+      do throws(Diagnostic) {
+        return .success((text, try split(text)))
+      } catch {
+        return .failure(error.inFile(file.path, source: text))
+      }
+    case .failure(let problem):
+      return .failure(problem)
+    }
+  }
+
+  /// The body of the document file at `path` (from `root`), for a build that took the document
+  /// without reading its file (``ContentLoader/load(reusing:unread:)``).
+  public static func body(ofFileAt path: String, root: URL) -> Result<String, Diagnostic> {
+    read(SourceTree.File(path: path, url: root.appending(path: path))).map(\.split.body)
+  }
+}

@@ -159,7 +159,7 @@ public struct ContentLoader: Sendable {
     for kind in DocumentKind.allCases {
       let (files, problems) = tree.files(under: "content/\(kind.rawValue)")
       diagnostics += problems
-      let markdown = files.filter { $0.path.hasSuffix(".md") || $0.path.hasSuffix(".markdown") }
+      let markdown = files.filter { DocumentKind.isMarkdown($0.path) }
       let parser = DocumentParser(kind: kind, languages: config.languages)
       // Per file: its problems, what to keep for the next load, whether it was parsed now, and
       // its document (nil when the file was not read: the kept one). Nothing is kept of a file
@@ -173,15 +173,10 @@ public struct ContentLoader: Sendable {
           return ([], earlier, false, nil)
         }
         let text: String
-        switch SourceTree.readText(file) {
-        case .success(let read): text = read
-        case .failure(let problem): return ([problem], nil, true, .some(nil))
-        }
         let frontMatter: FrontMatter
-        do throws(Diagnostic) {
-          frontMatter = try FrontMatter.split(text)
-        } catch {
-          return ([error.inFile(file.path, source: text)], nil, true, .some(nil))
+        switch FrontMatter.read(file) {
+        case .success(let read): (text, frontMatter) = read
+        case .failure(let problem): return ([problem], nil, true, .some(nil))
         }
         if let earlier = previous?.files[file.path], earlier.frontMatter == frontMatter.yaml {
           var document = earlier.document

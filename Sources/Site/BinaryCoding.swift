@@ -49,6 +49,31 @@ struct BinaryWriter {
     append(Int64(bitPattern: digest.high))
     append(Int64(bitPattern: digest.low))
   }
+
+  /// Path → digest, as ``BinaryReader/keys()`` reads them.
+  mutating func append(keys: [String: StableHasher.Digest]) {
+    append(Int64(keys.count))
+    for (path, key) in keys {
+      append(path)
+      append(key)
+    }
+  }
+
+  /// A length-prefixed run of bytes.
+  mutating func append(run: [UInt8]) {
+    append(Int64(run.count))
+    bytes.append(contentsOf: run)
+  }
+
+  /// Integers packed little-endian in one length-prefixed run, as
+  /// ``BinaryReader/packed(_:)`` reads them: a list of a hundred thousand numbers is one string
+  /// of bytes.
+  mutating func append<Integer: FixedWidthInteger>(packed integers: [Integer]) {
+    append(Int64(integers.count * MemoryLayout<Integer>.size))
+    for integer in integers {
+      withUnsafeBytes(of: integer.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+  }
 }
 
 /// Reads what a ``BinaryWriter`` wrote, in place; every read checks the bounds and gives nil
@@ -97,5 +122,26 @@ struct BinaryReader {
   mutating func digest() -> StableHasher.Digest? {
     guard let high = integer(), let low = integer() else { return nil }
     return StableHasher.Digest(high: UInt64(bitPattern: high), low: UInt64(bitPattern: low))
+  }
+
+  /// What ``BinaryWriter/append(keys:)`` wrote.
+  mutating func keys() -> [String: StableHasher.Digest]? {
+    guard let count = count() else { return nil }
+    var keys: [String: StableHasher.Digest] = [:]
+    keys.reserveCapacity(count)
+    for _ in 0..<count {
+      guard let path = text(), let key = digest() else { return nil }
+      keys[path] = key
+    }
+    return keys
+  }
+
+  /// What ``BinaryWriter/append(packed:)`` wrote; nil when the run is not whole integers.
+  mutating func packed<Integer: FixedWidthInteger>(_ type: Integer.Type) -> [Integer]? {
+    let size = MemoryLayout<Integer>.size
+    guard let run = bytes(), run.count % size == 0 else { return nil }
+    return (0..<run.count / size).map {
+      Integer(littleEndian: run.loadUnaligned(fromByteOffset: $0 * size, as: Integer.self))
+    }
   }
 }

@@ -146,20 +146,11 @@ struct BuildRecord: Equatable {
       writer.append(Int64(signature.size))
       writer.append(Int64(bitPattern: signature.hash))
     }
-    for keys in [manifest.pages, manifest.folders] {
-      writer.append(Int64(keys.count))
-      for (path, key) in keys {
-        writer.append(path)
-        writer.append(key)
-      }
-    }
+    writer.append(keys: manifest.pages)
+    writer.append(keys: manifest.folders)
     writer.append(dependencies != nil)
     if let dependencies { writer.append(dependencies) }
-    writer.append(Int64(markdownKeys.count))
-    for (path, key) in markdownKeys.sorted(by: { $0.key < $1.key }) {
-      writer.append(path)
-      writer.append(key)
-    }
+    writer.append(keys: markdownKeys)
     writer.append(Int64(searchIndexes.count))
     for (language, index) in searchIndexes.sorted(by: { $0.key < $1.key }) {
       writer.append(language)
@@ -273,9 +264,7 @@ extension BinaryWriter {
     append(Int64(dependencies.shownBy.count))
     for (url, pages) in dependencies.shownBy {
       append(url)
-      var packed = Data(capacity: pages.count * 4)
-      for page in pages { withUnsafeBytes(of: page.littleEndian) { packed.append(contentsOf: $0) } }
-      append(packed)
+      append(packed: pages)
     }
     append(Int64(dependencies.documents.count))
     for (path, trace) in dependencies.documents {
@@ -287,19 +276,10 @@ extension BinaryWriter {
     append(dependencies.order)
   }
 
-  /// Fingerprints and lengths packed little-endian, one block each.
   fileprivate mutating func append(_ index: SearchIndexRecord) {
     append(Int64(bitPattern: index.order))
-    var fingerprints = Data(capacity: index.fingerprints.count * 8)
-    for fingerprint in index.fingerprints {
-      withUnsafeBytes(of: fingerprint.littleEndian) { fingerprints.append(contentsOf: $0) }
-    }
-    append(fingerprints)
-    var lengths = Data(capacity: index.lengths.count * 4)
-    for length in index.lengths {
-      withUnsafeBytes(of: length.littleEndian) { lengths.append(contentsOf: $0) }
-    }
-    append(lengths)
+    append(packed: index.fingerprints)
+    append(packed: index.lengths)
   }
 
   fileprivate mutating func append(_ stamp: FileStamp) {
@@ -344,29 +324,12 @@ extension BinaryReader {
     return manifest
   }
 
-  mutating func keys() -> [String: StableHasher.Digest]? {
-    guard let count = count() else { return nil }
-    var keys: [String: StableHasher.Digest] = [:]
-    keys.reserveCapacity(count)
-    for _ in 0..<count {
-      guard let path = text(), let key = digest() else { return nil }
-      keys[path] = key
-    }
-    return keys
-  }
-
   mutating func searchIndex() -> SearchIndexRecord? {
-    guard let order = integer(), let fingerprints = bytes(), let lengths = bytes(),
-      fingerprints.count % 8 == 0, lengths.count * 2 == fingerprints.count
+    guard let order = integer(), let fingerprints = packed(UInt64.self),
+      let lengths = packed(Int32.self), lengths.count == fingerprints.count
     else { return nil }
     return SearchIndexRecord(
-      order: UInt64(bitPattern: order),
-      fingerprints: (0..<fingerprints.count / 8).map {
-        UInt64(littleEndian: fingerprints.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))
-      },
-      lengths: (0..<lengths.count / 4).map {
-        Int32(littleEndian: lengths.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self))
-      })
+      order: UInt64(bitPattern: order), fingerprints: fingerprints, lengths: lengths)
   }
 
   mutating func dependencies() -> PageDependencies? {
@@ -381,11 +344,9 @@ extension BinaryReader {
     var shownBy: [String: [Int32]] = [:]
     shownBy.reserveCapacity(urlCount)
     for _ in 0..<urlCount {
-      guard let url = text(), let packed = bytes(), packed.count % 4 == 0 else { return nil }
-      let pages = (0..<packed.count / 4).map {
-        Int32(littleEndian: packed.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self))
-      }
-      guard pages.allSatisfy({ $0 >= 0 && $0 < pageCount }) else { return nil }
+      guard let url = text(), let pages = packed(Int32.self),
+        pages.allSatisfy({ $0 >= 0 && $0 < pageCount })
+      else { return nil }
       shownBy[url] = pages
     }
     guard let documentCount = count() else { return nil }

@@ -96,9 +96,9 @@ struct DocumentTrace: Equatable {
     switch document.kind {
     case .caseStudy:
       for language in values.content.config.languages {
+        let card = values.caseCard(position, language)
         let digest =
-          key.cardDigest(of: values.caseCard(position, language), language: language)
-          ?? StableHasher.digest(of: values.caseCard(position, language))
+          key.cardDigest(of: card, language: language) ?? StableHasher.digest(of: card)
         hasher.combine(digest.high)
         hasher.combine(digest.low)
       }
@@ -204,7 +204,7 @@ struct EditScope: Sendable {
       guard before.stamp != after.stamp else { continue }
       switch after.stamp.kind {
       case .file:
-        guard isDocument(after.path) else { return nil }
+        guard DocumentKind.isDocumentFile(after.path) else { return nil }
         edited.append(after.path)
       case .folder:
         guard
@@ -219,12 +219,9 @@ struct EditScope: Sendable {
 
   /// The document files among `inputs` that are not `edited`: unchanged since the record.
   static func unchangedDocuments(_ inputs: [BuildRecord.Entry], edited: [String]) -> Set<String> {
-    Set(inputs.lazy.filter { $0.stamp.kind == .file && isDocument($0.path) }.map(\.path))
-      .subtracting(edited)
-  }
-
-  private static func isDocument(_ path: String) -> Bool {
-    DocumentKind.allCases.contains { path.hasPrefix("content/\($0.rawValue)/") }
-      && (path.hasSuffix(".md") || path.hasSuffix(".markdown"))
+    Set(
+      inputs.lazy.filter { $0.stamp.kind == .file && DocumentKind.isDocumentFile($0.path) }
+        .map(\.path)
+    ).subtracting(edited)
   }
 }

@@ -166,8 +166,7 @@ struct MarkdownCache: Sendable {
         entry.append(heading.id)
       }
       entry.append(texts: rendered.links)
-      writer.append(Int64(entry.bytes.count))
-      writer.append(raw: entry.bytes)
+      writer.append(run: entry.bytes)
       if writer.bytes.count >= chunkSize {
         written = written && (try? handle.write(contentsOf: writer.bytes)) != nil
         writer.removeAll()

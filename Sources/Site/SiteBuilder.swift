@@ -496,7 +496,9 @@ public struct SiteBuilder: Sendable {
         if let key = recordedKeys[document.sourcePath], let cached = cache[key] {
           return (key, .success(cached.markdown), cached.html)
         }
-        switch readBody(of: document) {
+        switch FrontMatter.body(
+          ofFileAt: document.sourcePath, root: options.root.standardizedFileURL)
+        {
         case .success(let body): document.body = body
         case .failure(let problem):
           return (StableHasher.Digest(high: 0, low: 0), .failure(problem), nil)
@@ -543,23 +545,6 @@ public struct SiteBuilder: Sendable {
       }
     }
     return built
-  }
-
-  /// The body of a document from its file, which the load phase did not read.
-  func readBody(of document: Document) -> Result<String, Diagnostic> {
-    let file = SourceTree.File(
-      path: document.sourcePath,
-      url: options.root.standardizedFileURL.appending(path: document.sourcePath))
-    switch SourceTree.readText(file) {
-    case .success(let text):
-      do throws(Diagnostic) {
-        return .success(try FrontMatter.split(text).body)
-      } catch {
-        return .failure(error.inFile(document.sourcePath, source: text))
-      }
-    case .failure(let problem):
-      return .failure(problem)
-    }
   }
 
   /// One body, with problems located in the document's file.
