@@ -10,6 +10,9 @@ import Synchronization
 /// build's, without being rendered. ``publish()`` swaps the folder in, ``discard()`` removes it.
 public final class StagingFolder: Sendable {
   let folder: OutputFolder
+  /// `folder`'s two paths, made once: a `URL` builds its path string anew on each call.
+  private let stagingPath: String
+  private let outputPath: String
   /// What the previous build wrote into the output folder.
   private let previous: OutputFolder.Manifest
   /// What the staging folder held when the build started, read on another thread while the
@@ -44,6 +47,8 @@ public final class StagingFolder: Sendable {
     recycled: BackgroundTask<RecycledTree>, outputStamps: [String: FileStamp]? = nil
   ) {
     self.folder = folder
+    self.stagingPath = folder.staging.path
+    self.outputPath = folder.output.path
     self.previous = previous
     self.recycledScan = recycled
     self.outputStamps = outputStamps
@@ -77,7 +82,7 @@ public final class StagingFolder: Sendable {
     for (path, signature) in files {
       guard let how = carryOver(path, signature: signature) else {
         // The files are made again: none of the previous ones may stay in their way.
-        for (path, _) in carried { unlink(self.folder.staging.path + "/" + path) }
+        for (path, _) in carried { unlink(stagingPath + "/" + path) }
         return false
       }
       carried.append((path, how))
@@ -129,7 +134,7 @@ public final class StagingFolder: Sendable {
   /// recorded, its stamp says the size and inode, and the recycled site's folder listing the
   /// inode there: no system call at all for a file untouched.
   private func carryOver(_ path: String, signature: OutputFolder.FileSignature) -> Carried? {
-    let old = folder.output.path + "/" + path
+    let old = outputPath + "/" + path
     // A path of the recycled tree was found by scanning real folders: it is safe as it is.
     let recycledInode = recycled.files[path]
     if let stamp = outputStamps?[path] {
@@ -139,7 +144,7 @@ public final class StagingFolder: Sendable {
       var oldInfo = stat()
       guard stat(old, &oldInfo) == 0, Int(oldInfo.st_size) == signature.size else { return nil }
       var stagedInfo = stat()
-      if recycledInode != nil, lstat(folder.staging.path + "/" + path, &stagedInfo) == 0,
+      if recycledInode != nil, lstat(stagingPath + "/" + path, &stagedInfo) == 0,
         stagedInfo.st_ino == oldInfo.st_ino, stagedInfo.st_dev == oldInfo.st_dev
       {
         return .untouched(nil)
@@ -156,9 +161,9 @@ public final class StagingFolder: Sendable {
       throw .error("refusing to write '\(path)': not a plain path inside the output folder")
     }
     let parent = OutputFolder.parent(of: path)
-    if !parent.isEmpty { try makeFolder(parent, in: folder.staging.path) }
+    if !parent.isEmpty { try makeFolder(parent) }
     clearRecycled(path)
-    return folder.staging.path + "/" + path
+    return stagingPath + "/" + path
   }
 
   /// Writes files in parallel; reports the first problem.
@@ -178,7 +183,7 @@ public final class StagingFolder: Sendable {
   public func publish() throws(Diagnostic) -> OutputFolder.Report {
     let folders = removeLeftovers()
     _ = FileManager.default.createFile(
-      atPath: folder.staging.path + "/" + OutputFolder.markerName, contents: Data())
+      atPath: stagingPath + "/" + OutputFolder.markerName, contents: Data())
     let done = written.withLock { $0 }
     do throws(Diagnostic) {
       try folder.swapIn()
@@ -198,15 +203,15 @@ public final class StagingFolder: Sendable {
   /// Removes the staging folder: the previous output stays as it was.
   public func discard() {
     _ = recycledScan.wait()
-    OutputFolder.removeTree(folder.staging.path)
+    OutputFolder.removeTree(stagingPath)
   }
 
   /// Removes what the recycled site held at `path` before this build writes there.
   private func clearRecycled(_ path: String) {
     if recycled.files[path] != nil {
-      unlink(folder.staging.path + "/" + path)
+      unlink(stagingPath + "/" + path)
     } else if recycled.folders.contains(path) {
-      OutputFolder.removeTree(folder.staging.path + "/" + path)
+      OutputFolder.removeTree(stagingPath + "/" + path)
     }
   }
 
@@ -214,7 +219,6 @@ public final class StagingFolder: Sendable {
   /// returns the folders holding what it wrote.
   private func removeLeftovers() -> Set<String> {
     let kept = written.withLock { Set($0.files.keys) }
-    let stagingPath = folder.staging.path
     var folders: Set<String> = []
     for path in kept {
       var parent = OutputFolder.parent(of: path)
@@ -233,25 +237,21 @@ public final class StagingFolder: Sendable {
   }
 
   /// Makes `relative` and its parents inside the staging folder, each a real folder: nothing a
-  /// build writes can land elsewhere, even if a folder is swapped for a link meanwhile.
-  /// Several threads may make the same folder; the one that loses finds it made. Folders of
-  /// the recycled site were checked when the build started.
-  private func makeFolder(_ relative: String, in stagingPath: String) throws(Diagnostic) {
+  /// build writes can land elsewhere. A folder this call made is one; a folder found there
+  /// (another thread made it first, or a file of this build took its name) is checked. Folders
+  /// of the recycled site were checked when the build started.
+  private func makeFolder(_ relative: String) throws(Diagnostic) {
     if recycled.folders.contains(relative) { return }
     let path = stagingPath + "/" + relative
     if recycled.files[relative] != nil { unlink(path) }
-    if mkdir(path, 0o755) != 0 {
-      switch errno {
-      case EEXIST: break
-      case ENOENT:
-        let parent = OutputFolder.parent(of: relative)
-        if !parent.isEmpty { try makeFolder(parent, in: stagingPath) }
-        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
-          throw .error("cannot create folder \(relative): \(String(cString: strerror(errno)))")
-        }
-      default:
-        throw .error("cannot create folder \(relative): \(String(cString: strerror(errno)))")
-      }
+    if mkdir(path, 0o755) == 0 { return }
+    if errno == ENOENT {
+      let parent = OutputFolder.parent(of: relative)
+      if !parent.isEmpty { try makeFolder(parent) }
+      if mkdir(path, 0o755) == 0 { return }
+    }
+    guard errno == EEXIST else {
+      throw .error("cannot create folder \(relative): \(String(cString: strerror(errno)))")
     }
     var info = stat()
     guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
