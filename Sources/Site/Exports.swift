@@ -109,14 +109,10 @@ struct Exports: Sendable {
     return json.data
   }
 
+  /// `/data/cases.csv`: a header, a row per case (lists joined with `;`) and a license line.
   func casesCSV(_ records: [CaseRecord]) -> Data {
-    let header = [
-      "slug", "lang", "title", "url", "description", "date", "authors", "started", "ended",
-      "status",
-      "outcome", "topics", "success_factors", "failure_factors", "localities", "countries", "links",
-      "translation_of",
-    ]
-    var lines = [header.joined(separator: ",")]
+    var csv = (Self.csvHeader.joined(separator: ",") + "\n").utf8.map { $0 }
+    csv.reserveCapacity(records.count * 400)
     for record in records {
       let fields: [String] = [
         record.slug, record.lang, record.title, record.url, record.description ?? "",
@@ -128,53 +124,72 @@ struct Exports: Sendable {
         record.localities.joined(separator: ";"), record.countries.joined(separator: ";"),
         record.links.map(\.url).joined(separator: ";"), record.translationOf ?? "",
       ]
-      lines.append(fields.map(Self.csvField).joined(separator: ","))
+      for (index, field) in fields.enumerated() {
+        if index > 0 { csv.append(UInt8(ascii: ",")) }
+        Self.appendCSVField(field, to: &csv)
+      }
+      csv.append(UInt8(ascii: "\n"))
     }
-    lines.append("# License: \(config.license) (\(License.url(config.license)))")
-    return Data((lines.joined(separator: "\n") + "\n").utf8)
+    csv += "# License: \(config.license) (\(License.url(config.license)))\n".utf8
+    return Data(csv)
   }
 
-  static func csvField(_ text: String) -> String {
-    let special: [UInt8] = Array(",\"\n\r#".utf8)
-    guard text.utf8.contains(where: special.contains) else { return text }
-    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+  private static let csvHeader = [
+    "slug", "lang", "title", "url", "description", "date", "authors", "started", "ended", "status",
+    "outcome", "topics", "success_factors", "failure_factors", "localities", "countries", "links",
+    "translation_of",
+  ]
+
+  /// A field as it is, or quoted (inner quotes doubled) when it holds a comma, quote, line
+  /// break or `#` (which starts the license line).
+  static func appendCSVField(_ text: String, to csv: inout [UInt8]) {
+    let utf8 = text.utf8
+    guard utf8.contains(where: Self.needsQuotes) else {
+      csv += utf8
+      return
+    }
+    csv.append(UInt8(ascii: "\""))
+    for byte in utf8 {
+      if byte == UInt8(ascii: "\"") { csv.append(byte) }
+      csv.append(byte)
+    }
+    csv.append(UInt8(ascii: "\""))
   }
 
-  func localitiesGeoJSON() throws -> Data {
-    struct Feature: Encodable {
-      var type = "Feature"
-      var id: String
-      var geometry: Geometry
-      var properties: Properties
+  private static func needsQuotes(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r"),
+      UInt8(ascii: "#"):
+      true
+    default: false
     }
-    struct Geometry: Encodable {
-      var type = "Point"
-      var coordinates: [Double]
+  }
+
+  /// `/data/localities.geojson`: a point feature per locality, keys sorted, written directly
+  /// like `cases.json`.
+  func localitiesGeoJSON() -> Data {
+    var json = JSONWriter(capacity: content.localities.count * 250)
+    json.raw("{\"features\":[")
+    for (index, locality) in content.localities.enumerated() {
+      json.raw(
+        index == 0 ? "{\"geometry\":{\"coordinates\":[" : ",{\"geometry\":{\"coordinates\":[")
+      json.number(locality.longitude)
+      json.raw(",")
+      json.number(locality.latitude)
+      json.raw("],\"type\":\"Point\"}")
+      json.member(",\"id\":", locality.id)
+      let cases = values.cases.groupsOf(content.index.casesByLocality[locality.id] ?? []).count
+      json.member(",\"properties\":{\"case_count\":", cases)
+      json.member(",\"country\":", locality.country)
+      json.member(",\"name\":", locality.name)
+      json.member(",\"region\":", locality.region)
+      json.member(
+        ",\"url\":", absolute(values.routes.locality(locality.id, config.defaultLanguage)))
+      json.raw("},\"type\":\"Feature\"}")
     }
-    struct Properties: Encodable {
-      var name: String
-      var country: String
-      var region: String
-      var caseCount: Int
-      var url: String
-    }
-    struct Collection: Encodable {
-      var type = "FeatureCollection"
-      var license: String
-      var features: [Feature]
-    }
-    let features = content.localities.map { locality in
-      Feature(
-        id: locality.id, geometry: Geometry(coordinates: [locality.longitude, locality.latitude]),
-        properties: Properties(
-          name: locality.name, country: locality.country, region: locality.region,
-          caseCount: values.cases.groupsOf(content.index.casesByLocality[locality.id] ?? []).count,
-          url: absolute(values.routes.locality(locality.id, config.defaultLanguage))))
-    }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.keyEncodingStrategy = .convertToSnakeCase
-    return try encoder.encode(Collection(license: config.license, features: features))
+    json.member("],\"license\":", config.license)
+    json.raw(",\"type\":\"FeatureCollection\"}")
+    return json.data
   }
 
   /// Atom: every post and the newest case studies, newest first.

@@ -826,13 +826,8 @@ public struct SiteBuilder: Sendable {
     var diagnostics: [Diagnostic] = []
     let exports = Exports(values: values)
     let records = exports.caseRecords()
-    do {
-      files.append(OutputFile(path: "data/cases.json", contents: exports.casesJSON(records)))
-      files.append(
-        OutputFile(path: "data/localities.geojson", contents: try exports.localitiesGeoJSON()))
-    } catch {
-      diagnostics.append(.error("cannot encode the open data files: \(error)"))
-    }
+    files.append(OutputFile(path: "data/cases.json", contents: exports.casesJSON(records)))
+    files.append(OutputFile(path: "data/localities.geojson", contents: exports.localitiesGeoJSON()))
     files.append(OutputFile(path: "data/cases.csv", contents: exports.casesCSV(records)))
     files.append(OutputFile(path: "feed.xml", contents: exports.feed(title: config.title)))
     files.append(OutputFile(path: "robots.txt", contents: exports.robots()))

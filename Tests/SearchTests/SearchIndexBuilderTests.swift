@@ -144,4 +144,17 @@ import Testing
       String(decoding: writer.bytes, as: UTF8.self)
         == #"["plain","a\"b\\c\nd\re\tf\u0001g","","été/🌱","end\""]"0aZ-_""#)
   }
+
+  /// As `JSONEncoder` writes them: shortest round-trip digits, no trailing `.0`.
+  @Test func numbersAreWrittenInTheirShortestForm() {
+    var writer = JSONWriter()
+    for (index, number) in [-2.097, 53.7135, 5, -180, 0.1, 1e-7, 1e22, .nan, .infinity].enumerated()
+    {
+      if index > 0 { writer.raw(",") }
+      writer.number(number)
+    }
+    #expect(
+      String(decoding: writer.bytes, as: UTF8.self)
+        == "-2.097,53.7135,5,-180,0.1,1e-07,1e+22,null,null")
+  }
 }

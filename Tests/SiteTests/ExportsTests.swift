@@ -23,4 +23,17 @@ import Testing
         + #""slug":"x","started":2001,"status":"active","success_factors":["a"],"#
         + #""title":"Dit \"oui\" \\ é\n","topics":[],"url":"https://e.org/cases/x/"}"#)
   }
+
+  /// A CSV field is quoted only when it must be, with inner quotes doubled; `#` is quoted too,
+  /// as a line starting with it is the license comment.
+  @Test func csvFieldsAreQuotedWhenTheyMustBe() {
+    var csv: [UInt8] = []
+    for field in ["plain é", "a,b", "say \"hi\"", "two\nlines", "cr\r", "#tag", ""] {
+      Exports.appendCSVField(field, to: &csv)
+      csv.append(UInt8(ascii: "|"))
+    }
+    #expect(
+      String(decoding: csv, as: UTF8.self)
+        == "plain é|\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"|\"cr\r\"|\"#tag\"||")
+  }
 }

@@ -152,9 +152,16 @@ import Testing
       csv[3].hasPrefix("jardins,fr,Jardins partagés,https://example.org/portail/cases/jardins/,"))
     #expect(csv[3].contains(",todmorden;cergy,GB;FR,"))
 
+    let geoText = try site.read("data/localities.geojson")
+    #expect(geoText.hasPrefix(#"{"features":[{"geometry":{"coordinates":[-2.097,53.7135],"#))
+    #expect(
+      geoText.contains(
+        #""id":"todmorden","properties":{"case_count":1,"country":"GB","name":"Todmorden","#
+          + #""region":"England","url":"https://example.org/portail/localities/todmorden/"},"#
+          + #""type":"Feature"}"#))
+    #expect(geoText.hasSuffix(#"],"license":"CC-BY-SA-4.0","type":"FeatureCollection"}"#))
     let geo =
-      try JSONSerialization.jsonObject(with: Data(try site.read("data/localities.geojson").utf8))
-      as! [String: Any]
+      try JSONSerialization.jsonObject(with: Data(geoText.utf8)) as! [String: Any]
     let features = geo["features"] as! [[String: Any]]
     #expect(geo["type"] as? String == "FeatureCollection")
     #expect(features.count == 3)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A minimal JSON writer with a fixed output: keys in the order given (callers sort them), no
-/// whitespace, integers only, `/` not escaped. Deterministic by construction and fast enough for
+/// whitespace, `/` not escaped. Deterministic by construction and fast enough for
 /// megabytes of postings (and for the site's open data, which `Site` writes with it).
 public struct JSONWriter {
   private(set) var bytes: [UInt8] = []
@@ -25,6 +25,15 @@ public struct JSONWriter {
     }
     if value >= 10 { integer(value / 10) }
     bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+  }
+
+  /// Writes a number as `JSONEncoder` does: the shortest form that reads back the same, without
+  /// a trailing `.0`. JSON has no infinities or NaN: they are written as `null`.
+  public mutating func number(_ value: Double) {
+    guard value.isFinite else { return raw("null") }
+    var text = value.description
+    if text.hasSuffix(".0") { text.removeLast(2) }
+    bytes.append(contentsOf: text.utf8)
   }
 
   /// Writes a string; runs of bytes that need no escaping are copied at once.
