@@ -238,6 +238,10 @@ struct FileStamp: Equatable {
   init?(path: String) {
     var info = stat()
     guard lstat(path, &info) == 0 else { return nil }
+    self.init(info)
+  }
+
+  init(_ info: stat) {
     func nanoseconds(_ time: timespec) -> Int64 {
       Int64(time.tv_sec) &* 1_000_000_000 &+ Int64(time.tv_nsec)
     }

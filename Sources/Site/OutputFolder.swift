@@ -83,9 +83,10 @@ public struct OutputFolder: Sendable {
     public var keptPages: Int
     /// The folders of the new output (relative paths, the output folder itself left out).
     var folders: Set<String>
-    /// Files of the new output that are the very files the previous output held, untouched by
-    /// this build, with the stamps the record gave them (their stamps now).
-    var untouched: [String: FileStamp]
+    /// Files of the new output whose stamps the build knows without reading them again: the
+    /// very files the previous output held, untouched (the stamps the record gave them), and
+    /// the files it wrote (read as each was closed).
+    var knownStamps: [String: FileStamp]
     /// What the new output holds.
     var manifest: Manifest
   }
@@ -190,24 +191,33 @@ public struct OutputFolder: Sendable {
 
   /// Writes a new file with plain POSIX calls: Foundation's `Data.write` syncs every file to
   /// disk, which made writing a site many times slower than copying it. Returns the error text.
-  static func write(_ data: Data, to path: String) -> String? {
+  /// Writes `data` into a new file at `path`; returns the file's stamp, read from the open
+  /// file once written (no second lookup of the path), or the system's message.
+  static func write(_ data: Data, to path: String) -> Result<FileStamp, WriteProblem> {
     // A new file only, never through a symbolic link: the staging folder starts empty, or as
     // a recycled site whose file at this path the caller removed first.
     let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+    guard descriptor >= 0 else { return .failure(WriteProblem()) }
     defer { close(descriptor) }
-    return data.withUnsafeBytes { buffer -> String? in
+    return data.withUnsafeBytes { buffer -> Result<FileStamp, WriteProblem> in
       var offset = 0
       while offset < buffer.count {
         let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
         if written < 0 {
           if errno == EINTR { continue }
-          return String(cString: strerror(errno))
+          return .failure(WriteProblem())
         }
         offset += written
       }
-      return nil
+      var info = stat()
+      guard fstat(descriptor, &info) == 0 else { return .failure(WriteProblem()) }
+      return .success(FileStamp(info))
     }
+  }
+
+  /// The system's message for the `errno` of a failed call.
+  struct WriteProblem: Error {
+    let message = String(cString: strerror(errno))
   }
 
   /// Deletes a folder and everything in it without following symbolic links: Foundation's

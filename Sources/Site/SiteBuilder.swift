@@ -165,7 +165,7 @@ public struct SiteBuilder: Sendable {
     }
     let outputs = BuildRecord.stampOutputs(
       files: Array(report.manifest.files.keys) + [OutputFolder.markerName],
-      folders: report.folders, in: folder.output.path, known: report.untouched)
+      folders: report.folders, in: folder.output.path, known: report.knownStamps)
     folder.saveRecord(
       BuildRecord(
         settings: settings, inputs: outputs == nil ? nil : inputs, outputs: outputs ?? [],

@@ -34,11 +34,11 @@ public final class StagingFolder: Sendable {
     var keptPages = 0
     /// The key of each folder made as a whole (``keepFiles(under:key:)``).
     var folderKeys: [String: StableHasher.Digest] = [:]
-    /// ``OutputFolder/Report/untouched``.
-    var untouched: [String: FileStamp] = [:]
+    /// ``OutputFolder/Report/knownStamps``.
+    var knownStamps: [String: FileStamp] = [:]
 
     mutating func carried(_ path: String, _ carried: Carried) {
-      if case .untouched(let stamp?) = carried { untouched[path] = stamp }
+      if case .untouched(let stamp?) = carried { knownStamps[path] = stamp }
     }
   }
 
@@ -111,12 +111,17 @@ public final class StagingFolder: Sendable {
   public func write(_ path: String, _ contents: Data) throws(Diagnostic) {
     let signature = OutputFolder.signature(of: contents)
     let carried = previous.files[path] == signature ? carryOver(path, signature: signature) : nil
-    if carried == nil, let problem = OutputFolder.write(contents, to: try prepare(path)) {
-      throw .error("cannot write \(path): \(problem)")
+    var stamp: FileStamp?
+    if carried == nil {
+      switch OutputFolder.write(contents, to: try prepare(path)) {
+      case .success(let written): stamp = written
+      case .failure(let problem): throw .error("cannot write \(path): \(problem.message)")
+      }
     }
     written.withLock {
       $0.files[path] = (signature, carried == nil)
       if let carried { $0.carried(path, carried) }
+      if let stamp { $0.knownStamps[path] = stamp }
     }
   }
 
@@ -193,7 +198,7 @@ public final class StagingFolder: Sendable {
     }
     return OutputFolder.Report(
       files: done.files.count, changed: done.files.values.filter(\.changed).count,
-      keptPages: done.keptPages, folders: folders, untouched: done.untouched,
+      keptPages: done.keptPages, folders: folders, knownStamps: done.knownStamps,
       manifest: OutputFolder.Manifest(
         output: folder.output.resolvingSymlinksInPath().path,
         files: done.files.mapValues(\.signature), pages: done.pageKeys,
