@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Remembers what macro calls rendered, so the same card is not rendered again on every page
 /// that lists it.
@@ -16,12 +17,12 @@ import Foundation
 /// the cache is never written in place (copy on write). Equal values with different storage
 /// only miss the cache and render again, with the same result.
 ///
-/// Shared by the threads rendering one build behind a lock: a hit costs one short critical
-/// section instead of rendering a card with its dozen filters; a miss renders outside the
-/// lock. Two threads missing at once both render the same bytes, so output stays identical
-/// whoever stores first. (Unchecked `Sendable`: every property that changes is read and
-/// written under `lock` only.)
-final class MacroCache: @unchecked Sendable {
+/// Shared by the threads rendering one build, in stripes each behind its own lock (a key's hash
+/// picks its stripe): a hit costs one short critical section instead of rendering a card with
+/// its dozen filters, and two threads rarely wait for each other (behind one lock, the waits in
+/// the kernel alone were a twentieth of the template engine's time at 10,000 cases). A miss renders outside the lock. Two threads
+/// missing at once both render the same bytes, so output stays identical whoever stores first.
+final class MacroCache: Sendable {
   /// A call: the macro's number (``CompiledTemplate/cacheableMacros``), the render
   /// environment's number (``environmentNumber(_:)``) and the argument values. Small and
   /// built per call, so copying it touches no reference shared with other threads.
@@ -55,6 +56,18 @@ final class MacroCache: @unchecked Sendable {
     case skip
   }
 
+  /// A key with its hash, worked out once to pick the stripe and reused by its dictionary.
+  private struct HashedKey: Hashable {
+    let key: Key
+    let hash: Int
+
+    static func == (lhs: HashedKey, rhs: HashedKey) -> Bool {
+      lhs.hash == rhs.hash && lhs.key == rhs.key
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+  }
+
   private struct Usage {
     var calls = 0
     var hits = 0
@@ -63,18 +76,26 @@ final class MacroCache: @unchecked Sendable {
     var unrewarding = false
   }
 
-  private let lock = NSLock()
-  private var entries: [Key: String] = [:]
-  private var usage: [Int: Usage] = [:]
-  private var environments: [RenderEnvironment] = []
+  /// One stripe's entries, and the calls of each macro (by number) it saw. (Unchecked
+  /// `Sendable`: its properties are read and written under `lock` only.)
+  private final class Stripe: @unchecked Sendable {
+    let lock = NSLock()
+    var entries: [HashedKey: String] = [:]
+    var usage: [Usage] = []
+  }
+
+  private static let stripeCount = 16
+  private let stripes = (0..<MacroCache.stripeCount).map { _ in Stripe() }
+  private let environments = Mutex<[RenderEnvironment]>([])
   /// The most UTF-8 bytes of cached output held at once (a bound on memory for very large
   /// sites; see ``store(_:for:)``).
   private let byteLimit: Int
+  private let bytes = Atomic<Int>(0)
   /// Larger outputs are not kept: a big output is a page's own content, rarely repeated.
   static let entryLimit = 16 * 1024
-  /// After this many calls of a macro, it stays cached only if a 32nd of them were hits.
-  static let trialCalls = 1000
-  private var bytes = 0
+  /// After this many calls of a macro in a stripe (about a thousand in all), it stays cached
+  /// there only if a 32nd of them were hits.
+  static let trialCalls = 1000 / stripeCount
 
   init(byteLimit: Int = 256 * 1024 * 1024) {
     self.byteLimit = byteLimit
@@ -82,30 +103,39 @@ final class MacroCache: @unchecked Sendable {
 
   /// A number for `environment`, the same for equal environments (one lookup per page).
   func environmentNumber(_ environment: RenderEnvironment) -> Int {
-    lock.lock()
-    defer { lock.unlock() }
-    for (number, known) in environments.enumerated()
-    where known.language == environment.language && known.basePath == environment.basePath
-      && known.baseURL == environment.baseURL && known.translations == environment.translations
-    {
-      return number
+    environments.withLock { environments in
+      for (number, known) in environments.enumerated()
+      where known.language == environment.language && known.basePath == environment.basePath
+        && known.baseURL == environment.baseURL && known.translations == environment.translations
+      {
+        return number
+      }
+      environments.append(environment)
+      return environments.count - 1
     }
-    environments.append(environment)
-    return environments.count - 1
+  }
+
+  private func stripe(of key: HashedKey) -> Stripe {
+    stripes[Int(UInt(bitPattern: key.hash) % UInt(Self.stripeCount))]
   }
 
   func lookup(_ key: Key) -> Lookup {
-    lock.lock()
-    defer { lock.unlock() }
-    var counts = usage[key.macro] ?? Usage()
-    if counts.unrewarding { return .skip }
-    let found = entries[key]
-    counts.calls += 1
-    if found != nil { counts.hits += 1 }
-    if counts.calls >= Self.trialCalls, counts.hits * 32 < counts.calls {
-      counts.unrewarding = true
+    let key = HashedKey(key: key, hash: key.hashValue)
+    let stripe = stripe(of: key)
+    stripe.lock.lock()
+    defer { stripe.lock.unlock() }
+    let macro = key.key.macro
+    if stripe.usage.count <= macro {
+      stripe.usage += Array(repeating: Usage(), count: macro + 1 - stripe.usage.count)
     }
-    usage[key.macro] = counts
+    if stripe.usage[macro].unrewarding { return .skip }
+    let found = stripe.entries[key]
+    stripe.usage[macro].calls += 1
+    if found != nil { stripe.usage[macro].hits += 1 }
+    let counts = stripe.usage[macro]
+    if counts.calls >= Self.trialCalls, counts.hits * 32 < counts.calls {
+      stripe.usage[macro].unrewarding = true
+    }
     return found.map(Lookup.hit) ?? .miss
   }
 
@@ -117,21 +147,29 @@ final class MacroCache: @unchecked Sendable {
   func store(_ output: String, for key: Key) {
     let size = output.utf8.count
     guard size <= Self.entryLimit, size <= byteLimit else { return }
-    lock.lock()
-    defer { lock.unlock() }
-    guard entries[key] == nil else { return }
-    if bytes + size > byteLimit {
-      entries.removeAll(keepingCapacity: true)
-      bytes = 0
+    let key = HashedKey(key: key, hash: key.hashValue)
+    if bytes.add(size, ordering: .relaxed).newValue > byteLimit {
+      for stripe in stripes {
+        stripe.lock.lock()
+        stripe.entries.removeAll(keepingCapacity: true)
+        stripe.lock.unlock()
+      }
+      bytes.store(size, ordering: .relaxed)
     }
-    bytes += size
-    entries[key] = output
+    let stripe = stripe(of: key)
+    stripe.lock.lock()
+    defer { stripe.lock.unlock() }
+    if stripe.entries.updateValue(output, forKey: key) != nil {
+      bytes.subtract(size, ordering: .relaxed)
+    }
   }
 
   var count: Int {
-    lock.lock()
-    defer { lock.unlock() }
-    return entries.count
+    stripes.reduce(0) { total, stripe in
+      stripe.lock.lock()
+      defer { stripe.lock.unlock() }
+      return total + stripe.entries.count
+    }
   }
 
   /// The storage address of a list or object (a single reference): its identity.
