@@ -72,6 +72,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    .testTarget(name: "ParallelismTests", dependencies: ["Parallelism"]),
     .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
     .testTarget(name: "TemplatesTests", dependencies: ["Templates", "Diagnostics"]),
     .testTarget(name: "SearchTests", dependencies: ["Search"], resources: [.copy("Fixtures")]),

@@ -25,6 +25,19 @@ extension Collection where Index == Int, Self: Sendable, Element: Sendable {
   }
 }
 
+extension Array where Element: Sendable {
+  /// ``Swift/Collection/parallelMap(_:)`` that gives each element to `transform` to keep:
+  /// whatever `transform` does not keep is freed on the thread that ran it as soon as it
+  /// returns, instead of with the array afterwards, on the caller's thread alone.
+  public consuming func parallelMapConsuming<Result: Sendable>(
+    _ transform: @Sendable (consuming Element) -> Result
+  ) -> [Result] {
+    let elements = HandedOverElements(self)
+    self = []
+    return (0..<elements.count).parallelMap { transform(elements.take(at: $0)) }
+  }
+}
+
 /// Write-once result slots: each index is written by exactly one batch, then read after all
 /// batches have finished, so no two threads ever touch one slot.
 private final class ResultSlots<Value>: @unchecked Sendable {
@@ -46,5 +59,26 @@ private final class ResultSlots<Value>: @unchecked Sendable {
 
   func values() -> [Value] {
     storage.map { $0! }
+  }
+}
+
+/// Elements moved out of an array, then taken one by one, each index by exactly one thread
+/// (``Swift/Array/parallelMapConsuming(_:)`` takes every one).
+private final class HandedOverElements<Element>: @unchecked Sendable {
+  private let storage: UnsafeMutableBufferPointer<Element>
+
+  init(_ elements: [Element]) {
+    storage = .allocate(capacity: elements.count)
+    _ = storage.initialize(from: elements)
+  }
+
+  deinit {
+    storage.deallocate()
+  }
+
+  var count: Int { storage.count }
+
+  func take(at index: Int) -> Element {
+    (storage.baseAddress! + index).move()
   }
 }
