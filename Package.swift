@@ -22,10 +22,10 @@ let package = Package(
     ),
     // Linux file-system calls Swift's Glibc module does not expose (renameat2).
     .target(name: "CFileSystem"),
-    // glibc's malloc.h (mallopt), which Swift's Glibc module does not expose.
-    .systemLibrary(name: "CMalloc"),
+    // mimalloc, linked in place of glibc's malloc (Debian's libmimalloc-dev).
+    .systemLibrary(name: "CMimalloc", providers: [.apt(["libmimalloc-dev"])]),
     // parallelMap: the build's one tool for spreading work over every core.
-    .target(name: "Parallelism", dependencies: ["CMalloc"]),
+    .target(name: "Parallelism", dependencies: ["CMimalloc"]),
     // The one diagnostic type (file, line, column, message) every module reports with.
     .target(name: "Diagnostics"),
     // Markdown → HTML through cmark-gfm; the only module that touches C.

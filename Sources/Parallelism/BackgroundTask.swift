@@ -18,8 +18,7 @@ public final class BackgroundTask<Result: Sendable>: @unchecked Sendable {
     }
   }
 
-  /// A task already done: no thread is started (a thread's first allocation ties it to one of
-  /// the allocator's arenas, ``MallocArenas``, so a thread that is not needed is not made).
+  /// A task already done: no thread is started.
   public init(finished result: Result) {
     self.result = result
   }

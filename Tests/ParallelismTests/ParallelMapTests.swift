@@ -39,3 +39,10 @@ import Testing
     #expect(freed.count.load(ordering: .relaxed) == 5_000)
   }
 }
+
+@Suite struct AllocatorTests {
+  /// Linking mimalloc puts it in the place of glibc's malloc for the whole process.
+  @Test func mallocIsMimalloc() {
+    #expect(Allocator.isMimalloc)
+  }
+}
