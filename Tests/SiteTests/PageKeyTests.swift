@@ -63,4 +63,23 @@ import Testing
     _ = StableHasher.digest(of: context, known: known, shown: &shown)
     #expect(shown == ["/cases/x/"])
   }
+
+  /// Thousands of known cards (the table probes past collisions): each is found with its own
+  /// digest and shown document; values that are not among them, or share no storage with them,
+  /// are not.
+  @Test func everyKnownCardIsFoundByItsStorage() {
+    let cards: [Value] = (0..<3_000).map {
+      ["kind": "case", "url": .string("/cases/\($0)/"), "title": .string("Case \($0)")]
+    }
+    let known = StableHasher.KnownValues(cards + [.string("not a card"), cards[7]])
+    for card in cards {
+      #expect(known.digest(of: card) == StableHasher.digest(of: card))
+    }
+    var shown: Set<String>? = []
+    _ = StableHasher.digest(of: .array(Array(cards[10..<13])), known: known, shown: &shown)
+    #expect(shown == ["/cases/10/", "/cases/11/", "/cases/12/"])
+    #expect(known.digest(of: .object(cards[0].objectFields.merging(["x": 1]) { a, _ in a })) == nil)
+    #expect(known.digest(of: ["kind": "case"]) == nil)
+    #expect(known.digest(of: .string("not a card")) == nil)
+  }
 }
