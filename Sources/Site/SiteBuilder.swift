@@ -670,7 +670,7 @@ public struct SiteBuilder: Sendable {
         numbered -> ([Diagnostic], Set<String>?) in
         let (position, job) = numbered
         let path = Routes.outputFile(for: job.path)
-        if keptPaths.contains(job.path) { return ([], nil) }
+        if keptPaths.contains(job.path) || staging.hasFailed { return ([], nil) }
         if let scope, let previousStart, !scope.pages.contains(previousStart + position),
           staging.keepPage(path)
         {

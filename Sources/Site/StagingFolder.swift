@@ -23,6 +23,13 @@ public final class StagingFolder: Sendable {
   /// build recorded it (``OutputFolder/beginStaging(previous:verified:)``).
   private let outputStamps: [String: FileStamp]?
   private let written = Mutex(Written())
+  /// The first file that could not be written. The build fails with that one error: the
+  /// staging folder is then discarded, so later files are not written, nor pages rendered for
+  /// them, nor reported (a full disk gave one error per page, 26,000 lines at 100,000 cases).
+  private let firstFailure = Mutex<Diagnostic?>(nil)
+
+  /// Whether a file could not be written: nothing more is worth making.
+  var hasFailed: Bool { firstFailure.withLock { $0 != nil } }
 
   /// What this build wrote so far.
   private struct Written {
@@ -108,14 +115,26 @@ public final class StagingFolder: Sendable {
   }
 
   /// Writes one file (or carries it over unchanged). Safe to call from several threads at once.
+  /// Once a file could not be written, later calls do nothing (see ``hasFailed``).
   public func write(_ path: String, _ contents: Data) throws(Diagnostic) {
+    guard !hasFailed else { return }
     let signature = OutputFolder.signature(of: contents)
     let carried = previous.files[path] == signature ? carryOver(path, signature: signature) : nil
     var stamp: FileStamp?
     if carried == nil {
-      switch OutputFolder.write(contents, to: try prepare(path)) {
-      case .success(let written): stamp = written
-      case .failure(let problem): throw .error("cannot write \(path): \(problem.message)")
+      do throws(Diagnostic) {
+        switch OutputFolder.write(contents, to: try prepare(path)) {
+        case .success(let written): stamp = written
+        case .failure(let problem): throw .error("cannot write \(path): \(problem.message)")
+        }
+      } catch {
+        let isFirst = firstFailure.withLock { first in
+          guard first == nil else { return false }
+          first = error
+          return true
+        }
+        if isFirst { throw error }
+        return
       }
     }
     written.withLock {

@@ -189,6 +189,24 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: site.output.path + ".staging"))
   }
 
+  /// The first file that cannot be written is reported; later files are neither written nor
+  /// reported (a full disk gave one error per page), and the build fails with that one error.
+  @Test func theFirstFileThatCannotBeWrittenStopsTheWrites() throws {
+    let root = FileManager.default.temporaryDirectory.appending(path: "px-fail-\(UUID())")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let folder = OutputFolder(root: root, output: root.appending(path: "site"))
+    let staging = try folder.beginStaging(previous: OutputFolder.Manifest())
+    defer { staging.discard() }
+    try staging.write("a", Data("file".utf8))
+    #expect(!staging.hasFailed)
+    // A folder is needed where a file is: that write fails.
+    #expect(throws: Diagnostic.self) { try staging.write("a/b.html", Data("x".utf8)) }
+    #expect(staging.hasFailed)
+    try staging.write("c.html", Data("y".utf8))
+    try staging.write("a/d.html", Data("z".utf8))
+    #expect(!FileManager.default.fileExists(atPath: folder.staging.path + "/c.html"))
+  }
+
   @Test func staleStagingFolderIsCleaned() throws {
     let site = try TemporarySite()
     try site.write("site.staging/left-over.html", "x")
