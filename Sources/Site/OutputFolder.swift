@@ -189,10 +189,10 @@ public struct OutputFolder: Sendable {
     return entries
   }
 
-  /// Writes a new file with plain POSIX calls: Foundation's `Data.write` syncs every file to
-  /// disk, which made writing a site many times slower than copying it. Returns the error text.
-  /// Writes `data` into a new file at `path`; returns the file's stamp, read from the open
-  /// file once written (no second lookup of the path), or the system's message.
+  /// Writes `data` into a new file at `path` with plain POSIX calls (Foundation's `Data.write`
+  /// syncs every file to disk, which made writing a site many times slower than copying it).
+  /// Returns the file's stamp, read from the open file once written (no second lookup of the
+  /// path), or the system's message.
   static func write(_ data: Data, to path: String) -> Result<FileStamp, WriteProblem> {
     // A new file only, never through a symbolic link: the staging folder starts empty, or as
     // a recycled site whose file at this path the caller removed first.

@@ -20,8 +20,9 @@ import Synchronization
 /// Shared by the threads rendering one build, in stripes each behind its own lock (a key's hash
 /// picks its stripe): a hit costs one short critical section instead of rendering a card with
 /// its dozen filters, and two threads rarely wait for each other (behind one lock, the waits in
-/// the kernel alone were a twentieth of the template engine's time at 10,000 cases). A miss renders outside the lock. Two threads
-/// missing at once both render the same bytes, so output stays identical whoever stores first.
+/// the kernel alone were a twentieth of the template engine's time at 10,000 cases). A miss
+/// renders outside the lock. Two threads missing at once both render the same bytes, so output
+/// stays identical whoever stores first.
 final class MacroCache: Sendable {
   /// A call: the macro's number (``CompiledTemplate/cacheableMacros``), the render
   /// environment's number (``environmentNumber(_:)``) and the argument values. Small and
