@@ -56,14 +56,29 @@ struct MarkdownCache: Sendable {
     defer { flock(file.fileDescriptor, LOCK_UN) }
     let header = Self.header(identity)
     guard let first = try? file.read(upToCount: header.count), first == header else { return }
-    var pending = Data()
+    // One buffer, read into in place and grown only for an entry longer than it: a new chunk
+    // for every read cost a fresh allocation, two copies, and, since freed memory goes back
+    // to the system at once (`Allocator`), its pages faulted in and zeroed again.
+    var pending = [UInt8](repeating: 0, count: Self.chunkSize)
+    var filled = 0
     // The file offset of `pending`'s first byte.
     var pendingStart = Int64(header.count)
-    while let chunk = try? file.read(upToCount: Self.chunkSize), !chunk.isEmpty {
-      pending.append(chunk)
-      // Whole entries only; the rest waits for the next chunk. Their bounds first, then the
+    while true {
+      if filled == pending.count { pending += repeatElement(0, count: pending.count) }
+      let read = pending.withUnsafeMutableBytes { buffer in
+        Self.read(
+          file.fileDescriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+      }
+      guard let read else {
+        entries = [:]
+        return
+      }
+      if read == 0 { break }
+      filled += read
+      // Whole entries only; the rest waits for the next read. Their bounds first, then the
       // entries themselves decoded in parallel (their texts are most of the time).
-      let bounds = pending.withUnsafeBytes { raw -> (entries: [Range<Int>], end: Int)? in
+      let bounds = pending.withUnsafeBytes { whole -> (entries: [Range<Int>], end: Int)? in
+        let raw = UnsafeRawBufferPointer(rebasing: whole[..<filled])
         var reader = BinaryReader(raw: raw, offset: 0)
         var entries: [Range<Int>] = []
         while let length = reader.integer() {
@@ -89,12 +104,27 @@ struct MarkdownCache: Sendable {
       }
       for case (let key, let read)? in decoded { entries[key] = read }
       let consumed = bounds.end
-      pending.removeSubrange(pending.startIndex..<pending.startIndex + consumed)
+      pending.withUnsafeMutableBytes { buffer in
+        _ = memmove(buffer.baseAddress!, buffer.baseAddress! + consumed, filled - consumed)
+      }
+      filled -= consumed
       pendingStart += Int64(consumed)
     }
     // A file cut short loses only its last entry, but may be the sign of worse.
-    if !pending.isEmpty { entries = [:] }
+    if filled > 0 { entries = [:] }
     if !entries.isEmpty { self.file = open }
+  }
+
+  /// Reads what `descriptor` has next into `buffer`, up to its size: the count read, 0 at the
+  /// end of the file, nil on an error.
+  private static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer)
+    -> Int?
+  {
+    while true {
+      let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+      if count >= 0 { return count }
+      if errno != EINTR { return nil }
+    }
   }
 
   /// The magic line and the identity, which the file starts with.

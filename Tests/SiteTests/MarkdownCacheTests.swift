@@ -70,6 +70,23 @@ import Testing
     #expect(MarkdownCache(reading: temporaryFile(), identity: "v1").count == 0)
   }
 
+  /// The file is read 8 MiB at a time: entries that straddle two reads, and one longer than a
+  /// read (its plain text alone is 10 MB), are read back whole.
+  @Test func entriesAcrossAndLongerThanOneReadAreReadWhole() throws {
+    let url = temporaryFile()
+    defer { try? FileManager.default.removeItem(at: url) }
+    let paragraph = String(repeating: "Des jardins partagés, des voisins. ", count: 1_000)
+    var entries = (0..<300).map { entry("\($0) " + paragraph) }
+    entries.insert(entry("long " + String(repeating: paragraph, count: 300)), at: 150)
+    MarkdownCache.write(entries, identity: "v1", to: url, mode: .replacing)
+    #expect(try Data(contentsOf: url).count > 3 * 8 * 1024 * 1024)
+    let cache = MarkdownCache(reading: url, identity: "v1")
+    #expect(cache.count == entries.count)
+    for written in entries {
+      #expect(read(cache, written.key) == written.markdown)
+    }
+  }
+
   /// The key is the body and its language: the same text in another language is another entry.
   @Test func theLanguageIsPartOfTheKey() {
     #expect(
