@@ -80,6 +80,34 @@ import Testing
     #expect(FacetColumns.gapList([3, 4, 5, 40]) == "311x3")
   }
 
+  /// Postings read back as written; a string that is not well formed for the document count is
+  /// refused.
+  @Test func postingsReadBackAndMalformedOnesAreRefused() {
+    let written = [(0, 5), (1, 63), (40, 1), (1_100, 9)]
+    var bytes: [UInt8] = []
+    var previous = 0
+    for (document, impact) in written {
+      Base64Digits.appendPosting(
+        document: document, impact: impact, previous: &previous, to: &bytes)
+    }
+    func read(_ text: [UInt8], documentCount: Int = 2_000) -> [[Int]]? {
+      var pairs: [[Int]] = []
+      let wellFormed = Base64Digits.forEachPosting(in: text[...], documentCount: documentCount) {
+        pairs.append([$0, $1])
+        return true
+      }
+      return wellFormed ? pairs : nil
+    }
+    #expect(read(bytes) == written.map { [$0.0, $0.1] })
+    #expect(read(bytes, documentCount: 1_100) == nil)
+    #expect(read(Array(bytes.dropLast())) == nil)
+    // Impact 0, a second posting of the same document, half a pair, a byte outside the
+    // digits, a gap cut short.
+    for text in ["00", "5505", "5", "5!", "w"] {
+      #expect(read(Array(text.utf8)) == nil, "\(text)")
+    }
+  }
+
   @Test func shardsSplitByLongerPrefixesWhenLarge() {
     var builder = SearchIndexBuilder(language: "fr")
     builder.targetShardBytes = 200

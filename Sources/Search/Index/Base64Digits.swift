@@ -30,6 +30,49 @@ enum Base64Digits {
     bytes.append(alphabet[value])
   }
 
+  /// Appends one posting as the index's shards hold it: the gap from the `previous` document
+  /// (then set to this one), and the impact digit.
+  static func appendPosting(
+    document: Int, impact: Int, previous: inout Int, to bytes: inout [UInt8]
+  ) {
+    appendNumber(document - previous, to: &bytes)
+    appendDigit(impact, to: &bytes)
+    previous = document
+  }
+
+  /// Calls `body` with each (document, impact) of a postings string `appendPosting` wrote,
+  /// until it returns false. False then, and when the string is not well formed for
+  /// `documentCount` documents: digits only, whole pairs, impacts 1…63, documents rising from 0
+  /// and below the count.
+  static func forEachPosting(
+    in encoded: ArraySlice<UInt8>, documentCount: Int,
+    _ body: (_ document: Int, _ impact: Int) -> Bool
+  ) -> Bool {
+    var document = -1
+    // The leading groups of the gap being read, when it has any.
+    var value: Int?
+    var index = encoded.startIndex
+    while index < encoded.endIndex {
+      let digit = Int(values[Int(encoded[index])])
+      index += 1
+      guard digit < 64 else { return false }
+      if digit >= 32 {
+        value = (value ?? 0) << 5 | (digit - 32)
+        guard value! < documentCount else { return false }
+        continue
+      }
+      let gap = (value ?? 0) << 5 | digit
+      guard gap > 0 || document < 0 else { return false }
+      document = max(document, 0) + gap
+      value = nil
+      guard document < documentCount, index < encoded.endIndex else { return false }
+      let impact = Int(values[Int(encoded[index])])
+      index += 1
+      guard impact > 0, impact < 64, body(document, impact) else { return false }
+    }
+    return value == nil
+  }
+
   /// Reads the numbers written by `appendNumber` (tests and tools).
   static func numbers(_ text: String) -> [Int] {
     var result: [Int] = []

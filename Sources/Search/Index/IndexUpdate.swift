@@ -43,47 +43,54 @@ extension SearchIndexBuilder {
     let changed = (0..<count).filter { previous.fingerprints[$0] != indexed.fingerprints[$0] }
     guard changed.count * 4 <= count else { return nil }
 
-    let analysis = PartialIndex(
-      changed.map { indexed.documents[$0] }, range: 0..<changed.count,
-      analyzer: Analyzer(language: language), stems: StemCache())
-    var lengths = previous.lengths
-    for (offset, document) in changed.enumerated() {
-      lengths[document] = analysis.fieldLengths[offset].reduce(0, +)
-    }
-    let scoring = Scoring(documentLengths: lengths.map(Int.init))
-    guard
-      scoring.averageLength == Scoring.averageLength(of: previous.lengths.map(Int.init)),
-      let shards = PreviousShards(
-        reading: read, language: language, documentCount: count,
-        averageLength: scoring.averageLength)
-    else { return nil }
-
-    // The changed documents' new postings, by term, in document order as analysed.
-    var added: [String: [(document: Int, impact: Int)]] = [:]
-    for index in stride(from: 0, to: analysis.postings.count, by: 4) {
-      let document = changed[Int(analysis.postings[index + 1])]
-      added[analysis.terms[Int(analysis.postings[index])], default: []].append(
-        (
-          document,
-          scoring.impact(
-            document: document, frequency: analysis.postings[index + 2],
-            fieldBits: analysis.postings[index + 3])
-        ))
-    }
     var isChanged = [Bool](repeating: false, count: count)
     for document in changed { isChanged[document] = true }
+    // The changed documents, analysed as a build does; their numbers there are positions in
+    // `changed`.
+    let partials = analyse(changed.map { indexed.documents[$0] }, Analyzer(language: language))
+    let analysis = merge(partials)
+    var lengths = previous.lengths
+    for (offset, fieldLengths) in partials.flatMap(\.fieldLengths).enumerated() {
+      lengths[changed[offset]] = fieldLengths.reduce(0, +)
+    }
+    let documentLengths = lengths.map(Int.init)
+    // The shards' impacts were made with the manifest's average: it must be this one's.
+    guard
+      let shards = PreviousShards(
+        reading: read, language: language, documentCount: count,
+        averageLength: Scoring.averageLength(of: documentLengths), changed: isChanged)
+    else { return nil }
+    let scoring = Scoring(documentLengths: documentLengths)
+
+    // The changed documents' new postings, by term, in document order.
+    var added: [String: [(document: Int, impact: Int)]] = [:]
+    for term in analysis.terms.indices {
+      let triples = analysis.triples(of: term)
+      added[analysis.terms[term]] = stride(from: triples.startIndex, to: triples.endIndex, by: 3)
+        .map { index in
+          let document = changed[Int(triples[index])]
+          return (
+            document,
+            scoring.impact(
+              document: document, frequency: triples[index + 1], fieldBits: triples[index + 2])
+          )
+        }
+    }
 
     var postings = EncodedPostings()
-    for term in shards.terms.indices {
-      let encoded = shards.postings(of: term)
-      let extra = added.removeValue(forKey: shards.terms[term])
-      if extra == nil, let unchanged = EncodedPostings.count(encoded, unless: isChanged) {
-        postings.append(shards.terms[term], encoded: encoded, count: unchanged)
+    let previousPostings = shards.postings
+    for term in previousPostings.terms.indices {
+      let name = previousPostings.terms[term]
+      let encoded = previousPostings.encoded(of: term)
+      let extra = added.removeValue(forKey: name)
+      if extra == nil, !shards.touchesChanged[term] {
+        postings.append(name, encoded: encoded, count: previousPostings.counts[term])
       } else {
-        let kept = EncodedPostings.pairs(encoded).filter { !isChanged[$0.document] }
+        let kept = EncodedPostings.pairs(encoded, documentCount: count).filter {
+          !isChanged[$0.document]
+        }
         postings.append(
-          shards.terms[term],
-          pairs: (kept + (extra ?? [])).sorted { $0.document < $1.document })
+          name, pairs: (kept + (extra ?? [])).sorted { $0.document < $1.document })
       }
     }
     for (term, pairs) in added { postings.append(term, pairs: pairs) }
@@ -131,53 +138,22 @@ private struct EncodedPostings: Sendable {
     var encoded: [UInt8] = []
     var previous = 0
     for (document, impact) in pairs {
-      Base64Digits.appendNumber(document - previous, to: &encoded)
-      Base64Digits.appendDigit(impact, to: &encoded)
-      previous = document
+      Base64Digits.appendPosting(
+        document: document, impact: impact, previous: &previous, to: &encoded)
     }
     append(term, encoded: encoded[...], count: pairs.count)
   }
 
-  /// The number of pairs, or nil when one is of a document `excluded` marks.
-  static func count(_ encoded: ArraySlice<UInt8>, unless excluded: [Bool]) -> Int? {
-    var count = 0
-    let complete = forEachPair(in: encoded) { document, _ in
-      count += 1
-      return !excluded[document]
-    }
-    return complete ? count : nil
-  }
-
-  static func pairs(_ encoded: ArraySlice<UInt8>) -> [(document: Int, impact: Int)] {
+  /// The pairs of a postings string already checked (``PreviousShards``).
+  static func pairs(_ encoded: ArraySlice<UInt8>, documentCount: Int) -> [(
+    document: Int, impact: Int
+  )] {
     var pairs: [(document: Int, impact: Int)] = []
-    _ = forEachPair(in: encoded) { document, impact in
-      pairs.append((document, impact))
+    _ = Base64Digits.forEachPosting(in: encoded, documentCount: documentCount) {
+      pairs.append(($0, $1))
       return true
     }
     return pairs
-  }
-
-  /// Calls `body` with each pair of a well-formed postings string until it returns false;
-  /// false when it did.
-  private static func forEachPair(
-    in encoded: ArraySlice<UInt8>, _ body: (_ document: Int, _ impact: Int) -> Bool
-  ) -> Bool {
-    var document = 0
-    var value = 0
-    var index = encoded.startIndex
-    while index < encoded.endIndex {
-      let digit = Int(Base64Digits.values[Int(encoded[index])])
-      index += 1
-      if digit >= 32 {
-        value = value << 5 | (digit - 32)
-        continue
-      }
-      document += value << 5 | digit
-      value = 0
-      guard body(document, Int(Base64Digits.values[Int(encoded[index])])) else { return false }
-      index += 1
-    }
-    return true
   }
 }
 
@@ -188,14 +164,13 @@ private struct EncodedPostings: Sendable {
 private struct PreviousShards {
   /// The facets file: with the documents numbered as before, the same bytes.
   private(set) var facets: IndexFile
-  private(set) var terms: [String] = []
-  private var bytes: [UInt8] = []
-  private var starts: [Int] = [0]
-
-  func postings(of term: Int) -> ArraySlice<UInt8> { bytes[starts[term]..<starts[term + 1]] }
+  private(set) var postings = EncodedPostings()
+  /// Per term, whether one of its postings is of a document `changed` marks.
+  private(set) var touchesChanged: [Bool] = []
 
   init?(
-    reading read: (String) -> Data?, language: String, documentCount: Int, averageLength: Int
+    reading read: (String) -> Data?, language: String, documentCount: Int, averageLength: Int,
+    changed: [Bool]
   ) {
     guard let data = read("manifest.json"),
       let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
@@ -214,23 +189,34 @@ private struct PreviousShards {
       let hash = String(entry.suffix(4))
       guard let file = read("shards/\(name).\(hash).json") else { return nil }
       let shard = [UInt8](file)
-      guard Base64Digits.shortHash(shard) == hash, parse(shard, documentCount: documentCount)
+      guard Base64Digits.shortHash(shard) == hash, parse(shard, changed: changed)
       else { return nil }
     }
   }
 
-  /// Appends the terms of one shard, `{"term":"postings",…}` as `JSONWriter` writes it.
-  private mutating func parse(_ shard: [UInt8], documentCount: Int) -> Bool {
+  /// Appends the terms of one shard, `{"term":"postings",…}` as `JSONWriter` writes it, each
+  /// postings string checked and counted in one pass.
+  private mutating func parse(_ shard: [UInt8], changed: [Bool]) -> Bool {
     var reader = ShardReader(bytes: shard)
     guard reader.take(UInt8(ascii: "{")) else { return false }
     if reader.take(UInt8(ascii: "}")) { return reader.isAtEnd }
     repeat {
       guard let term = reader.string(), reader.take(UInt8(ascii: ":")),
-        let postings = reader.postings(documentCount: documentCount)
+        let encoded = reader.postingsString()
       else { return false }
-      terms.append(term)
-      bytes.append(contentsOf: postings)
-      starts.append(bytes.count)
+      var count = 0
+      var touches = false
+      guard
+        Base64Digits.forEachPosting(
+          in: encoded, documentCount: changed.count,
+          { document, _ in
+            count += 1
+            touches = touches || changed[document]
+            return true
+          }), count > 0
+      else { return false }
+      postings.append(term, encoded: encoded, count: count)
+      touchesChanged.append(touches)
     } while reader.take(UInt8(ascii: ","))
     return reader.take(UInt8(ascii: "}")) && reader.isAtEnd
   }
@@ -287,34 +273,12 @@ private struct ShardReader {
     return nil
   }
 
-  /// A postings string, checked: digits only, complete pairs, impacts 1…63, and document
-  /// numbers rising from 0 below `documentCount`.
-  mutating func postings(documentCount: Int) -> ArraySlice<UInt8>? {
+  /// The bytes of a JSON string that needs no escaping, as postings strings are.
+  mutating func postingsString() -> ArraySlice<UInt8>? {
     guard take(UInt8(ascii: "\"")) else { return nil }
     let start = index
-    var document = -1
-    var value = 0
-    var expectsImpact = false
-    while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
-      let digit = Int(Base64Digits.values[Int(bytes[index])])
-      index += 1
-      guard digit < 64 else { return nil }
-      if expectsImpact {
-        guard digit > 0 else { return nil }
-        expectsImpact = false
-      } else if digit >= 32 {
-        value = value << 5 | (digit - 32)
-        guard value < documentCount else { return nil }
-      } else {
-        let gap = value << 5 | digit
-        guard gap > 0 || document < 0 else { return nil }
-        document = max(document, 0) + gap
-        guard document < documentCount else { return nil }
-        value = 0
-        expectsImpact = true
-      }
-    }
-    guard !expectsImpact, value == 0, take(UInt8(ascii: "\"")) else { return nil }
+    while index < bytes.count, bytes[index] != UInt8(ascii: "\"") { index += 1 }
+    guard take(UInt8(ascii: "\"")) else { return nil }
     return bytes[start..<index - 1]
   }
 }

@@ -166,7 +166,7 @@ public struct SearchIndexBuilder: Sendable {
 
   // MARK: Analysis
 
-  private func analyse(_ documents: [SearchDocument], _ analyzer: Analyzer) -> [PartialIndex] {
+  func analyse(_ documents: [SearchDocument], _ analyzer: Analyzer) -> [PartialIndex] {
     let runCount = max(
       1, min(documents.count / 64, ProcessInfo.processInfo.activeProcessorCount))
     let runs = (0..<runCount).map { run in
@@ -195,7 +195,7 @@ public struct SearchIndexBuilder: Sendable {
   }
 
   /// The runs' postings, numbered by term (counting sort, so documents stay in order).
-  private func merge(_ partials: [PartialIndex]) -> Postings {
+  func merge(_ partials: [PartialIndex]) -> Postings {
     var result = Postings()
     // The first run's numbers are kept, so its dictionary serves as the merged one; the last
     // run's new terms need not be added to it.
@@ -263,12 +263,11 @@ public struct SearchIndexBuilder: Sendable {
     var previous = 0
     for index in stride(from: triples.startIndex, to: triples.endIndex, by: 3) {
       let document = Int(triples[index])
-      Base64Digits.appendNumber(document - previous, to: &bytes)
-      Base64Digits.appendDigit(
-        scoring.impact(
+      Base64Digits.appendPosting(
+        document: document,
+        impact: scoring.impact(
           document: document, frequency: triples[index + 1], fieldBits: triples[index + 2]),
-        to: &bytes)
-      previous = document
+        previous: &previous, to: &bytes)
     }
   }
 
