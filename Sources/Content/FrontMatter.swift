@@ -16,14 +16,7 @@ public struct FrontMatter: Sendable {
 
   /// Splits `text`; a UTF-8 byte-order mark and CRLF line endings are accepted.
   public static func split(_ text: String) throws(Diagnostic) -> FrontMatter {
-    var text = text
-    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-    let hasCarriageReturn = text.withUTF8 { bytes in
-      bytes.baseAddress.map { memchr($0, Int32(UInt8(ascii: "\r")), bytes.count) != nil } ?? false
-    }
-    if hasCarriageReturn {
-      text = text.replacingCRLF()
-    }
+    var text = text.withPlainLineEndings()
     guard text.utf8.starts(with: "---\n".utf8) || text == "---" else {
       return FrontMatter(yaml: "", yamlFirstLine: 1, body: text, bodyFirstLine: 1)
     }
@@ -59,7 +52,18 @@ public struct FrontMatter: Sendable {
 }
 
 extension String {
-  fileprivate func replacingCRLF() -> String {
+  /// The text without a leading byte-order mark, with CRLF and lone CR line endings as LF;
+  /// itself, uncopied, when it has neither (a `memchr` finds no CR).
+  func withPlainLineEndings() -> String {
+    var text = self
+    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+    let hasCarriageReturn = text.withUTF8 { bytes in
+      bytes.baseAddress.map { memchr($0, Int32(UInt8(ascii: "\r")), bytes.count) != nil } ?? false
+    }
+    return hasCarriageReturn ? text.replacingCRLF() : text
+  }
+
+  private func replacingCRLF() -> String {
     var result = ""
     result.reserveCapacity(utf8.count)
     var previousWasCR = false

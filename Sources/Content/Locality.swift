@@ -22,11 +22,7 @@ enum LocalityLoader {
   static let requiredColumns = ["id", "name", "country", "region", "lat", "lon"]
 
   static func load(_ text: String, path: String) -> ([Locality], [Diagnostic]) {
-    var text = text
-    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-    if text.utf8.contains(UInt8(ascii: "\r")) {
-      text = text.replacingOccurrences(of: "\r\n", with: "\n")
-    }
+    let text = text.withPlainLineEndings()
     var diagnostics: [Diagnostic] = []
     func problem(_ message: String, line: Int, column: Int = 1) {
       diagnostics.append(

@@ -53,16 +53,24 @@ public struct CrossIndex: Sendable {
       for factor in Self.distinct(details.failureFactors) {
         casesByFailureFactor[factor, default: []].append(position)
       }
-      var countries: [String] = []
       for id in Self.distinct(details.localities) {
         casesByLocality[id, default: []].append(position)
-        if let country = localityByID[id]?.country, !countries.contains(country) {
-          countries.append(country)
-        }
       }
-      for country in countries.sorted() { casesByCountry[country, default: []].append(position) }
+      for country in countries(of: details).sorted() {
+        casesByCountry[country, default: []].append(position)
+      }
       if let outcome = details.outcome { casesByOutcome[outcome, default: []].append(position) }
     }
+  }
+
+  /// The country codes of a case's localities, each once, in the order its localities give
+  /// them.
+  public func countries(of details: CaseDetails) -> [String] {
+    var codes: [String] = []
+    for id in details.localities {
+      if let code = localityByID[id.text]?.country, !codes.contains(code) { codes.append(code) }
+    }
+    return codes
   }
 
   /// The texts of `values`, each once, in their order.

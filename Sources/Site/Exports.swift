@@ -72,12 +72,7 @@ struct Exports: Sendable {
     }.map { document in
       let details = document.details ?? CaseDetails()
       let localities = details.localities.map(\.text)
-      var countries: [String] = []
-      for id in localities {
-        if let code = content.index.localityByID[id]?.country, !countries.contains(code) {
-          countries.append(code)
-        }
-      }
+      let countries = content.index.countries(of: details)
       return CaseRecord(
         slug: document.slug, lang: document.language, title: document.title,
         url: absolute(values.routes.document(document)), description: document.description,

@@ -146,10 +146,7 @@ struct ModelValues: Sendable {
     let document = documents[position]
     let details = document.details ?? CaseDetails()
     let localities = details.localities.compactMap { content.index.localityByID[$0.text] }
-    var countryCodes: [String] = []
-    for locality in localities where !countryCodes.contains(locality.country) {
-      countryCodes.append(locality.country)
-    }
+    let countryCodes = content.index.countries(of: details)
     return [
       "kind": "case", "title": .string(document.title), "url": .string(routes.document(document)),
       "lang": .string(document.language), "foreign": .bool(document.language != language),

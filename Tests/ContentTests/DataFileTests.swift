@@ -18,11 +18,12 @@ import Testing
     #expect(rows[0].line == 2)
   }
 
-  /// Fields lose surrounding spaces and tabs (not other characters), CRLF line ends are read
-  /// as LF, and ids are checked as slugs.
+  /// Fields lose surrounding spaces and tabs (not other characters), CRLF and lone CR line ends
+  /// are read as LF (as in front matter), and ids are checked as slugs.
   @Test func fieldsAreTrimmedAndIDsChecked() {
     let (rows, problems) = LocalityLoader.load(
-      header + " a ,\tÎle\u{A0}Verte\u{2003},fr, ,1, 2\r\nb,B,FR,,1,2\r\nc d,C,FR,,1,2\n"
+      "\u{FEFF}" + header
+        + " a ,\tÎle\u{A0}Verte\u{2003},fr, ,1, 2\r\nb,B,FR,,1,2\rc d,C,FR,,1,2\n"
         + "e\u{7},E,FR,,1,2\nf\u{85},F,FR,,1,2\ng#,G,FR,,1,2\n",
       path: "l.csv")
     #expect(rows.map(\.id) == ["a", "b"])
