@@ -26,15 +26,15 @@ extension Collection where Index == Int, Self: Sendable, Element: Sendable {
 }
 
 extension Array where Element: Sendable {
-  /// ``Swift/Collection/parallelMap(_:)`` that gives each element to `transform` to keep:
-  /// whatever `transform` does not keep is freed on the thread that ran it as soon as it
-  /// returns, instead of with the array afterwards, on the caller's thread alone.
+  /// ``Swift/Collection/parallelMap(_:)`` that gives each element, with its index, to
+  /// `transform` to keep: whatever `transform` does not keep is freed on the thread that ran it
+  /// as soon as it returns, instead of with the array afterwards, on the caller's thread alone.
   public consuming func parallelMapConsuming<Result: Sendable>(
-    _ transform: @Sendable (consuming Element) -> Result
+    _ transform: @Sendable (_ index: Int, consuming Element) -> Result
   ) -> [Result] {
     let elements = HandedOverElements(self)
     self = []
-    return (0..<elements.count).parallelMap { transform(elements.take(at: $0)) }
+    return (0..<elements.count).parallelMap { transform($0, elements.take(at: $0)) }
   }
 }
 

@@ -23,9 +23,10 @@ struct BinaryWriter {
     withUnsafeBytes(of: integer.littleEndian) { bytes.append(contentsOf: $0) }
   }
 
-  mutating func append(_ data: Data) {
-    append(Int64(data.count))
-    bytes.append(contentsOf: data)
+  /// A length-prefixed run of bytes.
+  mutating func append(_ run: some Collection<UInt8>) {
+    append(Int64(run.count))
+    bytes.append(contentsOf: run)
   }
 
   mutating func append(_ text: String) {
@@ -57,12 +58,6 @@ struct BinaryWriter {
       append(path)
       append(key)
     }
-  }
-
-  /// A length-prefixed run of bytes.
-  mutating func append(run: [UInt8]) {
-    append(Int64(run.count))
-    bytes.append(contentsOf: run)
   }
 
   /// Integers packed little-endian in one length-prefixed run, as

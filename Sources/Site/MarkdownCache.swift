@@ -66,7 +66,7 @@ struct MarkdownCache: Sendable {
     while true {
       if filled == pending.count { pending += repeatElement(0, count: pending.count) }
       let read = pending.withUnsafeMutableBytes { buffer in
-        Self.read(
+        readOnce(
           file.fileDescriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
       }
       guard let read else {
@@ -113,18 +113,6 @@ struct MarkdownCache: Sendable {
     // A file cut short loses only its last entry, but may be the sign of worse.
     if filled > 0 { entries = [:] }
     if !entries.isEmpty { self.file = open }
-  }
-
-  /// Reads what `descriptor` has next into `buffer`, up to its size: the count read, 0 at the
-  /// end of the file, nil on an error.
-  private static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer)
-    -> Int?
-  {
-    while true {
-      let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
-      if count >= 0 { return count }
-      if errno != EINTR { return nil }
-    }
   }
 
   /// The magic line and the identity, which the file starts with.
@@ -196,7 +184,7 @@ struct MarkdownCache: Sendable {
         entry.append(heading.id)
       }
       entry.append(texts: rendered.links)
-      writer.append(run: entry.bytes)
+      writer.append(entry.bytes)
       if writer.bytes.count >= chunkSize {
         written = written && (try? handle.write(contentsOf: writer.bytes)) != nil
         writer.removeAll()
@@ -239,11 +227,14 @@ final class MarkdownCacheFile: Sendable {
   func html(_ location: CachedHTML) -> String? {
     let bytes = [UInt8](unsafeUninitializedCapacity: location.length) { buffer, count in
       var done = 0
-      while done < location.length {
-        let read = pread(
-          handle.fileDescriptor, buffer.baseAddress! + done, location.length - done,
-          off_t(location.offset) + off_t(done))
-        guard read > 0 else { break }
+      while done < location.length,
+        let read = readOnce(
+          handle.fileDescriptor,
+          into: UnsafeMutableRawBufferPointer(
+            start: buffer.baseAddress! + done, count: location.length - done),
+          at: off_t(location.offset) + off_t(done)),
+        read > 0
+      {
         done += read
       }
       count = done
@@ -274,5 +265,19 @@ extension BinaryReader {
     let markdown = RenderedMarkdown(
       html: "", plainText: plainText, headings: headings, links: links)
     return (key, MarkdownCache.Entry(markdown: markdown, html: html))
+  }
+}
+
+/// One `read(2)`, or `pread(2)` at `offset`, into `buffer`, again when a signal interrupted it:
+/// the count read, 0 at the end of the file, nil on an error.
+private func readOnce(
+  _ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: off_t? = nil
+) -> Int? {
+  while true {
+    let count =
+      offset.map { pread(descriptor, buffer.baseAddress, buffer.count, $0) }
+      ?? read(descriptor, buffer.baseAddress, buffer.count)
+    if count >= 0 { return count }
+    if errno != EINTR { return nil }
   }
 }

@@ -126,8 +126,7 @@ public struct SiteBuilder: Sendable {
     {
       edits = EditedDocuments(
         paths: paths, previous: previous,
-        unchanged: record.markdownKeys.isEmpty
-          ? [] : EditScope.unchangedDocuments(inputs, edited: paths),
+        unchanged: EditScope.unchangedDocuments(inputs, edited: paths),
         markdownKeys: record.markdownKeys)
     }
     // The check phase also readies the staging folder (the recycled site, scanned).
@@ -666,9 +665,8 @@ public struct SiteBuilder: Sendable {
       let keptPaths = kept
       // Each job is freed by the thread that rendered it: a batch's contexts are tens of
       // thousands of small dictionaries, which the main thread alone took 0.2 s to free at 10k.
-      let results = Array(zip(batch.indices, consume batch)).parallelMapConsuming {
-        numbered -> ([Diagnostic], Set<String>?) in
-        let (position, job) = numbered
+      let results = (consume batch).parallelMapConsuming {
+        position, job -> ([Diagnostic], Set<String>?) in
         let path = Routes.outputFile(for: job.path)
         if keptPaths.contains(job.path) || staging.hasFailed { return ([], nil) }
         if let scope, let previousStart, !scope.pages.contains(previousStart + position),

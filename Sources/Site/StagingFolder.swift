@@ -16,20 +16,21 @@ public final class StagingFolder: Sendable {
   /// What the previous build wrote into the output folder.
   private let previous: OutputFolder.Manifest
   /// What the staging folder held when the build started, read on another thread while the
-  /// build loads its sources: every use waits for it.
+  /// build loads its sources: every use waits for it. Each call takes it once and passes it
+  /// down.
   private let recycledScan: BackgroundTask<RecycledTree>
   private var recycled: RecycledTree { recycledScan.wait().result }
   /// Path → the stamp of the output's file there, when the output is known to be as the last
   /// build recorded it (``OutputFolder/beginStaging(previous:verified:)``).
   private let outputStamps: [String: FileStamp]?
   private let written = Mutex(Written())
-  /// The first file that could not be written. The build fails with that one error: the
-  /// staging folder is then discarded, so later files are not written, nor pages rendered for
-  /// them, nor reported (a full disk gave one error per page, 26,000 lines at 100,000 cases).
-  private let firstFailure = Mutex<Diagnostic?>(nil)
+  /// Whether a file could not be written. The build fails with that first error: the staging
+  /// folder is then discarded, so later files are not written, nor pages rendered for them,
+  /// nor reported (a full disk gave one error per page, 26,000 lines at 100,000 cases).
+  private let failed = Atomic<Bool>(false)
 
   /// Whether a file could not be written: nothing more is worth making.
-  var hasFailed: Bool { firstFailure.withLock { $0 != nil } }
+  var hasFailed: Bool { failed.load(ordering: .relaxed) }
 
   /// What this build wrote so far.
   private struct Written {
@@ -67,7 +68,7 @@ public final class StagingFolder: Sendable {
   func keepPage(_ path: String, key: StableHasher.Digest? = nil) -> Bool {
     guard let key = key ?? previous.pages[path], previous.pages[path] == key,
       let signature = previous.files[path],
-      let carried = carryOver(path, signature: signature)
+      let carried = carryOver(path, signature: signature, recycled: recycled)
     else { return false }
     written.withLock {
       $0.files[path] = (signature, false)
@@ -85,9 +86,10 @@ public final class StagingFolder: Sendable {
     guard previous.folders[folder] == key else { return false }
     let files = previous.files.filter { $0.key.hasPrefix(folder) }.sorted { $0.key < $1.key }
     guard !files.isEmpty else { return false }
+    let recycled = recycled
     var carried: [(String, Carried)] = []
     for (path, signature) in files {
-      guard let how = carryOver(path, signature: signature) else {
+      guard let how = carryOver(path, signature: signature, recycled: recycled) else {
         // The files are made again: none of the previous ones may stay in their way.
         for (path, _) in carried { unlink(stagingPath + "/" + path) }
         return false
@@ -118,22 +120,23 @@ public final class StagingFolder: Sendable {
   /// Once a file could not be written, later calls do nothing (see ``hasFailed``).
   public func write(_ path: String, _ contents: Data) throws(Diagnostic) {
     guard !hasFailed else { return }
+    let recycled = recycled
     let signature = OutputFolder.signature(of: contents)
-    let carried = previous.files[path] == signature ? carryOver(path, signature: signature) : nil
+    let carried =
+      previous.files[path] == signature
+      ? carryOver(path, signature: signature, recycled: recycled) : nil
     var stamp: FileStamp?
     if carried == nil {
       do throws(Diagnostic) {
-        switch OutputFolder.write(contents, to: try prepare(path)) {
+        switch OutputFolder.write(contents, to: try prepare(path, recycled: recycled)) {
         case .success(let written): stamp = written
         case .failure(let problem): throw .error("cannot write \(path): \(problem.message)")
         }
       } catch {
-        let isFirst = firstFailure.withLock { first in
-          guard first == nil else { return false }
-          first = error
-          return true
+        // Only the first failure is reported.
+        if failed.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged {
+          throw error
         }
-        if isFirst { throw error }
         return
       }
     }
@@ -145,7 +148,7 @@ public final class StagingFolder: Sendable {
   }
 
   /// How a file was carried over from the previous output.
-  enum Carried: Equatable {
+  enum Carried {
     /// The recycled site held that very file (the last build carried it over too, so both are
     /// one inode): nothing was done, and its stamp, when known, is the recorded one.
     case untouched(FileStamp?)
@@ -157,7 +160,9 @@ public final class StagingFolder: Sendable {
   /// by a hard link. Nil when it cannot be carried over. When the output is known to be as
   /// recorded, its stamp says the size and inode, and the recycled site's folder listing the
   /// inode there: no system call at all for a file untouched.
-  private func carryOver(_ path: String, signature: OutputFolder.FileSignature) -> Carried? {
+  private func carryOver(
+    _ path: String, signature: OutputFolder.FileSignature, recycled: RecycledTree
+  ) -> Carried? {
     let old = outputPath + "/" + path
     // A path of the recycled tree was found by scanning real folders: it is safe as it is.
     let recycledInode = recycled.files[path]
@@ -174,19 +179,21 @@ public final class StagingFolder: Sendable {
         return .untouched(nil)
       }
     }
-    guard let target = try? prepare(path), link(old, target) == 0 else { return nil }
+    guard let target = try? prepare(path, recycled: recycled), link(old, target) == 0 else {
+      return nil
+    }
     return .linked
   }
 
   /// Checks that `path` stays inside the folder, makes its parent folders and removes what a
   /// recycled site held there; returns the path to write to.
-  private func prepare(_ path: String) throws(Diagnostic) -> String {
+  private func prepare(_ path: String, recycled: RecycledTree) throws(Diagnostic) -> String {
     guard OutputFolder.isSafeRelativePath(path) else {
       throw .error("refusing to write '\(path)': not a plain path inside the output folder")
     }
     let parent = OutputFolder.parent(of: path)
-    if !parent.isEmpty { try makeFolder(parent) }
-    clearRecycled(path)
+    if !parent.isEmpty { try makeFolder(parent, recycled: recycled) }
+    clearRecycled(path, recycled: recycled)
     return stagingPath + "/" + path
   }
 
@@ -231,7 +238,7 @@ public final class StagingFolder: Sendable {
   }
 
   /// Removes what the recycled site held at `path` before this build writes there.
-  private func clearRecycled(_ path: String) {
+  private func clearRecycled(_ path: String, recycled: RecycledTree) {
     if recycled.files[path] != nil {
       unlink(stagingPath + "/" + path)
     } else if recycled.folders.contains(path) {
@@ -243,6 +250,7 @@ public final class StagingFolder: Sendable {
   /// returns the folders holding what it wrote.
   private func removeLeftovers() -> Set<String> {
     let kept = written.withLock { Set($0.files.keys) }
+    let recycled = recycled
     var folders: Set<String> = []
     for path in kept {
       var parent = OutputFolder.parent(of: path)
@@ -264,14 +272,14 @@ public final class StagingFolder: Sendable {
   /// build writes can land elsewhere. A folder this call made is one; a folder found there
   /// (another thread made it first, or a file of this build took its name) is checked. Folders
   /// of the recycled site were checked when the build started.
-  private func makeFolder(_ relative: String) throws(Diagnostic) {
+  private func makeFolder(_ relative: String, recycled: RecycledTree) throws(Diagnostic) {
     if recycled.folders.contains(relative) { return }
     let path = stagingPath + "/" + relative
     if recycled.files[relative] != nil { unlink(path) }
     if mkdir(path, 0o755) == 0 { return }
     if errno == ENOENT {
       let parent = OutputFolder.parent(of: relative)
-      if !parent.isEmpty { try makeFolder(parent) }
+      if !parent.isEmpty { try makeFolder(parent, recycled: recycled) }
       if mkdir(path, 0o755) == 0 { return }
     }
     guard errno == EEXIST else {

@@ -173,21 +173,12 @@ final class MacroCache: Sendable {
     }
   }
 
-  /// The storage address of a list or object (a single reference): its identity.
-  static func identity<T>(of collection: T) -> UInt {
-    withUnsafeBytes(of: collection) { raw in
-      raw.count >= MemoryLayout<UInt>.size ? raw.loadUnaligned(as: UInt.self) : 0
-    }
-  }
-
-  /// Scalars by value, lists and objects by identity.
+  /// Scalars by value, lists and objects by identity (``Value/storageIdentity``).
   static func same(_ left: Value, _ right: Value) -> Bool {
-    switch (left, right) {
-    case (.array(let a), .array(let b)): return identity(of: a) == identity(of: b)
-    case (.object(let a), .object(let b)): return identity(of: a) == identity(of: b)
-    case (.array, _), (.object, _), (_, .array), (_, .object): return false
-    default: return left == right
+    guard let identity = left.storageIdentity else {
+      return right.storageIdentity == nil && left == right
     }
+    return identity == right.storageIdentity
   }
 
   static func hash(_ value: Value, into hasher: inout Hasher) {
@@ -198,8 +189,7 @@ final class MacroCache: Sendable {
     case .double(let number): hasher.combine(number)
     case .string(let text), .html(let text): hasher.combine(text)
     case .date(let date): hasher.combine(date)
-    case .array(let items): hasher.combine(identity(of: items))
-    case .object(let members): hasher.combine(identity(of: members))
+    case .array, .object: hasher.combine(value.storageIdentity)
     }
   }
 }

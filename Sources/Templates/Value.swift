@@ -38,9 +38,16 @@ extension Value {
   /// one storage and are equal. Copies share their storage until one of them is changed.
   public var storageIdentity: UInt? {
     switch self {
-    case .array(let items): MacroCache.identity(of: items)
-    case .object(let members): MacroCache.identity(of: members)
+    case .array(let items): Self.address(of: items)
+    case .object(let members): Self.address(of: members)
     default: nil
+    }
+  }
+
+  /// The storage address of an array or dictionary (a single reference).
+  private static func address<T>(of collection: T) -> UInt {
+    withUnsafeBytes(of: collection) { raw in
+      raw.count >= MemoryLayout<UInt>.size ? raw.loadUnaligned(as: UInt.self) : 0
     }
   }
 }

@@ -26,15 +26,16 @@ import Testing
     deinit { freed.count.add(1, ordering: .relaxed) }
   }
 
-  /// Each element reaches `transform` once, in the order of the results, and is freed as soon
-  /// as `transform` is done with it: later calls already see earlier elements gone.
+  /// Each element reaches `transform` once, with its index, in the order of the results, and
+  /// is freed as soon as `transform` is done with it: later calls already see earlier elements
+  /// gone.
   @Test func consumingFreesEachElementWhenItIsDone() {
     let freed = FreeCounter()
     let tracked = (0..<5_000).map { Tracked($0, freed) }
-    let results = (consume tracked).parallelMapConsuming { element in
-      (element.number * 2, freed.count.load(ordering: .relaxed))
+    let results = (consume tracked).parallelMapConsuming { index, element in
+      (index * 10_000 + element.number * 2, freed.count.load(ordering: .relaxed))
     }
-    #expect(results.map(\.0) == (0..<5_000).map { $0 * 2 })
+    #expect(results.map(\.0) == (0..<5_000).map { $0 * 10_002 })
     #expect(results.map(\.1).max()! > 0)
     #expect(freed.count.load(ordering: .relaxed) == 5_000)
   }
