@@ -780,7 +780,7 @@ public struct SiteBuilder: Sendable {
       translations: loaded.translations[job.language] ?? [:])
     do throws(DiagnosticList) {
       return .success(
-        Data(try library.render(job.template, context: job.context, environment: environment).utf8)
+        Data(try library.render(job.template, context: job.context, environment: environment))
       )
     } catch {
       return .failure(error)

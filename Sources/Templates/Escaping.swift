@@ -35,81 +35,62 @@ enum Escaper {
     byte == 38 || byte == 60 || byte == 62 || byte == 34 || byte == 39
   }
 
-  /// HTML-escapes `string` into `out`: one scan, and when something must be escaped, one
-  /// byte buffer turned into one string.
-  static func appendHTML(_ string: String, to out: inout String) {
-    let handled: Bool? = string.utf8.withContiguousStorageIfAvailable { bytes in
-      guard let first = bytes.firstIndex(where: needsHTMLEscape) else { return false }
-      var scratch: [UInt8] = []
-      scratch.reserveCapacity(bytes.count + 24)
+  /// HTML-escapes `string` into `out`: runs without anything to escape are copied whole.
+  static func appendHTML(_ string: String, to out: inout [UInt8]) {
+    var string = string
+    string.withUTF8 { bytes in
       var runStart = 0
-      var index = first
+      var index = 0
       while index < bytes.count {
         let byte = bytes[index]
         if needsHTMLEscape(byte) {
-          scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+          out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
           switch byte {
-          case 38: scratch.append(contentsOf: entityAmp)
-          case 60: scratch.append(contentsOf: entityLess)
-          case 62: scratch.append(contentsOf: entityGreater)
-          case 34: scratch.append(contentsOf: entityQuote)
-          default: scratch.append(contentsOf: entityApostrophe)
+          case 38: out.append(contentsOf: entityAmp)
+          case 60: out.append(contentsOf: entityLess)
+          case 62: out.append(contentsOf: entityGreater)
+          case 34: out.append(contentsOf: entityQuote)
+          default: out.append(contentsOf: entityApostrophe)
           }
           runStart = index + 1
         }
         index += 1
       }
-      scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
-      out += String(decoding: scratch, as: UTF8.self)
-      return true
-    }
-    switch handled {
-    case true?: return
-    case false?: out += string
-    case nil:
-      for scalar in string.unicodeScalars {
-        switch scalar {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&#34;"
-        case "'": out += "&#39;"
-        default: out.unicodeScalars.append(scalar)
-        }
-      }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
     }
   }
 
   static func html(_ string: String) -> String {
-    var out = ""
+    var out: [UInt8] = []
     appendHTML(string, to: &out)
-    return out
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// Attribute escaping; `unquoted` adds whitespace, `=` and backtick. `alreadyEscaped`
   /// (the value went through `| escape`) skips the entity part.
   static func appendAttribute(
-    _ string: String, unquoted: Bool, alreadyEscaped: Bool = false, to out: inout String
+    _ string: String, unquoted: Bool, alreadyEscaped: Bool = false, to out: inout [UInt8]
   ) {
     if !unquoted {
-      if alreadyEscaped { out += string } else { appendHTML(string, to: &out) }
+      if alreadyEscaped { out.appendUTF8(string) } else { appendHTML(string, to: &out) }
       return
     }
-    for scalar in string.unicodeScalars {
-      switch scalar {
-      case "&" where !alreadyEscaped: out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&#34;"
-      case "'": out += "&#39;"
-      case " ": out += "&#32;"
-      case "\t": out += "&#9;"
-      case "\n": out += "&#10;"
-      case "\r": out += "&#13;"
-      case "\u{0C}": out += "&#12;"
-      case "=": out += "&#61;"
-      case "`": out += "&#96;"
-      default: out.unicodeScalars.append(scalar)
+    // Every character escaped here is ASCII, so the bytes of others pass as they are.
+    for byte in string.utf8 {
+      switch byte {
+      case UInt8(ascii: "&") where !alreadyEscaped: out.append(contentsOf: entityAmp)
+      case UInt8(ascii: "<"): out.append(contentsOf: entityLess)
+      case UInt8(ascii: ">"): out.append(contentsOf: entityGreater)
+      case UInt8(ascii: "\""): out.append(contentsOf: entityQuote)
+      case UInt8(ascii: "'"): out.append(contentsOf: entityApostrophe)
+      case UInt8(ascii: " "): out.appendUTF8("&#32;")
+      case UInt8(ascii: "\t"): out.appendUTF8("&#9;")
+      case UInt8(ascii: "\n"): out.appendUTF8("&#10;")
+      case UInt8(ascii: "\r"): out.appendUTF8("&#13;")
+      case 0x0C: out.appendUTF8("&#12;")
+      case UInt8(ascii: "="): out.appendUTF8("&#61;")
+      case UInt8(ascii: "`"): out.appendUTF8("&#96;")
+      default: out.append(byte)
       }
     }
   }
@@ -150,10 +131,10 @@ enum Escaper {
   }
 
   static func appendURL(
-    _ string: String, quoted: Bool, start: Bool, alreadyEscaped: Bool, to out: inout String
+    _ string: String, quoted: Bool, start: Bool, alreadyEscaped: Bool, to out: inout [UInt8]
   ) {
     if start, !isSafeURL(string) {
-      out += "#" + rejected
+      out.appendUTF8("#" + rejected)
       return
     }
     func needsEncoding(_ byte: UInt8) -> Bool {
@@ -203,49 +184,52 @@ enum Escaper {
 
   /// Writes `value` for `context`; `mode` says what the final filter already did.
   static func write(
-    _ value: Value, context: EscapeContext, mode: OutputMode, to out: inout String
+    _ value: Value, context: EscapeContext, mode: OutputMode, to out: inout [UInt8]
   ) {
     switch context {
     case .text:
       switch value {
-      case .html(let markup): out += markup
+      case .html(let markup): out.appendUTF8(markup)
       case .string(let string): appendHTML(string, to: &out)
-      case .int(let number): out += String(number)
+      case .int(let number): out.appendUTF8(String(number))
       case .null: break
       default: appendHTML(value.text, to: &out)
       }
     case .comment:
-      var escaped = ""
+      var escaped: [UInt8] = []
       appendHTML(value.text, to: &escaped)
-      out += escaped.replacingOccurrences(of: "-", with: "&#45;")
+      for byte in escaped {
+        if byte == UInt8(ascii: "-") { out.appendUTF8("&#45;") } else { out.append(byte) }
+      }
     case .tag:
       let text = value.text
-      out += isSafeTagContent(text) ? text : rejected
+      out.appendUTF8(isSafeTagContent(text) ? text : rejected)
     case .attribute(let quoted):
       appendAttribute(value.text, unquoted: !quoted, alreadyEscaped: mode == .escaped, to: &out)
     case .url(let quoted, let start):
       appendURL(
         value.text, quoted: quoted, start: start, alreadyEscaped: mode == .escaped, to: &out)
     case .scriptAttribute(let quoted):
-      var json = ""
-      if mode == .json { json = value.text } else { value.appendJSON(to: &json) }
-      appendAttribute(json, unquoted: !quoted, to: &out)
+      appendAttribute(mode == .json ? value.text : value.json, unquoted: !quoted, to: &out)
     case .script:
-      if mode == .json { out += value.text } else { value.appendJSON(to: &out) }
+      if mode == .json { out.appendUTF8(value.text) } else { value.appendJSON(to: &out) }
     case .scriptString(let quote):
-      var json = ""
+      var json: [UInt8] = []
       Value.appendJSONString(value.text, to: &json)
-      var content = json.dropFirst().dropLast()[...]
-      if quote == UInt8(ascii: "`") {
+      // The inside of the literal: the JSON string without its quotes.
+      for byte in json.dropFirst().dropLast() {
         // Template literals: no `${` and no closing backtick.
-        let escaped = content.replacingOccurrences(of: "`", with: "\\u0060")
-          .replacingOccurrences(of: "$", with: "\\u0024")
-        content = escaped[...]
+        if quote == UInt8(ascii: "`"), byte == UInt8(ascii: "`") {
+          out.appendUTF8("\\u0060")
+        } else if quote == UInt8(ascii: "`"), byte == UInt8(ascii: "$") {
+          out.appendUTF8("\\u0024")
+        } else {
+          out.append(byte)
+        }
       }
-      out += content
     case .style:
       let text = value.text
-      out += isSafeCSS(text) ? text : rejected
+      out.appendUTF8(isSafeCSS(text) ? text : rejected)
     case .styleAttribute(let quoted):
       let text = value.text
       appendAttribute(isSafeCSS(text) ? text : rejected, unquoted: !quoted, to: &out)

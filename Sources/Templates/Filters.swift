@@ -35,11 +35,7 @@ enum BuiltinFilters {
       if case .html = input { return input }
       return .html(input.text)
     },
-    "json": { input, _, _ in
-      var out = ""
-      input.appendJSON(to: &out)
-      return .string(out)
-    },
+    "json": { input, _, _ in .string(input.json) },
     "url": { input, _, environment in .string(url(input.text, environment: environment)) },
     "absolute_url": { input, _, environment in
       .string(absoluteURL(input.text, environment: environment))

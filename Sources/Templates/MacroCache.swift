@@ -51,7 +51,7 @@ final class MacroCache: Sendable {
   }
 
   enum Lookup {
-    case hit(String)
+    case hit([UInt8])
     case miss
     /// The macro's calls rarely repeat: render without storing.
     case skip
@@ -81,7 +81,7 @@ final class MacroCache: Sendable {
   /// `Sendable`: its properties are read and written under `lock` only.)
   private final class Stripe: @unchecked Sendable {
     let lock = NSLock()
-    var entries: [HashedKey: String] = [:]
+    var entries: [HashedKey: [UInt8]] = [:]
     var usage: [Usage] = []
   }
 
@@ -145,8 +145,8 @@ final class MacroCache: Sendable {
   /// places), each asking again for cards of its own language, so the entries of earlier stages
   /// are the least likely to be asked for. Keeping the first entries instead left the lists of
   /// 100,000 cases rendering 44% of their cards again.
-  func store(_ output: String, for key: Key) {
-    let size = output.utf8.count
+  func store(_ output: [UInt8], for key: Key) {
+    let size = output.count
     guard size <= Self.entryLimit, size <= byteLimit else { return }
     let key = HashedKey(key: key, hash: key.hashValue)
     if bytes.add(size, ordering: .relaxed).newValue > byteLimit {

@@ -1,7 +1,7 @@
 import Diagnostics
 
 /// The state of one render: variable scopes, nesting depth and the blocks being rendered.
-/// Output goes into one `String` passed `inout` all the way down.
+/// Output goes into one byte array (UTF-8) passed `inout` all the way down.
 struct Renderer {
   /// One scope: a for-loop iteration, an include, a macro call or the page's top level.
   /// Its variables are `names[start...]`/`values[start...]` up to the next frame's start:
@@ -125,7 +125,7 @@ struct Renderer {
   }
 
   /// Renders template `page`: the top-level sets of its chain, then the root's body.
-  mutating func renderPage(_ page: Int, into out: inout String) throws {
+  mutating func renderPage(_ page: Int, into out: inout [UInt8]) throws {
     let template = templates[page]
     for level in template.preamble {
       try render(level.body, template: level.template, page: page, into: &out)
@@ -137,7 +137,7 @@ struct Renderer {
   /// `template` is where the nodes are written (imports, macros, file for errors); `page` is
   /// the template being rendered (whose resolved blocks apply).
   private mutating func render(
-    _ nodes: [Node], template: Int, page: Int, into out: inout String
+    _ nodes: [Node], template: Int, page: Int, into out: inout [UInt8]
   ) throws {
     renderDepth += 1
     defer { renderDepth -= 1 }
@@ -149,7 +149,7 @@ struct Renderer {
     for node in nodes {
       switch node {
       case .text(let text):
-        out += text
+        out.appendUTF8(text)
       case .output(let output):
         if output.context == .text {
           // Macros and super() give html, written as is in text: render them in place.
@@ -188,7 +188,7 @@ struct Renderer {
   }
 
   private mutating func renderBlock(
-    _ name: String, level: Int, page: Int, at location: SourceLocation, into out: inout String
+    _ name: String, level: Int, page: Int, at location: SourceLocation, into out: inout [UInt8]
   ) throws {
     guard let levels = templates[page].blocks[name], level < levels.count else { return }
     blockStack.append(BlockPosition(page: page, name: name, level: level))
@@ -198,7 +198,7 @@ struct Renderer {
   }
 
   private mutating func renderInclude(
-    _ include: Include, template: Int, page: Int, into out: inout String
+    _ include: Include, template: Int, page: Int, into out: inout [UInt8]
   ) throws {
     guard let target = indices[include.name] else {
       throw error("unknown template '\(include.name)'", at: include.location)
@@ -224,7 +224,7 @@ struct Renderer {
   }
 
   private mutating func renderFor(
-    _ loop: ForLoop, template: Int, page: Int, into out: inout String
+    _ loop: ForLoop, template: Int, page: Int, into out: inout [UInt8]
   ) throws {
     let iterable = try evaluate(loop.iterable, template: template, page: page)
     switch iterable {
@@ -499,13 +499,13 @@ struct Renderer {
     case .macroCall(let call):
       return try callMacro(call, template: template, page: page)
     case .superCall(let location):
-      var buffer = ""
+      var buffer: [UInt8] = []
       try renderSuper(at: location, into: &buffer)
-      return .html(buffer)
+      return .html(String(decoding: buffer, as: UTF8.self))
     }
   }
 
-  private mutating func renderSuper(at location: SourceLocation, into out: inout String) throws {
+  private mutating func renderSuper(at location: SourceLocation, into out: inout [UInt8]) throws {
     guard let position = blockStack.last else {
       throw error("super() used outside a block", at: location)
     }
@@ -522,13 +522,13 @@ struct Renderer {
   }
 
   private mutating func callMacro(_ call: MacroCall, template: Int, page: Int) throws -> Value {
-    var buffer = ""
+    var buffer: [UInt8] = []
     try callMacro(call, template: template, page: page, into: &buffer)
-    return .html(buffer)
+    return .html(String(decoding: buffer, as: UTF8.self))
   }
 
   private mutating func callMacro(
-    _ call: MacroCall, template: Int, page: Int, into out: inout String
+    _ call: MacroCall, template: Int, page: Int, into out: inout [UInt8]
   ) throws {
     let target: Int
     if let namespace = call.namespace {
@@ -586,13 +586,13 @@ struct Renderer {
       macro: number, environment: environmentNumber, arguments: parameterValues)
     switch macroCache.lookup(key) {
     case .hit(let cached):
-      out += cached
+      out.append(contentsOf: cached)
     case .skip:
       try render(macro.body, template: target, page: target, into: &out)
     case .miss:
-      var buffer = ""
+      var buffer: [UInt8] = []
       try render(macro.body, template: target, page: target, into: &buffer)
-      out += buffer
+      out.append(contentsOf: buffer)
       macroCache.store(buffer, for: key)
     }
   }

@@ -69,9 +69,9 @@ struct Specializer {
     case .output(let output):
       let expression = fold(output.expression, template: template)
       guard case .literal(let value) = expression else { return node }
-      var text = ""
+      var text: [UInt8] = []
       Escaper.write(value, context: output.context, mode: output.mode, to: &text)
-      return .text(text)
+      return .text(String(decoding: text, as: UTF8.self))
     case .ifChain(let branches, let elseBody):
       return .ifChain(
         branches.map { branch in

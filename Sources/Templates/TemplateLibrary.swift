@@ -305,11 +305,11 @@ public struct TemplateLibrary: Sendable {
 
   public var names: [String] { indices.keys.sorted() }
 
-  /// Renders the template `name`. Thread-safe and lock-free: the library is immutable and
-  /// each call has its own renderer state.
+  /// Renders the template `name` as UTF-8 bytes. Thread-safe and lock-free: the library is
+  /// immutable and each call has its own renderer state.
   public func render(
     _ name: String, context: [String: Value], environment: RenderEnvironment
-  ) throws(DiagnosticList) -> String {
+  ) throws(DiagnosticList) -> [UInt8] {
     guard let index = indices[name] else {
       throw DiagnosticList([Diagnostic.error("unknown template '\(name)'")])
     }
@@ -321,7 +321,7 @@ public struct TemplateLibrary: Sendable {
     var renderer = Renderer(
       library: self, templates: specialized, environmentNumber: number, context: context,
       environment: environment)
-    var out = ""
+    var out: [UInt8] = []
     out.reserveCapacity(16_384)
     do {
       try renderer.renderPage(index, into: &out)

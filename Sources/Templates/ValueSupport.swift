@@ -59,7 +59,7 @@ extension Value {
     case .double(let value): out += Self.formatDouble(value)
     case .string(let value), .html(let value): out += value
     case .date(let date): out += CivilDate(date).isoDate
-    case .array, .object: appendJSON(to: &out)
+    case .array, .object: out += json
     }
   }
 
@@ -118,44 +118,47 @@ extension Value {
 
   /// Compact JSON with sorted keys. `<`, `>`, `&`, U+2028 and U+2029 are written as `\u`
   /// escapes so the result is safe inside `<script>` and HTML text.
-  func appendJSON(to out: inout String) {
+  var json: String {
+    var out: [UInt8] = []
+    appendJSON(to: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// ``json``, as UTF-8 bytes appended to `out`.
+  func appendJSON(to out: inout [UInt8]) {
     switch self {
-    case .null: out += "null"
-    case .bool(let value): out += value ? "true" : "false"
-    case .int(let value): out += String(value)
-    case .double(let value): out += value.isFinite ? Self.formatDouble(value) : "null"
+    case .null: out.appendUTF8("null")
+    case .bool(let value): out.appendUTF8(value ? "true" : "false")
+    case .int(let value): out.appendUTF8(String(value))
+    case .double(let value): out.appendUTF8(value.isFinite ? Self.formatDouble(value) : "null")
     case .string(let value), .html(let value): Self.appendJSONString(value, to: &out)
     case .date(let date): Self.appendJSONString(CivilDate(date).iso, to: &out)
     case .array(let values):
-      out += "["
+      out.append(UInt8(ascii: "["))
       for (index, value) in values.enumerated() {
-        if index > 0 { out += "," }
+        if index > 0 { out.append(UInt8(ascii: ",")) }
         value.appendJSON(to: &out)
       }
-      out += "]"
+      out.append(UInt8(ascii: "]"))
     case .object(let members):
-      out += "{"
+      out.append(UInt8(ascii: "{"))
       for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
-        if index > 0 { out += "," }
+        if index > 0 { out.append(UInt8(ascii: ",")) }
         Self.appendJSONString(member.key, to: &out)
-        out += ":"
+        out.append(UInt8(ascii: ":"))
         member.value.appendJSON(to: &out)
       }
-      out += "}"
+      out.append(UInt8(ascii: "}"))
     }
   }
 
-  /// Writes `string` as a JSON string literal. Scans UTF-8 bytes: a string with nothing to
-  /// escape is appended whole; otherwise runs between escapes are copied into one byte buffer.
-  static func appendJSONString(_ string: String, to out: inout String) {
+  /// Writes `string` as a JSON string literal: runs between escapes are copied whole.
+  static func appendJSONString(_ string: String, to out: inout [UInt8]) {
     var string = string
-    let escaped: [UInt8]? = string.withUTF8 { bytes in
-      guard let first = bytes.firstIndex(where: mayNeedJSONEscape) else { return nil }
-      var scratch: [UInt8] = []
-      scratch.reserveCapacity(bytes.count + 16)
-      scratch.append(UInt8(ascii: "\""))
+    out.append(UInt8(ascii: "\""))
+    string.withUTF8 { bytes in
       var runStart = 0
-      var index = first
+      var index = 0
       while index < bytes.count {
         let byte = bytes[index]
         guard mayNeedJSONEscape(byte) else {
@@ -189,22 +192,14 @@ extension Value {
             byte == 0x7F
             ? "\\u007f" : (byte < 0x10 ? "\\u000" : "\\u001") + String(byte & 0xF, radix: 16)
         }
-        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-        scratch.append(contentsOf: escape.utf8)
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+        out.appendUTF8(escape)
         index += width
         runStart = index
       }
-      scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
-      scratch.append(UInt8(ascii: "\""))
-      return scratch
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
     }
-    if let escaped {
-      out += String(decoding: escaped, as: UTF8.self)
-    } else {
-      out += "\""
-      out += string
-      out += "\""
-    }
+    out.append(UInt8(ascii: "\""))
   }
 
   /// Bytes that JSON or `<script>` safety escape (controls, `"`, `\`, `<`, `>`, `&`, `'`,

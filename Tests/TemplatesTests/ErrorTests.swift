@@ -162,7 +162,8 @@ import Testing
   @Test func unknownTemplateAtRender() throws {
     let library = try TemplateLibrary(sources: [])
     #expect(
-      diagnostics { _ = try library.render("x.html", context: [:], environment: .init()) }.first?
+      diagnostics { _ = try library.renderText("x.html", context: [:], environment: .init()) }
+        .first?
         .message == "unknown template 'x.html'")
   }
 

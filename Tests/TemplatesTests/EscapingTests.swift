@@ -37,6 +37,11 @@ let escapingRows: [EscapingRow] = [
     input: "' onmouseover='x", text: "&#39; onmouseover=&#39;x",
     unquoted: "&#39;&#32;onmouseover&#61;&#39;x", url: "%27%20onmouseover=%27x",
     script: #""\u0027 onmouseover=\u0027x""#),
+  // Bytes of other characters pass as they are, between escapes, in every context.
+  EscapingRow(
+    input: "Été — 'ü' <b>", text: "Été — &#39;ü&#39; &lt;b&gt;",
+    unquoted: "Été&#32;—&#32;&#39;ü&#39;&#32;&lt;b&gt;", url: "Été%20—%20%27ü%27%20%3Cb%3E",
+    script: #""Été — \u0027ü\u0027 \u003cb\u003e""#),
 ]
 
 @Suite struct EscapingTests {

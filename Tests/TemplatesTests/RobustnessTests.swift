@@ -50,7 +50,7 @@ struct SeededGenerator: RandomNumberGenerator {
         let library = try TemplateLibrary(
           sources: [source("page.html", text)] + partials)
         compiled += 1
-        _ = try? library.render("page.html", context: context, environment: .init())
+        _ = try? library.renderText("page.html", context: context, environment: .init())
       } catch {
         #expect(!error.diagnostics.isEmpty)
         #expect(error.diagnostics.allSatisfy { $0.location != nil })
@@ -96,7 +96,7 @@ struct SeededGenerator: RandomNumberGenerator {
       for task in 0..<64 {
         group.addTask {
           let items = Value.array((0..<task % 7).map { .int($0) })
-          let html = try library.render(
+          let html = try library.renderText(
             "page.html", context: ["title": .string("t\(task)"), "items": items],
             environment: .init())
           return (task, html)

@@ -79,9 +79,10 @@ import Testing
     let text = "a\n{% if flag %}{{ 1 / 0 }}{% endif %}"
     #expect(try specialized(text, for: english) == ["text a\n", "if variable flag"])
     let lib = try library(text)
-    #expect(try lib.render("page.html", context: ["flag": false], environment: english) == "a\n")
+    #expect(
+      try lib.renderText("page.html", context: ["flag": false], environment: english) == "a\n")
     let errors = diagnostics {
-      _ = try lib.render("page.html", context: ["flag": true], environment: english)
+      _ = try lib.renderText("page.html", context: ["flag": true], environment: english)
     }
     #expect(errors.map(\.message) == ["division by zero"])
     #expect(errors.first?.location?.line == 2)
@@ -91,10 +92,10 @@ import Testing
     let lib = try library("{{ \"hi\" | t }}|{{ \"n\" | t(count) }}|{{ \"/a/\" | url }}")
     for _ in 0..<2 {
       #expect(
-        try lib.render("page.html", context: ["count": 2], environment: french)
+        try lib.renderText("page.html", context: ["count": 2], environment: french)
           == "salut &amp; co|2 cas|/portail/a/")
       #expect(
-        try lib.render("page.html", context: ["count": 1], environment: english)
+        try lib.renderText("page.html", context: ["count": 1], environment: english)
           == "hello|1 cases|/a/")
     }
   }
@@ -117,7 +118,7 @@ import Testing
     #expect(levels.count == 2)
     #expect(levels.last.map { $0.body.map(describe) } == ["text salut &amp; co"])
     #expect(
-      try lib.render("page.html", context: [:], environment: french)
+      try lib.renderText("page.html", context: [:], environment: french)
         == "[salut &amp; co]salut &amp; co!")
   }
 }

@@ -10,7 +10,16 @@ func render(
   let library = try TemplateLibrary(
     sources: [TemplateSource(name: "page.html", path: "templates/page.html", text: text)] + others,
     filters: filters)
-  return try library.render("page.html", context: context, environment: environment)
+  return try library.renderText("page.html", context: context, environment: environment)
+}
+
+extension TemplateLibrary {
+  /// ``render(_:context:environment:)``, decoded as text.
+  func renderText(
+    _ name: String, context: [String: Value], environment: RenderEnvironment
+  ) throws(DiagnosticList) -> String {
+    String(decoding: try render(name, context: context, environment: environment), as: UTF8.self)
+  }
 }
 
 /// The diagnostics `body` throws, or an empty list when it does not throw.
