@@ -5,15 +5,16 @@ import Foundation
 /// root-relative destinations under the base path, and gives headings their anchor ids.
 struct DocumentWalker {
   let basePath: String
-  private(set) var plainText = ""
+  /// The plain text as UTF-8: literals are copied from cmark's C strings as they are.
+  private var plainUTF8: [UInt8] = []
   private(set) var headings: [Heading] = []
   private(set) var links: [String] = []
   private(set) var hasFootnotes = false
   private var headingNodes: [(node: OpaquePointer, id: String)] = []
   private var usedIDs: Set<String> = ["main", "top", "content", "footnotes", "search"]
   private var extensionTypeNames: [UInt32: String] = [:]
-  /// Text of the heading being walked, if any.
-  private var headingText: String?
+  /// Where the text of the heading being walked starts in `plainUTF8`, if any.
+  private var headingStart: Int?
 
   init(basePath: String) {
     self.basePath = basePath
@@ -36,14 +37,14 @@ struct DocumentWalker {
   private mutating func enter(_ node: OpaquePointer, type: cmark_node_type) {
     switch type {
     case CMARK_NODE_TEXT, CMARK_NODE_CODE:
-      appendText(literal(of: node))
+      appendLiteral(of: node)
     case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
-      appendText(" ")
+      plainUTF8.append(UInt8(ascii: " "))
     case CMARK_NODE_CODE_BLOCK:
-      plainText += literal(of: node)
-      plainText += "\n"
+      appendLiteral(of: node)
+      plainUTF8.append(UInt8(ascii: "\n"))
     case CMARK_NODE_HEADING:
-      headingText = ""
+      headingStart = plainUTF8.count
     case CMARK_NODE_FOOTNOTE_DEFINITION:
       hasFootnotes = true
     case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
@@ -61,18 +62,18 @@ struct DocumentWalker {
   private mutating func exit(_ node: OpaquePointer, type: cmark_node_type) {
     switch type {
     case CMARK_NODE_HEADING:
-      let text = (headingText ?? "").trimmingCharacters(in: .whitespaces)
-      headingText = nil
+      let text = Self.trimmed(plainUTF8[(headingStart ?? plainUTF8.count)...])
+      headingStart = nil
       let id = uniqueID(for: text)
       headings.append(Heading(level: Int(cmark_node_get_heading_level(node)), text: text, id: id))
       headingNodes.append((node, id))
-      plainText += "\n"
+      plainUTF8.append(UInt8(ascii: "\n"))
     case CMARK_NODE_PARAGRAPH, CMARK_NODE_ITEM, CMARK_NODE_BLOCK_QUOTE:
-      if !plainText.hasSuffix("\n") { plainText += "\n" }
+      if plainUTF8.last != UInt8(ascii: "\n") { plainUTF8.append(UInt8(ascii: "\n")) }
     default:
       switch extensionTypeName(of: node, type: type) {
-      case "table_cell": appendText(" ")
-      case "table_row", "table_header": plainText += "\n"
+      case "table_cell": plainUTF8.append(UInt8(ascii: " "))
+      case "table_row", "table_header": plainUTF8.append(UInt8(ascii: "\n"))
       default: break
       }
     }
@@ -87,13 +88,13 @@ struct DocumentWalker {
     return name
   }
 
-  private mutating func appendText(_ text: String) {
-    plainText += text
-    if headingText != nil { headingText! += text }
-  }
+  /// The text of headings, paragraphs, list items, table cells and code, a line per block.
+  var plainText: String { String(decoding: plainUTF8, as: UTF8.self) }
 
-  private func literal(of node: OpaquePointer) -> String {
-    cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+  private mutating func appendLiteral(of node: OpaquePointer) {
+    guard let literal = cmark_node_get_literal(node) else { return }
+    plainUTF8.append(
+      contentsOf: UnsafeRawBufferPointer(start: literal, count: strlen(literal)))
   }
 
   /// A GitHub-style slug (lower case, diacritics folded, `-` between words), unique in the page.
@@ -110,13 +111,22 @@ struct DocumentWalker {
     return candidate
   }
 
+  /// The text of `bytes` without the spaces and tabs around it; other white space (such as
+  /// U+00A0) is trimmed by Foundation when the text starts or ends with it.
+  static func trimmed(_ bytes: ArraySlice<UInt8>) -> String {
+    var bytes = bytes
+    while let first = bytes.first, first == 0x20 || first == 0x09 { bytes.removeFirst() }
+    while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
+    let text = String(decoding: bytes, as: UTF8.self)
+    guard let first = bytes.first, let last = bytes.last, first >= 0x80 || last >= 0x80 else {
+      return text
+    }
+    return text.trimmingCharacters(in: .whitespaces)
+  }
+
   static func slug(_ text: String) -> String {
-    // ASCII text folds to its lower case: Foundation's folding (through NSString) was most
-    // of the cost of a heading's id.
-    let folded =
-      text.utf8.allSatisfy { $0 < 0x80 }
-      ? text.lowercased()
-      : text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+    if text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiSlug(text) }
+    let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
     var slug = ""
     var pendingDash = false
     for scalar in folded.unicodeScalars {
@@ -129,6 +139,27 @@ struct DocumentWalker {
       }
     }
     return slug
+  }
+
+  /// ``slug(_:)`` of ASCII text, on its bytes: Foundation's folding (through NSString) and
+  /// Unicode properties were most of the cost of a heading's id.
+  private static func asciiSlug(_ text: String) -> String {
+    var slug: [UInt8] = []
+    slug.reserveCapacity(text.utf8.count)
+    var pendingDash = false
+    for byte in text.utf8 {
+      let lowered = byte | 0x20
+      if (lowered >= UInt8(ascii: "a") && lowered <= UInt8(ascii: "z"))
+        || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+      {
+        if pendingDash, !slug.isEmpty { slug.append(UInt8(ascii: "-")) }
+        pendingDash = false
+        slug.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? lowered : byte)
+      } else {
+        pendingDash = true
+      }
+    }
+    return String(decoding: slug, as: UTF8.self)
   }
 
   /// Swaps every heading for a custom block that prints `<hN id="…">…</hN>`: cmark-gfm has no

@@ -161,12 +161,13 @@ import Testing
 
 @Suite struct FootnoteLabelTests {
   @Test func replacesEveryOccurrenceOnBytes() {
-    let pattern = Array("ab".utf8)
+    let pattern = "ab"
     #expect(FootnoteLabels.replacing(pattern, with: "X", in: "ab é ab") == "X é X")
     #expect(FootnoteLabels.replacing(pattern, with: "X", in: "aab") == "aX")
     #expect(FootnoteLabels.replacing(pattern, with: "X", in: "a") == "a")
     #expect(FootnoteLabels.replacing(pattern, with: "X", in: "") == "")
     #expect(FootnoteLabels.replacing(pattern, with: "X", in: "ba") == "ba")
+    #expect(FootnoteLabels.replacing(pattern, with: "é", in: "abab") == "éé")
   }
 }
 
@@ -176,5 +177,22 @@ import Testing
     #expect(DocumentWalker.slug("Été à Paris — BILAN") == "ete-a-paris-bilan")
     #expect(DocumentWalker.slug("ÉTÉ") == DocumentWalker.slug("ete"))
     #expect(DocumentWalker.slug("--") == "")
+  }
+
+  /// ASCII text takes a byte path; with an accented word after it, the Unicode path. Every
+  /// printable ASCII character must give the same slug on both.
+  @Test func asciiPathAgreesWithTheUnicodePath() {
+    for byte in UInt8(0x20)...UInt8(0x7E) {
+      let text = "a" + String(UnicodeScalar(byte)) + "B"
+      #expect(DocumentWalker.slug(text + " é") == DocumentWalker.slug(text) + "-e", "\(text)")
+    }
+  }
+
+  @Test func headingTextIsTrimmed() {
+    func trimmed(_ text: String) -> String { DocumentWalker.trimmed(Array(text.utf8)[...]) }
+    #expect(trimmed("  Title \t") == "Title")
+    #expect(trimmed("\u{A0}Titre\u{A0}") == "Titre")
+    #expect(trimmed("Été — a b") == "Été — a b")
+    #expect(trimmed("   ") == "")
   }
 }
