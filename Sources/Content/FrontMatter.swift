@@ -17,12 +17,13 @@ public struct FrontMatter: Sendable {
   /// Splits `text`; a UTF-8 byte-order mark and CRLF line endings are accepted.
   public static func split(_ text: String) throws(Diagnostic) -> FrontMatter {
     var text = text.withPlainLineEndings()
+    let yamlStart = 4
     guard text.utf8.starts(with: "---\n".utf8) || text == "---" else {
       return FrontMatter(yaml: "", yamlFirstLine: 1, body: text, bodyFirstLine: 1)
     }
-    // Line by line over the UTF-8 bytes: the fences are ASCII lines.
-    let split = text.withUTF8 { bytes -> FrontMatter? in
-      let yamlStart = 4
+    // Line by line over the UTF-8 bytes: the fences are ASCII lines, so the parts are cut at
+    // character boundaries and copied from the text without decoding it again.
+    let fences = text.withUTF8 { bytes -> (yamlEnd: Int, bodyStart: Int, bodyLine: Int)? in
       var lineStart = yamlStart
       var lineNumber = 1
       while lineStart < bytes.count {
@@ -34,15 +35,18 @@ public struct FrontMatter: Sendable {
         }
         let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<end])
         if line.elementsEqual("---".utf8) || line.elementsEqual("...".utf8) {
-          let yaml = UnsafeBufferPointer(rebasing: bytes[yamlStart..<max(yamlStart, lineStart - 1)])
-          let body = UnsafeBufferPointer(rebasing: bytes[min(end + 1, bytes.count)...])
-          return FrontMatter(
-            yaml: String(decoding: yaml, as: UTF8.self), yamlFirstLine: 2,
-            body: String(decoding: body, as: UTF8.self), bodyFirstLine: lineNumber + 1)
+          return (max(yamlStart, lineStart - 1), min(end + 1, bytes.count), lineNumber + 1)
         }
         lineStart = end + 1
       }
       return nil
+    }
+    let split = fences.map { fences in
+      let utf8 = text.utf8
+      func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
+      return FrontMatter(
+        yaml: String(text[index(yamlStart)..<index(fences.yamlEnd)]), yamlFirstLine: 2,
+        body: String(text[index(fences.bodyStart)...]), bodyFirstLine: fences.bodyLine)
     }
     if let split { return split }
     throw Diagnostic.error(

@@ -10,33 +10,33 @@ enum FootnoteLabels {
 
   private static let englishLabel = "aria-label=\"Back to content\""
 
-  static func localize(_ html: String, language: String) -> String {
-    guard let label = backToContent[language], language != "en" else { return html }
+  /// The HTML cmark-gfm rendered (`html`, a C string), with the labels in `language`.
+  static func localizedHTML(_ html: UnsafePointer<CChar>, language: String) -> String {
+    guard let label = backToContent[language], language != "en" else {
+      return String(cString: html)
+    }
     return replacing(englishLabel, with: "aria-label=\"\(label)\"", in: html)
   }
 
-  /// Replaces every occurrence of the ASCII text `pattern` by `replacement`, found by `strstr`
-  /// in the bytes of `text` (HTML from cmark-gfm, a C string, so without NUL bytes):
-  /// Foundation's `replacingOccurrences` went through UTF-16 and cost more than cmark-gfm's
-  /// parsing of the page. The pattern starts and ends with ASCII, so a match never splits a
-  /// character and the result is the same text.
-  static func replacing(_ pattern: String, with replacement: String, in text: String) -> String {
-    let result: String? = text.withCString { start in
-      pattern.withCString { wanted -> String? in
-        var out: [UInt8] = []
-        var copied = start
-        let patternLength = strlen(wanted)
-        while let found = strstr(copied, wanted) {
-          let match = UnsafePointer(found)
-          out.append(contentsOf: UnsafeRawBufferPointer(start: copied, count: match - copied))
-          out.append(contentsOf: replacement.utf8)
-          copied = match + patternLength
-        }
-        guard copied != start else { return nil }
-        out.append(contentsOf: UnsafeRawBufferPointer(start: copied, count: strlen(copied)))
-        return String(decoding: out, as: UTF8.self)
+  /// `text` with every occurrence of the ASCII text `pattern` replaced by `replacement`, found
+  /// by `strstr` (Foundation's `replacingOccurrences` went through UTF-16 and cost more than
+  /// cmark-gfm's parsing of the page), and decoded once.
+  static func replacing(
+    _ pattern: String, with replacement: String, in text: UnsafePointer<CChar>
+  ) -> String {
+    pattern.withCString { wanted in
+      var out: [UInt8] = []
+      var copied = text
+      let patternLength = strlen(wanted)
+      while let found = strstr(copied, wanted) {
+        let match = UnsafePointer(found)
+        out.append(contentsOf: UnsafeRawBufferPointer(start: copied, count: match - copied))
+        out.append(contentsOf: replacement.utf8)
+        copied = match + patternLength
       }
+      guard copied != text else { return String(cString: text) }
+      out.append(contentsOf: UnsafeRawBufferPointer(start: copied, count: strlen(copied)))
+      return String(decoding: out, as: UTF8.self)
     }
-    return result ?? text
   }
 }

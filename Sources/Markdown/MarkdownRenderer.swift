@@ -122,10 +122,9 @@ public struct MarkdownRenderer: Sendable {
       throw Diagnostic.error("cmark-gfm could not render the document")
     }
     defer { free(rendered) }
-    var html = String(cString: rendered)
-    if walker.hasFootnotes {
-      html = FootnoteLabels.localize(html, language: language)
-    }
+    let html =
+      walker.hasFootnotes
+      ? FootnoteLabels.localizedHTML(rendered, language: language) : String(cString: rendered)
     return RenderedMarkdown(
       html: html, plainText: walker.plainText, headings: walker.headings, links: walker.links)
   }

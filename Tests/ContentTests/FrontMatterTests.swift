@@ -29,6 +29,8 @@ import Testing
       ("---\na: 1\n---", "a: 1", "", 4),
       ("---\na: ---x\n ---\n---\n", "a: ---x\n ---", "", 5),
       ("Pas de front matter\n---\n", "", "Pas de front matter\n---\n", 1),
+      // A part starting or ending with a combining mark is cut at the fence's line break.
+      ("---\n\u{301}a: é\u{301}\n---\n\u{301}x\u{301}", "\u{301}a: é\u{301}", "\u{301}x\u{301}", 4),
     ]
     for (text, yaml, body, bodyFirstLine) in cases {
       let split = try FrontMatter.split(text)
