@@ -20,6 +20,15 @@ struct ModelValues: Sendable {
   private var cards: [String: [Value]]
   /// In `build`, the HTML of the bodies, moved out of `rendered`.
   let bodies: DocumentBodies?
+  /// Language → the references to topics, factors and places, made once: each shows on many
+  /// pages (a case page's places and factors were a quarter of its context's making).
+  private var references: [String: References]
+
+  private struct References: Sendable {
+    var topics: [String: Value] = [:]
+    var factors: [String: Value] = [:]
+    var localities: [String: Value] = [:]
+  }
 
   init(
     content: SiteContent, routes: Routes, rendered: [RenderedMarkdown?],
@@ -34,7 +43,21 @@ struct ModelValues: Sendable {
     summaries = content.documents.indices.parallelMap { position in
       Self.summary(of: content.documents[position], rendered: rendered[position], words: 30)
     }
+    references = [:]
     cards = [:]
+    var references: [String: References] = [:]
+    for language in content.config.languages {
+      var made = References()
+      for topic in content.topics { made.topics[topic.id] = makeTopicReference(topic.id, language) }
+      for factor in content.factors {
+        made.factors[factor.id] = makeFactorReference(factor.id, language)
+      }
+      for locality in content.localities {
+        made.localities[locality.id] = makeLocalityReference(locality, language)
+      }
+      references[language] = made
+    }
+    self.references = references
     var cards: [String: [Value]] = [:]
     for language in content.config.languages {
       let values = self
@@ -76,6 +99,19 @@ struct ModelValues: Sendable {
   }
 
   func topicReference(_ id: String, _ language: String) -> Value {
+    references[language]?.topics[id] ?? makeTopicReference(id, language)
+  }
+
+  func factorReference(_ id: String, _ language: String) -> Value {
+    references[language]?.factors[id] ?? makeFactorReference(id, language)
+  }
+
+  /// `locality` as the site's localities file gives it (ids are unique there).
+  func localityReference(_ locality: Locality, _ language: String) -> Value {
+    references[language]?.localities[locality.id] ?? makeLocalityReference(locality, language)
+  }
+
+  private func makeTopicReference(_ id: String, _ language: String) -> Value {
     let topic = content.index.topicByID[id]
     return [
       "id": .string(id), "label": .string(topic?.label.text(in: language) ?? id),
@@ -84,7 +120,7 @@ struct ModelValues: Sendable {
     ]
   }
 
-  func factorReference(_ id: String, _ language: String) -> Value {
+  private func makeFactorReference(_ id: String, _ language: String) -> Value {
     let factor = content.index.factorByID[id]
     return [
       "id": .string(id), "label": .string(factor?.label.text(in: language) ?? id),
@@ -101,7 +137,7 @@ struct ModelValues: Sendable {
     ]
   }
 
-  func localityReference(_ locality: Locality, _ language: String) -> Value {
+  private func makeLocalityReference(_ locality: Locality, _ language: String) -> Value {
     [
       "id": .string(locality.id), "name": .string(locality.name),
       "region": .string(locality.region),

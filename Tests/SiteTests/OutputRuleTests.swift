@@ -354,7 +354,11 @@ import Testing
 
 @Suite struct WordCountTests {
   @Test func countAgreesWithForEach() {
-    for text in ["", " ", "un", " un  deux\ttrois\n", "été à\r\nParis ", "a\u{A0}b c", "x  "] {
+    let texts = [
+      "", " ", "un", " un  deux\ttrois\n", "été à\r\nParis ", "a\u{A0}b c", "x  ",
+      "a\u{1}b \u{0B}c!",
+    ]
+    for text in texts {
       var seen = 0
       _ = Words.forEach(in: text) { _ in
         seen += 1
