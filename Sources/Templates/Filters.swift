@@ -335,6 +335,12 @@ enum BuiltinFilters {
   }
 
   static func url(_ path: String, environment: RenderEnvironment) -> String {
+    // Most calls: a root-relative path on a site served at the root is its own URL (and the
+    // same string, not a copy). ASCII after the slash: it is a character of its own.
+    if environment.basePath == "/", path.utf8.first == UInt8(ascii: "/") {
+      let second = path.utf8.dropFirst().first
+      if second.map({ $0 < 0x80 && $0 != UInt8(ascii: "/") }) ?? true { return path }
+    }
     if isAbsolute(path) { return path }
     let base = environment.basePath.utf8
     let path8 = path.utf8

@@ -89,7 +89,9 @@ import Testing
 
   @Test func urlMatchesCharacterLevelJoin() {
     let bases = ["/", "/portail/", "/portail", "", "/é/", "/\u{600}/"]
-    let paths = ["cases/x/", "/cases/x/", "/", "", "/\u{301}x", "é", "https://a.b/", "#top"]
+    let paths = [
+      "cases/x/", "/cases/x/", "/", "", "/\u{301}x", "é", "https://a.b/", "#top", "//a.b/x", "/é",
+    ]
     for base in bases {
       for path in paths {
         let environment = RenderEnvironment(basePath: base)
