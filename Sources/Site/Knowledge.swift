@@ -46,26 +46,32 @@ struct RelatedCases: Sendable {
     let original = values.cases.groups[group].original
     guard let details = documents[original].details else { return [] }
     let index = values.content.index
-    var seen: [Int] = []
-    defer { for other in seen { scores[other] = 0 } }
-    func add(_ bucket: [Int]?, weight: Int32) {
-      for position in (bucket ?? []).prefix(Self.bucketLimit) {
-        let other = Int(originalGroup[position])
-        guard other >= 0, other != group else { continue }
-        if scores[other] == 0 { seen.append(other) }
-        scores[other] += weight
+    // The buckets first, then one loop over them without nested functions: a function
+    // capturing `scores` and `seen` had every access checked for exclusivity at run time.
+    var buckets: [(cases: ArraySlice<Int>, weight: Int32)] = []
+    func gather(_ keys: [YAMLStringValue], _ table: [String: [Int]], weight: Int32) {
+      for key in Set(keys.map(\.text)) {
+        if let bucket = table[key] { buckets.append((bucket.prefix(Self.bucketLimit), weight)) }
       }
     }
-    for locality in Set(details.localities.map(\.text)) {
-      add(index.casesByLocality[locality], weight: 3)
+    gather(details.localities, index.casesByLocality, weight: 3)
+    gather(details.successFactors, index.casesBySuccessFactor, weight: 2)
+    gather(details.failureFactors, index.casesByFailureFactor, weight: 2)
+    gather(details.topics, index.casesByTopic, weight: 1)
+    var seen: [Int] = []
+    scores.withUnsafeMutableBufferPointer { scores in
+      originalGroup.withUnsafeBufferPointer { originalGroup in
+        for (cases, weight) in buckets {
+          for position in cases {
+            let other = Int(originalGroup[position])
+            guard other >= 0, other != group else { continue }
+            if scores[other] == 0 { seen.append(other) }
+            scores[other] += weight
+          }
+        }
+      }
     }
-    for factor in Set(details.successFactors.map(\.text)) {
-      add(index.casesBySuccessFactor[factor], weight: 2)
-    }
-    for factor in Set(details.failureFactors.map(\.text)) {
-      add(index.casesByFailureFactor[factor], weight: 2)
-    }
-    for topic in Set(details.topics.map(\.text)) { add(index.casesByTopic[topic], weight: 1) }
+    defer { for other in seen { scores[other] = 0 } }
     // The best `limit` by score, then by group: kept sorted while scanning, no full sort.
     var best: [Int] = []
     best.reserveCapacity(Self.limit + 1)
