@@ -44,6 +44,17 @@ import Testing
     let french = Analyzer(language: "fr")
     #expect(french.terms("re\u{301}seaux") == ["reseau"])
   }
+
+  /// The check reads eight ASCII bytes at a time: marks before, inside and after such runs.
+  @Test func textThatNFCWouldChangeIsFound() {
+    for (text, changes) in [
+      ("jardins partagés", false), ("jardins partage\u{301}s", true),
+      ("a\u{301}", true), ("abcdefgh\u{301}", true), ("abcdefghijklmnopq\u{301}", true),
+      ("\u{301}abcdefghijklmnop", true), ("\u{2126} abcdefgh", true), ("été à Paris, 2024", false),
+    ] {
+      #expect(Analyzer.mayChangeUnderNFC(text) == changes, "\(text)")
+    }
+  }
 }
 
 @Suite struct StemCacheTests {

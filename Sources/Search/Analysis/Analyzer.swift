@@ -114,8 +114,16 @@ public struct Analyzer: Sendable {
   static func mayChangeUnderNFC(_ text: String) -> Bool {
     var text = text
     return text.withUTF8 { bytes in
+      let raw = UnsafeRawBufferPointer(bytes)
       var index = 0
       while index < bytes.count {
+        // Eight ASCII bytes at a time.
+        if index + 8 <= bytes.count,
+          raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+        {
+          index += 8
+          continue
+        }
         // Scalars below U+0300 are ASCII or two bytes led by 0xC2…0xCB; skipping every byte
         // below 0xCC skips them and the continuation bytes of the others.
         guard bytes[index] >= 0xCC else {
