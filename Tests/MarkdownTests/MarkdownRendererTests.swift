@@ -157,6 +157,27 @@ import Testing
     #expect(problem?.location?.line == 2)
     #expect(problem?.location?.column == 201)
   }
+
+  /// Text without counted bytes is skipped eight bytes at a time: each limit is still found,
+  /// at the same column, wherever the counted bytes fall in those eight.
+  @Test func countedBytesAreFoundAtEveryOffset() {
+    let text = "Un texte é ordinaire, sans rien de spécial, assez long"
+    for length in 0..<20 {
+      let prose = String(decoding: text.utf8.prefix(length), as: UTF8.self)
+      let width = prose.utf8.count
+      let columns = PathologicalInput.maximumTableColumns + 1
+      let pipes = PathologicalInput.scan(prose + String(repeating: "|", count: columns))
+      #expect(pipes?.location?.column == width + columns, "\(length)")
+      let brackets = PathologicalInput.maximumBracketOpeners + 1
+      let links = PathologicalInput.scan(prose + String(repeating: "a[", count: brackets))
+      #expect(links?.location?.column == width + 2 * brackets, "\(length)")
+      let openers = PathologicalInput.maximumMarkupOpeners + 1
+      let markup = PathologicalInput.scan(prose + String(repeating: "x<?", count: openers))
+      #expect(markup?.location?.column == width + 3 * openers, "\(length)")
+      let nextLine = PathologicalInput.scan(prose + "\n" + String(repeating: "|", count: columns))
+      #expect(nextLine?.location?.line == 2 && nextLine?.location?.column == columns, "\(length)")
+    }
+  }
 }
 
 @Suite struct FootnoteLabelTests {
