@@ -28,11 +28,16 @@ enum Folding {
 
   /// The folded word as a string.
   static func foldedString(_ letters: [UInt32]) -> String {
-    var text = String.UnicodeScalarView()
     guard letters.contains(where: { $0 >= 0x80 }) else {
-      text.append(contentsOf: letters.compactMap(Unicode.Scalar.init))
-      return String(text)
+      // ASCII: one byte per letter, written in place.
+      return String(unsafeUninitializedCapacity: letters.count) { bytes in
+        for (index, letter) in letters.enumerated() {
+          bytes[index] = UInt8(truncatingIfNeeded: letter)
+        }
+        return letters.count
+      }
     }
+    var text = String.UnicodeScalarView()
     var onlyLatin = true
     for value in letters {
       if value < 0x80 {
