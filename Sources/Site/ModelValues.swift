@@ -319,12 +319,35 @@ enum Words {
   static func count(in text: String) -> Int {
     var text = text
     return text.withUTF8 { bytes in
+      // Eight bytes at a time: a word starts at each byte that is not a space and follows
+      // one (or the start), found with exact per-byte tests and counted as bits.
+      let raw = UnsafeRawBufferPointer(bytes)
+      let ones: UInt64 = 0x0101_0101_0101_0101
+      let lows = ones &* 0x7F
+      let highs = ones &<< 7
+      /// The high bit of each byte of `word` that equals `byte`.
+      func equal(_ word: UInt64, _ byte: UInt64) -> UInt64 {
+        let difference = word ^ (byte &* ones)
+        return ~(((difference & lows) &+ lows) | difference) & highs
+      }
       var count = 0
-      var inWord = false
-      for byte in bytes {
+      var previousSpaces = highs  // as if a space came before the text
+      var index = 0
+      while index + 8 <= bytes.count {
+        let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+        let spaces = equal(word, 0x20) | equal(word, 0x0A) | equal(word, 0x09) | equal(word, 0x0D)
+        let starts = ~spaces & highs & (spaces &<< 8 | previousSpaces &>> 56)
+        count += starts.nonzeroBitCount
+        previousSpaces = spaces
+        index += 8
+      }
+      var inWord = previousSpaces &>> 63 == 0
+      while index < bytes.count {
+        let byte = bytes[index]
         let isSpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
         if !isSpace, !inWord { count += 1 }
         inWord = !isSpace
+        index += 1
       }
       return count
     }

@@ -358,7 +358,13 @@ import Testing
       "", " ", "un", " un  deux\ttrois\n", "été à\r\nParis ", "a\u{A0}b c", "x  ",
       "a\u{1}b \u{0B}c!",
     ]
-    for text in texts {
+    // Eight bytes are counted at a time: words and spaces across those eights, at every offset.
+    let sentence = "Les jardins  partagés\tde Todmorden,\r\nun réseau d'habitants qui  sème "
+    let shifted = (0..<16).map { String(repeating: " ", count: $0) + sentence + sentence }
+    let prefixes = (0..<sentence.utf8.count).map {
+      String(decoding: sentence.utf8.prefix($0), as: UTF8.self)
+    }
+    for text in texts + shifted + prefixes {
       var seen = 0
       _ = Words.forEach(in: text) { _ in
         seen += 1
