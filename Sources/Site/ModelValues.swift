@@ -170,8 +170,13 @@ struct ModelValues: Sendable {
 
   func dateValue(_ date: Date?) -> Value { date.map(Value.date) ?? .null }
 
-  /// Language → document index → case card (null for other kinds).
-  var caseCards: [String: [Value]] { cards }
+  /// Language → the values many pages of that language show, each made once: the case cards
+  /// (null for documents of other kinds) and the references to topics, factors and places.
+  var sharedValues: [String: [Value]] {
+    cards.merging(
+      references.mapValues { Array($0.topics.values) + $0.factors.values + $0.localities.values },
+      uniquingKeysWith: +)
+  }
 
   /// A case study as lists show it, with labels in `language`.
   func caseCard(_ position: Int, _ language: String) -> Value {

@@ -9,14 +9,15 @@ import Templates
 struct PageKey: Sendable {
   /// The key of everything besides the page's own job, made once per build.
   let inputs: StableHasher.Digest
-  /// Language → the case cards shown on that language's pages, with their digests.
-  private let cards: [String: StableHasher.KnownValues]
+  /// Language → the values shown on many of that language's pages, with their digests.
+  private let known: [String: StableHasher.KnownValues]
 
-  /// `cards`: language → the case cards of that language's pages (``ModelValues``), digested
-  /// here once. They are most of what list, place and related-case contexts hold: two thirds
-  /// of the values that keys walked, at every page showing them.
-  init(_ inputs: RenderInputs, cards: [String: [Value]] = [:]) {
-    self.cards = cards.mapValues(StableHasher.KnownValues.init)
+  /// `known`: language → the values many pages of that language show
+  /// (``ModelValues/sharedValues``), digested here once. The case cards are most of what list,
+  /// place and related-case contexts hold (two thirds of the values that keys walked); the
+  /// references to places and factors much of a case page's.
+  init(_ inputs: RenderInputs, known: [String: [Value]] = [:]) {
+    self.known = known.mapValues(StableHasher.KnownValues.init)
     var hasher = StableHasher()
     hasher.combine(Self.executableIdentity)
     hasher.combine(UInt64(inputs.templates.count))
@@ -35,10 +36,10 @@ struct PageKey: Sendable {
     self.inputs = hasher.finalize()
   }
 
-  /// The digest of `card` on the pages of `language`, if it is one of the cards given at
-  /// ``init(_:cards:)``.
+  /// The digest of `card` on the pages of `language`, if it is one of the values given at
+  /// ``init(_:known:)``.
   func cardDigest(of card: Value, language: String) -> StableHasher.Digest? {
-    cards[language]?.digest(of: card)
+    known[language]?.digest(of: card)
   }
 
   /// The page's key; with `shown`, also collects the URLs of the documents its context shows
@@ -50,7 +51,7 @@ struct PageKey: Sendable {
     hasher.combine(job.template)
     hasher.combine(job.language)
     let digest = StableHasher.digest(
-      of: .object(job.context), known: cards[job.language], shown: &shown)
+      of: .object(job.context), known: known[job.language], shown: &shown)
     hasher.combine(digest.high)
     hasher.combine(digest.low)
     return hasher.finalize()

@@ -336,7 +336,7 @@ public struct SiteBuilder: Sendable {
     var dependencies: PageDependencies?
     var scopedPages: Int?
     if let staging {
-      let key = PageKey(renderInputs, cards: values.caseCards)
+      let key = PageKey(renderInputs, known: values.sharedValues)
       let scope = edits.flatMap {
         EditScope(edited: $0.paths, previous: $0.previous, values: values, key: key)
       }
