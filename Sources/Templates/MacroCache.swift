@@ -78,11 +78,34 @@ final class MacroCache: Sendable {
   }
 
   /// One stripe's entries, and the calls of each macro (by number) it saw. (Unchecked
-  /// `Sendable`: its properties are read and written under `lock` only.)
+  /// `Sendable`: its state is read and written under `lock` only.)
   private final class Stripe: @unchecked Sendable {
     let lock = NSLock()
+    /// One stored property, changed by one call per operation: each access to a class's
+    /// property is checked for exclusivity at run time, and four checks per lookup cost more
+    /// than the lookup.
+    var state = StripeState()
+  }
+
+  private struct StripeState {
     var entries: [HashedKey: [UInt8]] = [:]
     var usage: [Usage] = []
+
+    mutating func lookup(_ key: HashedKey) -> Lookup {
+      let macro = key.key.macro
+      if usage.count <= macro {
+        usage += Array(repeating: Usage(), count: macro + 1 - usage.count)
+      }
+      if usage[macro].unrewarding { return .skip }
+      let found = entries[key]
+      usage[macro].calls += 1
+      if found != nil { usage[macro].hits += 1 }
+      let counts = usage[macro]
+      if counts.calls >= MacroCache.trialCalls, counts.hits * 32 < counts.calls {
+        usage[macro].unrewarding = true
+      }
+      return found.map(Lookup.hit) ?? .miss
+    }
   }
 
   private static let stripeCount = 16
@@ -125,19 +148,7 @@ final class MacroCache: Sendable {
     let stripe = stripe(of: key)
     stripe.lock.lock()
     defer { stripe.lock.unlock() }
-    let macro = key.key.macro
-    if stripe.usage.count <= macro {
-      stripe.usage += Array(repeating: Usage(), count: macro + 1 - stripe.usage.count)
-    }
-    if stripe.usage[macro].unrewarding { return .skip }
-    let found = stripe.entries[key]
-    stripe.usage[macro].calls += 1
-    if found != nil { stripe.usage[macro].hits += 1 }
-    let counts = stripe.usage[macro]
-    if counts.calls >= Self.trialCalls, counts.hits * 32 < counts.calls {
-      stripe.usage[macro].unrewarding = true
-    }
-    return found.map(Lookup.hit) ?? .miss
+    return stripe.state.lookup(key)
   }
 
   /// Keeps `output` for `key`. When that would pass the byte limit, every entry is dropped
@@ -152,7 +163,7 @@ final class MacroCache: Sendable {
     if bytes.add(size, ordering: .relaxed).newValue > byteLimit {
       for stripe in stripes {
         stripe.lock.lock()
-        stripe.entries.removeAll(keepingCapacity: true)
+        stripe.state.entries.removeAll(keepingCapacity: true)
         stripe.lock.unlock()
       }
       bytes.store(size, ordering: .relaxed)
@@ -160,7 +171,7 @@ final class MacroCache: Sendable {
     let stripe = stripe(of: key)
     stripe.lock.lock()
     defer { stripe.lock.unlock() }
-    if stripe.entries.updateValue(output, forKey: key) != nil {
+    if stripe.state.entries.updateValue(output, forKey: key) != nil {
       bytes.subtract(size, ordering: .relaxed)
     }
   }
@@ -169,7 +180,7 @@ final class MacroCache: Sendable {
     stripes.reduce(0) { total, stripe in
       stripe.lock.lock()
       defer { stripe.lock.unlock() }
-      return total + stripe.entries.count
+      return total + stripe.state.entries.count
     }
   }
 
