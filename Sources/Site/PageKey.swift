@@ -44,7 +44,7 @@ struct PageKey: Sendable {
 
   /// The page's key; with `shown`, also collects the URLs of the documents its context shows
   /// (``StableHasher/digest(of:known:shown:)``).
-  func key(of job: PageJob, shown: inout Set<String>?) -> StableHasher.Digest {
+  func key(of job: PageJob, shown: inout [String]?) -> StableHasher.Digest {
     var hasher = StableHasher()
     hasher.combine(inputs.high)
     hasher.combine(inputs.low)
@@ -133,13 +133,13 @@ struct StableHasher {
   /// hundreds of values, so this avoids a hasher per member and copies of texts. A value among
   /// `known` takes the digest found there.
   static func digest(of value: Value, known: KnownValues? = nil) -> Digest {
-    var shown: Set<String>? = nil
+    var shown: [String]? = nil
     return digest(of: value, known: known, shown: &shown)
   }
 
-  /// ``digest(of:known:)``, inserting into `shown` (unless nil) the URL of every document the
+  /// ``digest(of:known:)``, appending to `shown` (unless nil) the URL of every document the
   /// value shows (``PageDependencies/shownDocument(_:)``).
-  static func digest(of value: Value, known: KnownValues?, shown: inout Set<String>?)
+  static func digest(of value: Value, known: KnownValues?, shown: inout [String]?)
     -> Digest
   {
     switch value {
@@ -162,7 +162,7 @@ struct StableHasher {
       return hasher.finalize()
     case .object(let members):
       if let entry = known?.entry(of: value) {
-        if let document = entry.shown { shown?.insert(document) }
+        if let document = entry.shown { shown?.append(document) }
         return entry.digest
       }
       var sum = Digest(high: 0, low: 0)
@@ -178,7 +178,7 @@ struct StableHasher {
         sum.low &+= mix(rotate(name, 32) &+ digest.low)
       }
       // The rule of ``PageDependencies/shownDocument(_:)``, from the members just read.
-      if let kind, let url, PageDependencies.showsDocument(ofKind: kind) { shown?.insert(url) }
+      if let kind, let url, PageDependencies.showsDocument(ofKind: kind) { shown?.append(url) }
       var hasher = StableHasher()
       hasher.combine(8)
       hasher.combine(UInt64(members.count))

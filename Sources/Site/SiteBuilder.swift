@@ -666,7 +666,7 @@ public struct SiteBuilder: Sendable {
       // Each job is freed by the thread that rendered it: a batch's contexts are tens of
       // thousands of small dictionaries, which the main thread alone took 0.2 s to free at 10k.
       let results = (consume batch).parallelMapConsuming {
-        position, job -> ([Diagnostic], Set<String>?) in
+        position, job -> ([Diagnostic], [String]?) in
         let path = Routes.outputFile(for: job.path)
         if keptPaths.contains(job.path) || staging.hasFailed { return ([], nil) }
         if let scope, let previousStart, !scope.pages.contains(previousStart + position),
@@ -674,7 +674,7 @@ public struct SiteBuilder: Sendable {
         {
           return ([], nil)
         }
-        var shown: Set<String>? = scope == nil ? [] : nil
+        var shown: [String]? = scope == nil ? [] : nil
         let pageKey = key.key(of: job, shown: &shown)
         if staging.keepPage(path, key: pageKey) { return ([], shown) }
         do throws(Diagnostic) {
@@ -690,8 +690,10 @@ public struct SiteBuilder: Sendable {
       if scope != nil, previousStart == nil { written.scopeHeld = false }
       for (position, (problems, shown)) in results.enumerated() {
         diagnostics += problems
-        for url in shown ?? [] {
-          written.shownBy[url, default: []].append(Int32(first + position))
+        // A page may show a document more than once: it is listed once under it.
+        let page = Int32(first + position)
+        for url in shown ?? [] where written.shownBy[url]?.last != page {
+          written.shownBy[url, default: []].append(page)
         }
       }
       bodies?.release(documents)

@@ -238,6 +238,10 @@ import Testing
       (dependencies.shownBy["/cases/covoiturage/"] ?? []).map { dependencies.pagePaths[Int($0)] })
     #expect(shown.isSuperset(of: ["/cases/covoiturage/", "/cases/", "/topics/mobilite/"]))
     #expect(!shown.contains("/a-propos/"))
+    // Each page once under each document it shows, in page order.
+    for pages in dependencies.shownBy.values {
+      #expect(zip(pages, pages.dropFirst()).allSatisfy { $0 < $1 })
+    }
     #expect(dependencies.documents["content/cases/covoiturage.md"]?.url == "/cases/covoiturage/")
   }
 }
