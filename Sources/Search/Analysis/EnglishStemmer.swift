@@ -96,10 +96,8 @@ public enum EnglishStemmer {
     init(_ word: StemmedWord) {
       r1 = word.count
       r2 = word.count
-      if let prefix = [
-        "gener", "commun", "arsen", "univers", "later", "emerg", "organ", "inter",
-      ].first(where: { word.hasPrefix(scalars($0)) }) {
-        r1 = prefix.unicodeScalars.count
+      if let prefix = Self.exceptionalPrefixes.first(where: { word.hasPrefix($0) }) {
+        r1 = prefix.count
       } else if let end = Self.endOfVowelConsonant(word, from: 0) {
         r1 = end
       } else {
@@ -107,6 +105,11 @@ public enum EnglishStemmer {
       }
       r2 = Self.endOfVowelConsonant(word, from: r1) ?? word.count
     }
+
+    /// Prefixes whose end is R1.
+    private static let exceptionalPrefixes = [
+      "gener", "commun", "arsen", "univers", "later", "emerg", "organ", "inter",
+    ].map(scalars)
 
     private static func endOfVowelConsonant(_ word: StemmedWord, from start: Int) -> Int? {
       var position = start

@@ -99,11 +99,11 @@ public enum FrenchStemmer {
         FrenchStemmer.isVowel(word.letters[1])
       {
         rv = 3
-      } else if ["par", "col", "tap"].contains(where: { word.hasPrefix(scalars($0)) }) {
+      } else if Self.threeLetterPrefixes.contains(where: { word.hasPrefix($0) }) {
         rv = 3
-      } else if word.hasPrefix(scalars("mauva")) {
+      } else if word.hasPrefix(Self.mauva) {
         rv = 5
-      } else if word.hasPrefix(scalars("ni")), FrenchStemmer.isVowel(word.letter(at: 2)) {
+      } else if word.hasPrefix(Self.ni), FrenchStemmer.isVowel(word.letter(at: 2)) {
         rv = 3
       } else if length > 1,
         let vowel = (1..<length).first(where: { FrenchStemmer.isVowel(word.letters[$0]) })
@@ -114,6 +114,11 @@ public enum FrenchStemmer {
       r1 = end1
       r2 = Self.endOfVowelConsonant(word, from: end1) ?? length
     }
+
+    /// Prefixes whose end is RV.
+    private static let threeLetterPrefixes = ["par", "col", "tap"].map(scalars)
+    private static let mauva = scalars("mauva")
+    private static let ni = scalars("ni")
 
     /// The position after the first consonant that follows a vowel, searching from `start`.
     private static func endOfVowelConsonant(_ word: StemmedWord, from start: Int) -> Int? {
