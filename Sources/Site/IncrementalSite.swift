@@ -357,7 +357,7 @@ public struct IncrementalSite: Sendable {
     var pages: [Data] = []
     for output in outputs {
       guard case .success(let page) = output else { return nil }
-      pages.append(page)
+      pages.append(Data(page))
     }
     var changedFiles: [OutputFile] = []
     for ((index, job), page) in zip(remade, pages) {

@@ -193,7 +193,9 @@ public struct OutputFolder: Sendable {
   /// syncs every file to disk, which made writing a site many times slower than copying it).
   /// Returns the file's stamp, read from the open file once written (no second lookup of the
   /// path), or the system's message.
-  static func write(_ data: Data, to path: String) -> Result<FileStamp, WriteProblem> {
+  static func write(_ data: some ContiguousBytes, to path: String) -> Result<
+    FileStamp, WriteProblem
+  > {
     // A new file only, never through a symbolic link: the staging folder starts empty, or as
     // a recycled site whose file at this path the caller removed first.
     let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
@@ -287,11 +289,11 @@ public struct OutputFolder: Sendable {
   /// The hash reads eight bytes at a time in four independent lanes (XXH64's rounds and final
   /// mixing), about ten times faster than a byte-wise FNV-1a over the hundreds of megabytes of
   /// a large site.
-  static func signature(of data: Data) -> FileSignature {
-    FileSignature(size: data.count, hash: hash(data))
+  static func signature(of data: some ContiguousBytes) -> FileSignature {
+    data.withUnsafeBytes { FileSignature(size: $0.count, hash: hash(bytes: $0)) }
   }
 
-  static func hash(_ data: Data) -> UInt64 {
+  static func hash(_ data: some ContiguousBytes) -> UInt64 {
     data.withUnsafeBytes(hash(bytes:))
   }
 

@@ -582,7 +582,7 @@ public struct SiteBuilder: Sendable {
             return .success(previous.pages[position])
           }
         }
-        return Self.render(job, library: library, loaded: loaded)
+        return Self.render(job, library: library, loaded: loaded).map { Data($0) }
       }
       for result in results {
         switch result {
@@ -774,7 +774,7 @@ public struct SiteBuilder: Sendable {
 
   /// One page through its template.
   static func render(_ job: PageJob, library: TemplateLibrary, loaded: LoadedSite)
-    -> Result<Data, DiagnosticList>
+    -> Result<[UInt8], DiagnosticList>
   {
     let config = loaded.content.config
     let environment = RenderEnvironment(
@@ -782,8 +782,7 @@ public struct SiteBuilder: Sendable {
       translations: loaded.translations[job.language] ?? [:])
     do throws(DiagnosticList) {
       return .success(
-        Data(try library.render(job.template, context: job.context, environment: environment))
-      )
+        try library.render(job.template, context: job.context, environment: environment))
     } catch {
       return .failure(error)
     }

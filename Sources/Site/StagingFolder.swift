@@ -111,14 +111,14 @@ public final class StagingFolder: Sendable {
   }
 
   /// Writes a page made from `key` (see ``keepPage(_:key:)``).
-  func writePage(_ path: String, _ contents: Data, key: StableHasher.Digest) throws(Diagnostic) {
+  func writePage(_ path: String, _ contents: [UInt8], key: StableHasher.Digest) throws(Diagnostic) {
     try write(path, contents)
     written.withLock { $0.pageKeys[path] = key }
   }
 
   /// Writes one file (or carries it over unchanged). Safe to call from several threads at once.
   /// Once a file could not be written, later calls do nothing (see ``hasFailed``).
-  public func write(_ path: String, _ contents: Data) throws(Diagnostic) {
+  public func write(_ path: String, _ contents: some ContiguousBytes) throws(Diagnostic) {
     guard !hasFailed else { return }
     let recycled = recycled
     let signature = OutputFolder.signature(of: contents)

@@ -590,10 +590,9 @@ struct Renderer {
     case .skip:
       try render(macro.body, template: target, page: target, into: &out)
     case .miss:
-      var buffer: [UInt8] = []
-      try render(macro.body, template: target, page: target, into: &buffer)
-      out.append(contentsOf: buffer)
-      macroCache.store(buffer, for: key)
+      let start = out.count
+      try render(macro.body, template: target, page: target, into: &out)
+      macroCache.store(Array(out[start...]), for: key)
     }
   }
 
