@@ -8,14 +8,4 @@ extension Array where Element == UInt8 {
     var text = text
     text.withUTF8 { append(contentsOf: $0) }
   }
-
-  /// Appends the UTF-8 bytes of `scalar`.
-  @inline(__always)
-  mutating func appendUTF8(_ scalar: Unicode.Scalar) {
-    if scalar.isASCII {
-      append(UInt8(truncatingIfNeeded: scalar.value))
-    } else {
-      UTF8.encode(scalar) { append($0) }
-    }
-  }
 }
