@@ -293,10 +293,6 @@ public struct OutputFolder: Sendable {
     data.withUnsafeBytes { FileSignature(size: $0.count, hash: hash(bytes: $0)) }
   }
 
-  static func hash(_ data: some ContiguousBytes) -> UInt64 {
-    data.withUnsafeBytes(hash(bytes:))
-  }
-
   static func hash(bytes raw: UnsafeRawBufferPointer) -> UInt64 {
     let prime1: UInt64 = 0x9E37_79B1_85EB_CA87
     let prime2: UInt64 = 0xC2B2_AE3D_27D4_EB4F

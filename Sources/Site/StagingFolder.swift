@@ -66,7 +66,7 @@ public final class StagingFolder: Sendable {
   /// (by default, the key it had: the build knows the page did not change); false when the
   /// page must be rendered.
   func keepPage(_ path: String, key: StableHasher.Digest? = nil) -> Bool {
-    guard let key = key ?? previous.pages[path], previous.pages[path] == key,
+    guard !hasFailed, let key = key ?? previous.pages[path], previous.pages[path] == key,
       let signature = previous.files[path],
       let carried = carryOver(path, signature: signature, recycled: recycled)
     else { return false }
@@ -83,7 +83,7 @@ public final class StagingFolder: Sendable {
   /// when it made them from the same `key`, as a language's search index is made from its
   /// documents; false, having carried nothing, when they must be made again.
   func keepFiles(under folder: String, key: StableHasher.Digest) -> Bool {
-    guard previous.folders[folder] == key else { return false }
+    guard !hasFailed, previous.folders[folder] == key else { return false }
     let files = previous.files.filter { $0.key.hasPrefix(folder) }.sorted { $0.key < $1.key }
     guard !files.isEmpty else { return false }
     let recycled = recycled
@@ -112,14 +112,15 @@ public final class StagingFolder: Sendable {
 
   /// Writes a page made from `key` (see ``keepPage(_:key:)``).
   func writePage(_ path: String, _ contents: [UInt8], key: StableHasher.Digest) throws(Diagnostic) {
-    try write(path, contents)
-    written.withLock { $0.pageKeys[path] = key }
+    if try write(path, contents) { written.withLock { $0.pageKeys[path] = key } }
   }
 
   /// Writes one file (or carries it over unchanged). Safe to call from several threads at once.
-  /// Once a file could not be written, later calls do nothing (see ``hasFailed``).
-  public func write(_ path: String, _ contents: some ContiguousBytes) throws(Diagnostic) {
-    guard !hasFailed else { return }
+  /// Once a file could not be written, later calls do nothing and return false (see
+  /// ``hasFailed``); only the first failure is thrown.
+  @discardableResult
+  public func write(_ path: String, _ contents: some ContiguousBytes) throws(Diagnostic) -> Bool {
+    guard !hasFailed else { return false }
     let recycled = recycled
     let signature = OutputFolder.signature(of: contents)
     let carried =
@@ -137,7 +138,7 @@ public final class StagingFolder: Sendable {
         if failed.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged {
           throw error
         }
-        return
+        return false
       }
     }
     written.withLock {
@@ -145,6 +146,7 @@ public final class StagingFolder: Sendable {
       if let carried { $0.carried(path, carried) }
       if let stamp { $0.knownStamps[path] = stamp }
     }
+    return true
   }
 
   /// How a file was carried over from the previous output.
@@ -212,6 +214,10 @@ public final class StagingFolder: Sendable {
 
   /// Marks the folder as Proximus output, swaps it in and tells what it holds.
   public func publish() throws(Diagnostic) -> OutputFolder.Report {
+    guard !hasFailed else {
+      discard()
+      throw .error("the output was left as it was: a file of the new site could not be written")
+    }
     let folders = removeLeftovers()
     _ = FileManager.default.createFile(
       atPath: stagingPath + "/" + OutputFolder.markerName, contents: Data())

@@ -15,13 +15,14 @@ import Testing
       for position in bytes.indices {
         var flipped = bytes
         flipped[position] ^= 1
-        #expect(OutputFolder.hash(Data(flipped)) != OutputFolder.hash(data))
+        #expect(OutputFolder.signature(of: flipped).hash != OutputFolder.signature(of: data).hash)
       }
       bytes.append(UInt8(truncatingIfNeeded: length &* 31 &+ 7))
     }
     // A slice of a larger buffer hashes like the same bytes on their own.
     let whole = Data(0..<100)
-    #expect(OutputFolder.hash(whole[3..<90]) == OutputFolder.hash(Data(whole[3..<90])))
+    #expect(
+      OutputFolder.signature(of: whole[3..<90]) == OutputFolder.signature(of: Data(whole[3..<90])))
   }
 
   @Test func twoBuildsAreByteIdentical() throws {
@@ -202,9 +203,13 @@ import Testing
     // A folder is needed where a file is: that write fails.
     #expect(throws: Diagnostic.self) { try staging.write("a/b.html", Data("x".utf8)) }
     #expect(staging.hasFailed)
-    try staging.write("c.html", Data("y".utf8))
-    try staging.write("a/d.html", Data("z".utf8))
+    #expect(try !staging.write("c.html", Data("y".utf8)))
+    #expect(try !staging.write("a/d.html", Data("z".utf8)))
     #expect(!FileManager.default.fileExists(atPath: folder.staging.path + "/c.html"))
+    // Nor can the half-written site be swapped in.
+    #expect(throws: Diagnostic.self) { try staging.publish() }
+    #expect(!FileManager.default.fileExists(atPath: folder.output.path))
+    #expect(!FileManager.default.fileExists(atPath: folder.staging.path))
   }
 
   @Test func staleStagingFolderIsCleaned() throws {
