@@ -98,7 +98,7 @@ struct DocumentTrace: Equatable {
       for language in values.content.config.languages {
         let card = values.caseCard(position, language)
         let digest =
-          key.cardDigest(of: card, language: language) ?? StableHasher.digest(of: card)
+          key.knownDigest(of: card, language: language) ?? StableHasher.digest(of: card)
         hasher.combine(digest.high)
         hasher.combine(digest.low)
       }

@@ -46,8 +46,8 @@ struct RelatedCases: Sendable {
     let original = values.cases.groups[group].original
     guard let details = documents[original].details else { return [] }
     let index = values.content.index
-    // The buckets first, then one loop over them without nested functions: a function
-    // capturing `scores` and `seen` had every access checked for exclusivity at run time.
+    // The buckets first, then one scoring loop over unsafe buffers: when a nested function
+    // updated the captured `scores` and `seen`, every access was checked for exclusivity.
     var buckets: [(cases: ArraySlice<Int>, weight: Int32)] = []
     func gather(_ keys: [YAMLStringValue], _ table: [String: [Int]], weight: Int32) {
       for key in Set(keys.map(\.text)) {

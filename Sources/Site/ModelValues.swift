@@ -172,7 +172,7 @@ struct ModelValues: Sendable {
 
   /// Language → the values many pages of that language show, each made once: the case cards
   /// (null for documents of other kinds) and the references to topics, factors and places.
-  var sharedValues: [String: [Value]] {
+  func sharedValues() -> [String: [Value]] {
     cards.merging(
       references.mapValues { Array($0.topics.values) + $0.factors.values + $0.localities.values },
       uniquingKeysWith: +)
@@ -340,6 +340,7 @@ enum Words {
       var index = 0
       while index + 8 <= bytes.count {
         let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+        // The four bytes of ``isSeparator(_:)``.
         let spaces = equal(word, 0x20) | equal(word, 0x0A) | equal(word, 0x09) | equal(word, 0x0D)
         let starts = ~spaces & highs & (spaces &<< 8 | previousSpaces &>> 56)
         count += starts.nonzeroBitCount
@@ -349,7 +350,7 @@ enum Words {
       var inWord = previousSpaces &>> 63 == 0
       while index < bytes.count {
         let byte = bytes[index]
-        let isSpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+        let isSpace = isSeparator(byte)
         if !isSpace, !inWord { count += 1 }
         inWord = !isSpace
         index += 1
@@ -358,13 +359,19 @@ enum Words {
     }
   }
 
+  /// Space, line feed, tab and carriage return: what separates words.
+  @inline(__always)
+  static func isSeparator(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+  }
+
   /// Calls `body` with each word until it returns false; returns whether every word was seen.
   static func forEach(in text: String, _ body: (Substring) -> Bool) -> Bool {
     var wordStart: String.Index?
     var index = text.utf8.startIndex
     while index < text.utf8.endIndex {
       let byte = text.utf8[index]
-      let isSpace = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+      let isSpace = isSeparator(byte)
       if isSpace, let start = wordStart {
         wordStart = nil
         if !body(text[start..<index]) { return text[index...].utf8.allSatisfy { $0 <= 0x20 } }

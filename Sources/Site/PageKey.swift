@@ -13,7 +13,7 @@ struct PageKey: Sendable {
   private let known: [String: StableHasher.KnownValues]
 
   /// `known`: language → the values many pages of that language show
-  /// (``ModelValues/sharedValues``), digested here once. The case cards are most of what list,
+  /// (``ModelValues/sharedValues()``), digested here once. The case cards are most of what list,
   /// place and related-case contexts hold (two thirds of the values that keys walked); the
   /// references to places and factors much of a case page's.
   init(_ inputs: RenderInputs, known: [String: [Value]] = [:]) {
@@ -36,10 +36,10 @@ struct PageKey: Sendable {
     self.inputs = hasher.finalize()
   }
 
-  /// The digest of `card` on the pages of `language`, if it is one of the values given at
+  /// The digest of `value` on the pages of `language`, if it is one of the values given at
   /// ``init(_:known:)``.
-  func cardDigest(of card: Value, language: String) -> StableHasher.Digest? {
-    known[language]?.digest(of: card)
+  func knownDigest(of value: Value, language: String) -> StableHasher.Digest? {
+    known[language]?.digest(of: value)
   }
 
   /// The page's key; with `shown`, also collects the URLs of the documents its context shows

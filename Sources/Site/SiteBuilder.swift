@@ -336,7 +336,7 @@ public struct SiteBuilder: Sendable {
     var dependencies: PageDependencies?
     var scopedPages: Int?
     if let staging {
-      let key = PageKey(renderInputs, known: values.sharedValues)
+      let key = PageKey(renderInputs, known: values.sharedValues())
       let scope = edits.flatMap {
         EditScope(edited: $0.paths, previous: $0.previous, values: values, key: key)
       }
@@ -692,9 +692,7 @@ public struct SiteBuilder: Sendable {
         diagnostics += problems
         // A page may show a document more than once: it is listed once under it.
         let page = Int32(first + position)
-        for url in shown ?? [] where written.shownBy[url]?.last != page {
-          written.shownBy[url, default: []].append(page)
-        }
+        for url in shown ?? [] { Self.appendOnce(page, to: &written.shownBy[url, default: []]) }
       }
       bodies?.release(documents)
       written.pagePaths += pagePaths
@@ -770,6 +768,11 @@ public struct SiteBuilder: Sendable {
         records[language] = made.record
       }
     }
+  }
+
+  /// Appends `page` unless it is the last of `pages` already (one dictionary access).
+  private static func appendOnce(_ page: Int32, to pages: inout [Int32]) {
+    if pages.last != page { pages.append(page) }
   }
 
   /// One page through its template.
