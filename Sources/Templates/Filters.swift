@@ -334,33 +334,17 @@ enum BuiltinFilters {
     return false
   }
 
+  /// `path` under the site's base path, joined on UTF-8 bytes: the slashes are ASCII, so the
+  /// join never depends on what characters come next to them (a combining mark after a slash
+  /// makes one Character of both).
   static func url(_ path: String, environment: RenderEnvironment) -> String {
-    // Most calls: a root-relative path on a site served at the root is its own URL (and the
-    // same string, not a copy). ASCII after the slash: it is a character of its own.
-    if environment.basePath == "/", path.utf8.first == UInt8(ascii: "/") {
-      let second = path.utf8.dropFirst().first
-      if second.map({ $0 < 0x80 && $0 != UInt8(ascii: "/") }) ?? true { return path }
-    }
     if isAbsolute(path) { return path }
-    let base = environment.basePath.utf8
-    let path8 = path.utf8
-    // ASCII around the slashes: byte tests are character tests.
-    if base.last == UInt8(ascii: "/"),
-      base.count == 1 || base[base.index(base.endIndex, offsetBy: -2)] < 0x80,
-      path8.first != UInt8(ascii: "/") || path8.dropFirst().first.map({ $0 < 0x80 }) ?? true
-    {
-      var result = environment.basePath
-      result.reserveCapacity(base.count + path8.count)
-      if path8.first == UInt8(ascii: "/") {
-        result += path[path8.index(after: path8.startIndex)...]
-      } else {
-        result += path
-      }
-      return result
-    }
     var result = environment.basePath
-    if !result.hasSuffix("/") { result += "/" }
-    result += path.hasPrefix("/") ? path.dropFirst() : path[...]
+    if result.utf8.last != UInt8(ascii: "/") { result += "/" }
+    guard path.utf8.first == UInt8(ascii: "/") else { return result + path }
+    // A site served at the root: a root-relative path is its own URL, not copied.
+    if result.utf8.count == 1 { return path }
+    result += Substring(path.utf8.dropFirst())
     return result
   }
 

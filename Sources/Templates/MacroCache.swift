@@ -52,15 +52,22 @@ final class MacroCache: Sendable {
 
   enum Lookup {
     case hit([UInt8])
-    case miss
+    /// Not cached yet: render, then ``store(_:for:)`` the output under this key.
+    case miss(HashedKey)
     /// The macro's calls rarely repeat: render without storing.
     case skip
   }
 
-  /// A key with its hash, worked out once to pick the stripe and reused by its dictionary.
-  private struct HashedKey: Hashable {
+  /// A key with its hash, worked out once to pick the stripe and reused by its dictionary, and
+  /// by the store after a miss.
+  struct HashedKey: Hashable {
     let key: Key
     let hash: Int
+
+    init(_ key: Key) {
+      self.key = key
+      hash = key.hashValue
+    }
 
     static func == (lhs: HashedKey, rhs: HashedKey) -> Bool {
       lhs.hash == rhs.hash && lhs.key == rhs.key
@@ -77,14 +84,11 @@ final class MacroCache: Sendable {
     var unrewarding = false
   }
 
-  /// One stripe's entries, and the calls of each macro (by number) it saw. (Unchecked
-  /// `Sendable`: its state is read and written under `lock` only.)
-  private final class Stripe: @unchecked Sendable {
-    let lock = NSLock()
-    /// One stored property, changed by one call per operation: each access to a class's
-    /// property is checked for exclusivity at run time, and four checks per lookup cost more
-    /// than the lookup.
-    var state = StripeState()
+  /// One stripe's entries, and the calls of each macro (by number) it saw, changed by one
+  /// call per operation: a class's `var` properties are each checked for exclusivity at run
+  /// time, and four checks per lookup cost more than the lookup.
+  private final class Stripe: Sendable {
+    let state = Mutex(StripeState())
   }
 
   private struct StripeState {
@@ -104,7 +108,7 @@ final class MacroCache: Sendable {
       if counts.calls >= MacroCache.trialCalls, counts.hits * 32 < counts.calls {
         usage[macro].unrewarding = true
       }
-      return found.map(Lookup.hit) ?? .miss
+      return found.map(Lookup.hit) ?? .miss(key)
     }
   }
 
@@ -144,44 +148,35 @@ final class MacroCache: Sendable {
   }
 
   func lookup(_ key: Key) -> Lookup {
-    let key = HashedKey(key: key, hash: key.hashValue)
-    let stripe = stripe(of: key)
-    stripe.lock.lock()
-    defer { stripe.lock.unlock() }
-    return stripe.state.lookup(key)
+    let key = HashedKey(key)
+    return stripe(of: key).state.withLock { $0.lookup(key) }
   }
 
   /// Keeps `output` for `key`. When that would pass the byte limit, every entry is dropped
   /// first: a build renders in stages (case pages, then each language's lists, topics and
   /// places), each asking again for cards of its own language, so the entries of earlier stages
   /// are the least likely to be asked for. Keeping the first entries instead left the lists of
-  /// 100,000 cases rendering 44% of their cards again.
-  func store(_ output: [UInt8], for key: Key) {
+  /// 100,000 cases rendering 44% of their cards again. Of threads passing the limit at once,
+  /// one clears: the one that still finds the total it made when it resets the count.
+  func store(_ output: [UInt8], for key: HashedKey) {
     let size = output.count
     guard size <= Self.entryLimit, size <= byteLimit else { return }
-    let key = HashedKey(key: key, hash: key.hashValue)
-    if bytes.add(size, ordering: .relaxed).newValue > byteLimit {
+    let total = bytes.add(size, ordering: .relaxed).newValue
+    if total > byteLimit,
+      bytes.compareExchange(expected: total, desired: size, ordering: .relaxed).exchanged
+    {
       for stripe in stripes {
-        stripe.lock.lock()
-        stripe.state.entries.removeAll(keepingCapacity: true)
-        stripe.lock.unlock()
+        stripe.state.withLock { $0.entries.removeAll(keepingCapacity: true) }
       }
-      bytes.store(size, ordering: .relaxed)
     }
-    let stripe = stripe(of: key)
-    stripe.lock.lock()
-    defer { stripe.lock.unlock() }
-    if stripe.state.entries.updateValue(output, forKey: key) != nil {
-      bytes.subtract(size, ordering: .relaxed)
+    let replaced = stripe(of: key).state.withLock {
+      $0.entries.updateValue(output, forKey: key) != nil
     }
+    if replaced { bytes.subtract(size, ordering: .relaxed) }
   }
 
   var count: Int {
-    stripes.reduce(0) { total, stripe in
-      stripe.lock.lock()
-      defer { stripe.lock.unlock() }
-      return total + stripe.state.entries.count
-    }
+    stripes.reduce(0) { total, stripe in total + stripe.state.withLock { $0.entries.count } }
   }
 
   /// Scalars by value, lists and objects by identity (``Value/storageIdentity``).

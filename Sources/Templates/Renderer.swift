@@ -589,10 +589,10 @@ struct Renderer {
       out.append(contentsOf: cached)
     case .skip:
       try render(macro.body, template: target, page: target, into: &out)
-    case .miss:
+    case .miss(let hashedKey):
       let start = out.count
       try render(macro.body, template: target, page: target, into: &out)
-      macroCache.store(Array(out[start...]), for: key)
+      macroCache.store(Array(out[start...]), for: hashedKey)
     }
   }
 

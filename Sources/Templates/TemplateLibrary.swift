@@ -305,8 +305,8 @@ public struct TemplateLibrary: Sendable {
 
   public var names: [String] { indices.keys.sorted() }
 
-  /// Renders the template `name` as UTF-8 bytes. Thread-safe and lock-free: the library is
-  /// immutable and each call has its own renderer state.
+  /// Renders the template `name` as UTF-8 bytes. Thread-safe: each call has its own renderer
+  /// state, and the only state calls share is the macro cache (striped behind locks).
   public func render(
     _ name: String, context: [String: Value], environment: RenderEnvironment
   ) throws(DiagnosticList) -> [UInt8] {

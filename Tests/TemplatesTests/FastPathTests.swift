@@ -87,7 +87,10 @@ import Testing
     }
   }
 
-  @Test func urlMatchesCharacterLevelJoin() {
+  /// The base path and the path are joined on bytes, with one `/` between them, whatever
+  /// characters surround the slashes (a prepended mark before the base's last `/`, a combining
+  /// mark after the path's first).
+  @Test func urlJoinsOnBytesWithOneSlash() {
     let bases = ["/", "/portail/", "/portail", "", "/é/", "/\u{600}/"]
     let paths = [
       "cases/x/", "/cases/x/", "/", "", "/\u{301}x", "é", "https://a.b/", "#top", "//a.b/x", "/é",
@@ -97,13 +100,21 @@ import Testing
         let environment = RenderEnvironment(basePath: base)
         var expected = path
         if !BuiltinFilters.isAbsolute(path) {
-          expected = base
-          if !expected.hasSuffix("/") { expected += "/" }
-          expected += path.hasPrefix("/") ? path.dropFirst() : path[...]
+          var bytes = Array(base.utf8)
+          if bytes.last != UInt8(ascii: "/") { bytes.append(UInt8(ascii: "/")) }
+          bytes +=
+            path.utf8.first == UInt8(ascii: "/") ? Array(path.utf8.dropFirst()) : Array(path.utf8)
+          expected = String(decoding: bytes, as: UTF8.self)
         }
         #expect(BuiltinFilters.url(path, environment: environment) == expected, "\(base) \(path)")
       }
     }
+    func url(_ path: String, _ base: String) -> String {
+      BuiltinFilters.url(path, environment: RenderEnvironment(basePath: base))
+    }
+    #expect(url("/\u{301}x", "/portail/") == "/portail/\u{301}x")
+    #expect(url("/cases/x/", "/\u{600}/") == "/\u{600}/cases/x/")
+    #expect(url("cases/", "/portail") == "/portail/cases/")
   }
 
   @Test func safeURLSchemes() {

@@ -93,11 +93,11 @@ import Testing
   /// A full cache starts afresh: the newest outputs are kept, never more than the limit.
   @Test func aFullCacheDropsItsOldEntries() {
     let cache = MacroCache(byteLimit: 10)
-    func key(_ number: Int) -> MacroCache.Key {
-      MacroCache.Key(macro: 0, environment: 0, arguments: [.int(number)])
+    func key(_ number: Int) -> MacroCache.HashedKey {
+      MacroCache.HashedKey(MacroCache.Key(macro: 0, environment: 0, arguments: [.int(number)]))
     }
     func isCached(_ number: Int) -> Bool {
-      if case .hit = cache.lookup(key(number)) { return true }
+      if case .hit = cache.lookup(key(number).key) { return true }
       return false
     }
     cache.store(Array("aaaa".utf8), for: key(1))
