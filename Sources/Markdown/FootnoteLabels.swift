@@ -25,11 +25,14 @@ enum FootnoteLabels {
     _ pattern: String, with replacement: String, in text: UnsafePointer<CChar>
   ) -> String {
     pattern.withCString { wanted in
+      let patternLength = strlen(wanted)
+      // An empty pattern matches everywhere without advancing.
+      guard patternLength > 0 else { return String(cString: text) }
       var out: [UInt8] = []
       var copied = text
-      let patternLength = strlen(wanted)
       while let found = strstr(copied, wanted) {
         let match = UnsafePointer(found)
+        if out.isEmpty { out.reserveCapacity(strlen(text) + 64) }
         out.append(contentsOf: UnsafeRawBufferPointer(start: copied, count: match - copied))
         out.append(contentsOf: replacement.utf8)
         copied = match + patternLength

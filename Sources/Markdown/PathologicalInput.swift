@@ -103,7 +103,7 @@ enum PathologicalInput {
 
   /// Whether the scan counts `byte`: line feed, `!`, `?`, `[` or `|` (bits of two masks).
   @inline(__always)
-  private static func isCounted(_ byte: UInt8) -> Bool {
+  static func isCounted(_ byte: UInt8) -> Bool {
     let low: UInt64 = 1 << 0x0A | 1 << 0x21 | 1 << 0x3F
     let high: UInt64 = 1 << (0x5B - 64) | 1 << (0x7C - 64)
     let mask = byte < 64 ? low : (byte < 128 ? high : 0)
@@ -112,7 +112,7 @@ enum PathologicalInput {
 
   /// Whether any of the eight bytes of `word` is counted (the bytes of ``isCounted(_:)``).
   @inline(__always)
-  private static func holdsCounted(_ word: UInt64) -> Bool {
+  static func holdsCounted(_ word: UInt64) -> Bool {
     let ones: UInt64 = 0x0101_0101_0101_0101
     /// A byte of `word` equals `byte`: the classic test for a zero byte, after an exclusive or.
     func holds(_ byte: UInt64) -> UInt64 {

@@ -158,6 +158,21 @@ import Testing
     #expect(problem?.location?.column == 201)
   }
 
+  /// The byte test and the eight-byte test agree with the bytes the scan's cases count, for
+  /// every byte and every position among eight.
+  @Test func bothByteTestsKnowTheCountedBytes() {
+    let counted: Set<UInt8> = [0x0A, 0x5B, 0x21, 0x3F, 0x7C]  // \n [ ! ? |
+    for byte in UInt8.min...UInt8.max {
+      #expect(PathologicalInput.isCounted(byte) == counted.contains(byte), "\(byte)")
+      for position in 0..<8 {
+        var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 8)
+        bytes[position] = byte
+        let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+        #expect(PathologicalInput.holdsCounted(word) == counted.contains(byte), "\(byte)")
+      }
+    }
+  }
+
   /// Text without counted bytes is skipped eight bytes at a time: each limit is still found,
   /// at the same column, wherever the counted bytes fall in those eight.
   @Test func countedBytesAreFoundAtEveryOffset() {
@@ -191,6 +206,7 @@ import Testing
     #expect(replacing("") == "")
     #expect(replacing("ba") == "ba")
     #expect(replacing("abab", with: "é") == "éé")
+    #expect("abab".withCString { FootnoteLabels.replacing("", with: "X", in: $0) } == "abab")
   }
 }
 
