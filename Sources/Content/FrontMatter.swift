@@ -14,7 +14,8 @@ public struct FrontMatter: Sendable {
   /// Whether the file opens with a `---` fence (else all of it is the body).
   public var isFenced: Bool { yamlFirstLine == 2 }
 
-  /// Splits `text`; a UTF-8 byte-order mark and CRLF line endings are accepted.
+  /// Splits `text`; a UTF-8 byte-order mark is dropped, and CRLF and lone CR end lines as LF
+  /// does (``Swift/String/withPlainLineEndings()``).
   public static func split(_ text: String) throws(Diagnostic) -> FrontMatter {
     var text = text.withPlainLineEndings()
     let yamlStart = 4
@@ -41,17 +42,16 @@ public struct FrontMatter: Sendable {
       }
       return nil
     }
-    let split = fences.map { fences in
-      let utf8 = text.utf8
-      func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
-      return FrontMatter(
-        yaml: String(text[index(yamlStart)..<index(fences.yamlEnd)]), yamlFirstLine: 2,
-        body: String(text[index(fences.bodyStart)...]), bodyFirstLine: fences.bodyLine)
+    guard let fences else {
+      throw Diagnostic.error(
+        "front matter opened with '---' is never closed (add a line with '---' after it)",
+        at: SourceLocation(file: "", line: 1, column: 1))
     }
-    if let split { return split }
-    throw Diagnostic.error(
-      "front matter opened with '---' is never closed (add a line with '---' after it)",
-      at: SourceLocation(file: "", line: 1, column: 1))
+    let utf8 = text.utf8
+    func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
+    return FrontMatter(
+      yaml: String(text[index(yamlStart)..<index(fences.yamlEnd)]), yamlFirstLine: 2,
+      body: String(text[index(fences.bodyStart)...]), bodyFirstLine: fences.bodyLine)
   }
 }
 

@@ -18,6 +18,7 @@ public struct Locality: Sendable, Equatable {
 }
 
 /// Reads `localities.csv` (`id,name,country,region,lat,lon` + extra columns) with SwiftCSV.
+/// CRLF and lone CR end rows as LF does (``Swift/String/withPlainLineEndings()``).
 enum LocalityLoader {
   static let requiredColumns = ["id", "name", "country", "region", "lat", "lon"]
 

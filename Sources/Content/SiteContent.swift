@@ -56,7 +56,7 @@ public struct CrossIndex: Sendable {
       for id in Self.distinct(details.localities) {
         casesByLocality[id, default: []].append(position)
       }
-      for country in countries(of: details).sorted() {
+      for country in countries(of: details) {
         casesByCountry[country, default: []].append(position)
       }
       if let outcome = details.outcome { casesByOutcome[outcome, default: []].append(position) }

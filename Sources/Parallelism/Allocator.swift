@@ -10,7 +10,8 @@ import Glibc
 /// processor time, and memory freed in one arena was reused by its own threads only. With
 /// mimalloc, cold 10k builds took about 6% less time (docs/build-performance.md).
 public enum Allocator {
-  /// Returns freed memory to the system at once, instead of after mimalloc's default 10 ms:
+  /// Returns freed memory to the system at once, instead of after mimalloc's default delay (25
+  /// ms in Debian's 2.0; it is `purge_delay`, 10 ms, from 2.1 on):
   /// with the delay, the peak of a cold 10k build was 13% higher than with glibc; without it,
   /// the same. Only the default changes: `MIMALLOC_DECOMMIT_DELAY` in the environment still
   /// sets the delay (for measurements). Call it at start-up.

@@ -69,9 +69,11 @@ private final class HandedOverElements<Element>: @unchecked Sendable {
 
   init(_ elements: [Element]) {
     storage = .allocate(capacity: elements.count)
-    _ = storage.initialize(from: elements)
+    let initialized = storage.initialize(fromContentsOf: elements)
+    assert(initialized == elements.count)
   }
 
+  /// Every element was taken (moved out), so only the memory is left to free.
   deinit {
     storage.deallocate()
   }

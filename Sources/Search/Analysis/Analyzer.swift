@@ -117,12 +117,16 @@ public struct Analyzer: Sendable {
       let raw = UnsafeRawBufferPointer(bytes)
       var index = 0
       while index < bytes.count {
-        // Eight ASCII bytes at a time.
-        if index + 8 <= bytes.count,
-          raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
-        {
-          index += 8
-          continue
+        // Eight bytes at a time, up to the first that is not ASCII.
+        if index + 8 <= bytes.count {
+          let word = UInt64(
+            littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+          let high = word & 0x8080_8080_8080_8080
+          if high == 0 {
+            index += 8
+            continue
+          }
+          index += high.trailingZeroBitCount / 8
         }
         // Scalars below U+0300 are ASCII or two bytes led by 0xC2…0xCB; skipping every byte
         // below 0xCC skips them and the continuation bytes of the others.

@@ -72,10 +72,8 @@ struct SuffixTable<Rule: Sendable>: Sendable {
 /// The scalar values of an ASCII or Latin string literal (ASCII from its bytes directly: the
 /// stemmers make a few of these for every word they stem).
 func scalars(_ text: String) -> [UInt32] {
-  let ascii = text.utf8.withContiguousStorageIfAvailable { bytes -> [UInt32]? in
-    bytes.allSatisfy { $0 < 0x80 } ? bytes.map { UInt32($0) } : nil
-  }
-  return (ascii ?? nil) ?? text.unicodeScalars.map(\.value)
+  text.utf8.allSatisfy { $0 < 0x80 }
+    ? text.utf8.map(UInt32.init) : text.unicodeScalars.map(\.value)
 }
 
 /// The scalar value of a one-scalar string literal.
