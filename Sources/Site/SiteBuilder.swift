@@ -614,7 +614,8 @@ public struct SiteBuilder: Sendable {
 
   /// The render phase of `build`: the pages are made batch by batch (``PageAssembler/batches()``)
   /// and each goes into the staging folder as soon as it is rendered, so the build holds no
-  /// page output and, at its peak, the contexts of one batch; the bodies of the documents a
+  /// page output and, at its peak, the contexts of two batches (the one rendered and the next,
+  /// made beside it); the bodies of the documents a
   /// batch showed are released after it. A page whose ``PageKey`` equals the previous build's
   /// is linked over from the previous output without being rendered.
   ///
@@ -627,6 +628,11 @@ public struct SiteBuilder: Sendable {
     _ diagnostics: inout [Diagnostic]
   ) -> WrittenPages {
     var written = WrittenPages()
+    // Without a scope every batch is made, one ahead: the next batch's contexts are made
+    // beside the rendering of this one, so the parts of making a batch that run on one thread
+    // (list pages, the map page) and the end of a batch whose last pages are large do not leave
+    // cores idle. An edit build decides batch by batch whether a batch is made at all.
+    var ahead: BackgroundTask<[PageJob]>?
     for (number, makeBatch) in batches.enumerated() {
       progress?(BuildProgress(phase: "render", done: number, total: batches.count))
       let first = written.pagePaths.count
@@ -652,7 +658,13 @@ public struct SiteBuilder: Sendable {
         }
       }
       var clock = PhaseClock()
-      let batch = makeBatch()
+      let batch = ahead?.wait().result ?? makeBatch()
+      ahead = nil
+      if scope == nil, number + 1 < batches.count {
+        ahead = BackgroundTask(batches[number + 1])
+      }
+      // Only the wait for a batch made ahead counts as assembling; making it beside the render
+      // of the previous batch counts as rendering.
       let made = clock.lap("assemble")
       written.assembling.seconds += made.seconds
       written.assembling.cpuSeconds? += made.cpuSeconds ?? 0
