@@ -615,9 +615,9 @@ public struct SiteBuilder: Sendable {
   /// The render phase of `build`: the pages are made batch by batch (``PageAssembler/batches()``)
   /// and each goes into the staging folder as soon as it is rendered, so the build holds no
   /// page output and, at its peak, the contexts of two batches (the one rendered and the next,
-  /// made beside it); the bodies of the documents a
-  /// batch showed are released after it. A page whose ``PageKey`` equals the previous build's
-  /// is linked over from the previous output without being rendered.
+  /// made beside it); the bodies of the documents a batch showed are released after it. A page
+  /// whose ``PageKey`` equals the previous build's is linked over from the previous output
+  /// without being rendered.
   ///
   /// With a `scope`, a page out of the scope is linked over without being keyed, and a batch
   /// holding none of the scope's pages is not made.
