@@ -66,15 +66,21 @@ public struct CrossIndex: Sendable {
   /// The country codes of a case's localities, each once, in the order its localities give
   /// them.
   public func countries(of details: CaseDetails) -> [String] {
+    Self.countries(of: details.localities.compactMap { localityByID[$0.text] })
+  }
+
+  /// The country codes of `localities`, each once, in their order.
+  public static func countries(of localities: [Locality]) -> [String] {
     var codes: [String] = []
-    for id in details.localities {
-      if let code = localityByID[id.text]?.country, !codes.contains(code) { codes.append(code) }
+    for locality in localities where !codes.contains(locality.country) {
+      codes.append(locality.country)
     }
     return codes
   }
 
-  /// The texts of `values`, each once, in their order.
-  private static func distinct(_ values: [YAMLStringValue]) -> [String] {
+  /// The texts of `values`, each once, in their order (a case's lists are short: no set is
+  /// made).
+  public static func distinct(_ values: [YAMLStringValue]) -> [String] {
     var texts: [String] = []
     for value in values where !texts.contains(value.text) { texts.append(value.text) }
     return texts

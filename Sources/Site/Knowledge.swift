@@ -50,7 +50,7 @@ struct RelatedCases: Sendable {
     // updated the captured `scores` and `seen`, every access was checked for exclusivity.
     var buckets: [(cases: ArraySlice<Int>, weight: Int32)] = []
     func gather(_ keys: [YAMLStringValue], _ table: [String: [Int]], weight: Int32) {
-      for key in Set(keys.map(\.text)) {
+      for key in CrossIndex.distinct(keys) {
         if let bucket = table[key] { buckets.append((bucket.prefix(Self.bucketLimit), weight)) }
       }
     }

@@ -187,7 +187,7 @@ struct ModelValues: Sendable {
     let document = documents[position]
     let details = document.details ?? CaseDetails()
     let localities = details.localities.compactMap { content.index.localityByID[$0.text] }
-    let countryCodes = content.index.countries(of: details)
+    let countryCodes = CrossIndex.countries(of: localities)
     return [
       "kind": "case", "title": .string(document.title), "url": .string(routes.document(document)),
       "lang": .string(document.language), "foreign": .bool(document.language != language),
