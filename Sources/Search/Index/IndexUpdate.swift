@@ -50,17 +50,16 @@ extension SearchIndexBuilder {
     let partials = analyse(changed.map { indexed.documents[$0] }, Analyzer(language: language))
     let analysis = merge(partials)
     var lengths = previous.lengths
-    for (offset, fieldLengths) in partials.flatMap(\.fieldLengths).enumerated() {
-      lengths[changed[offset]] = fieldLengths.reduce(0, +)
+    for (offset, length) in Self.documentLengths(partials).enumerated() {
+      lengths[changed[offset]] = length
     }
-    let documentLengths = lengths.map(Int.init)
+    let scoring = Scoring(documentLengths: lengths.map(Int.init))
     // The shards' impacts were made with the manifest's average: it must be this one's.
     guard
       let shards = PreviousShards(
         reading: read, language: language, documentCount: count,
-        averageLength: Scoring.averageLength(of: documentLengths), changed: isChanged)
+        averageLength: scoring.averageLength, changed: isChanged)
     else { return nil }
-    let scoring = Scoring(documentLengths: documentLengths)
 
     // The changed documents' new postings, by term, in document order.
     var added: [String: [(document: Int, impact: Int)]] = [:]

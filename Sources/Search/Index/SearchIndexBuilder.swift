@@ -31,7 +31,7 @@ public struct SearchIndexBuilder: Sendable {
     let analyzer = Analyzer(language: language)
     let partials = analyse(indexed.documents, analyzer)
     let postings = merge(partials)
-    let lengths = partials.flatMap(\.fieldLengths).map { $0.reduce(0, +) }
+    let lengths = Self.documentLengths(partials)
     let scoring = Scoring(documentLengths: lengths.map(Int.init))
     let shards = plan(terms: postings.terms, postingCounts: postings.counts)
     let shardFiles = shards.parallelMap { shard in
@@ -128,7 +128,7 @@ public struct SearchIndexBuilder: Sendable {
     }
 
     /// The mean length, rounded: every impact depends on it.
-    static func averageLength(of documentLengths: [Int]) -> Int {
+    private static func averageLength(of documentLengths: [Int]) -> Int {
       let count = max(1, documentLengths.count)
       return max(1, (documentLengths.reduce(0, +) + count / 2) / count)
     }
@@ -192,6 +192,11 @@ public struct SearchIndexBuilder: Sendable {
     func triples(of term: Int) -> ArraySlice<Int32> {
       triples[starts[term]..<starts[term + 1]]
     }
+  }
+
+  /// Each analysed document's length: its words in all fields, in document order.
+  static func documentLengths(_ partials: [PartialIndex]) -> [Int32] {
+    partials.flatMap(\.fieldLengths).map { $0.reduce(0, +) }
   }
 
   /// The runs' postings, numbered by term (counting sort, so documents stay in order).
