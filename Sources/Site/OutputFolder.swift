@@ -200,8 +200,7 @@ public struct OutputFolder: Sendable {
     // a recycled site whose file at this path the caller removed first.
     let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else { return .failure(WriteProblem()) }
-    defer { close(descriptor) }
-    return data.withUnsafeBytes { buffer -> Result<FileStamp, WriteProblem> in
+    let result = data.withUnsafeBytes { buffer -> Result<FileStamp, WriteProblem> in
       var offset = 0
       while offset < buffer.count {
         let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
@@ -215,6 +214,12 @@ public struct OutputFolder: Sendable {
       guard fstat(descriptor, &info) == 0 else { return .failure(WriteProblem()) }
       return .success(FileStamp(info))
     }
+    // Closing may report a write the file system had deferred (a full disk, a network file
+    // system): the file is then not whole. (EINTR still closes the file on Linux.)
+    if close(descriptor) != 0, errno != EINTR, case .success = result {
+      return .failure(WriteProblem())
+    }
+    return result
   }
 
   /// The system's message for the `errno` of a failed call.
