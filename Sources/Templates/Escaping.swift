@@ -35,29 +35,33 @@ enum Escaper {
     byte == 38 || byte == 60 || byte == 62 || byte == 34 || byte == 39
   }
 
-  /// HTML-escapes `string` into `out`: runs without anything to escape are copied whole.
+  /// HTML-escapes `string` into `out`.
   static func appendHTML(_ string: String, to out: inout [UInt8]) {
     var string = string
-    string.withUTF8 { bytes in
-      var runStart = 0
-      var index = 0
-      while index < bytes.count {
-        let byte = bytes[index]
-        if needsHTMLEscape(byte) {
-          out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-          switch byte {
-          case 38: out.append(contentsOf: entityAmp)
-          case 60: out.append(contentsOf: entityLess)
-          case 62: out.append(contentsOf: entityGreater)
-          case 34: out.append(contentsOf: entityQuote)
-          default: out.append(contentsOf: entityApostrophe)
-          }
-          runStart = index + 1
+    string.withUTF8 { appendHTML(bytes: $0, to: &out) }
+  }
+
+  /// HTML-escapes the UTF-8 `bytes` into `out`: runs without anything to escape are copied
+  /// whole.
+  static func appendHTML(bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    var runStart = 0
+    var index = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      if needsHTMLEscape(byte) {
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+        switch byte {
+        case 38: out.append(contentsOf: entityAmp)
+        case 60: out.append(contentsOf: entityLess)
+        case 62: out.append(contentsOf: entityGreater)
+        case 34: out.append(contentsOf: entityQuote)
+        default: out.append(contentsOf: entityApostrophe)
         }
-        index += 1
+        runStart = index + 1
       }
-      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+      index += 1
     }
+    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
   }
 
   static func html(_ string: String) -> String {
@@ -71,12 +75,27 @@ enum Escaper {
   static func appendAttribute(
     _ string: String, unquoted: Bool, alreadyEscaped: Bool = false, to out: inout [UInt8]
   ) {
+    var string = string
+    string.withUTF8 {
+      appendAttribute(bytes: $0, unquoted: unquoted, alreadyEscaped: alreadyEscaped, to: &out)
+    }
+  }
+
+  /// ``appendAttribute(_:unquoted:alreadyEscaped:to:)`` of UTF-8 `bytes`.
+  static func appendAttribute(
+    bytes: UnsafeBufferPointer<UInt8>, unquoted: Bool, alreadyEscaped: Bool = false,
+    to out: inout [UInt8]
+  ) {
     if !unquoted {
-      if alreadyEscaped { out.appendUTF8(string) } else { appendHTML(string, to: &out) }
+      if alreadyEscaped {
+        out.append(contentsOf: bytes)
+      } else {
+        appendHTML(bytes: bytes, to: &out)
+      }
       return
     }
     // Every character escaped here is ASCII, so the bytes of others pass as they are.
-    for byte in string.utf8 {
+    for byte in bytes {
       switch byte {
       case UInt8(ascii: "&") where !alreadyEscaped: out.append(contentsOf: entityAmp)
       case UInt8(ascii: "<"): out.append(contentsOf: entityLess)
@@ -141,26 +160,28 @@ enum Escaper {
       byte <= 0x20 || byte == 0x7F || byte == 34 || byte == 39 || byte == 60 || byte == 62
         || byte == 96
     }
-    var encoded = string
-    let clean =
-      string.utf8.withContiguousStorageIfAvailable { !$0.contains(where: needsEncoding) }
-      ?? !string.utf8.contains(where: needsEncoding)
-    if !clean {
-      var bytes: [UInt8] = []
-      bytes.reserveCapacity(string.utf8.count + 16)
+    var string = string
+    string.withUTF8 { bytes in
+      guard bytes.contains(where: needsEncoding) else {
+        return appendAttribute(
+          bytes: bytes, unquoted: !quoted, alreadyEscaped: alreadyEscaped, to: &out)
+      }
+      var encoded: [UInt8] = []
+      encoded.reserveCapacity(bytes.count + 16)
       let hexDigits = Array("0123456789ABCDEF".utf8)
-      for byte in string.utf8 {
+      for byte in bytes {
         if needsEncoding(byte) {
-          bytes.append(37)
-          bytes.append(hexDigits[Int(byte >> 4)])
-          bytes.append(hexDigits[Int(byte & 15)])
+          encoded.append(37)
+          encoded.append(hexDigits[Int(byte >> 4)])
+          encoded.append(hexDigits[Int(byte & 15)])
         } else {
-          bytes.append(byte)
+          encoded.append(byte)
         }
       }
-      encoded = String(decoding: bytes, as: UTF8.self)
+      encoded.withUnsafeBufferPointer {
+        appendAttribute(bytes: $0, unquoted: !quoted, alreadyEscaped: alreadyEscaped, to: &out)
+      }
     }
-    appendAttribute(encoded, unquoted: !quoted, alreadyEscaped: alreadyEscaped, to: &out)
   }
 
   static func isSafeCSS(_ string: String) -> Bool {
@@ -210,7 +231,10 @@ enum Escaper {
       appendURL(
         value.text, quoted: quoted, start: start, alreadyEscaped: mode == .escaped, to: &out)
     case .scriptAttribute(let quoted):
-      appendAttribute(mode == .json ? value.text : value.json, unquoted: !quoted, to: &out)
+      guard mode != .json else { return appendAttribute(value.text, unquoted: !quoted, to: &out) }
+      var json: [UInt8] = []
+      value.appendJSON(to: &json)
+      json.withUnsafeBufferPointer { appendAttribute(bytes: $0, unquoted: !quoted, to: &out) }
     case .script:
       if mode == .json { out.appendUTF8(value.text) } else { value.appendJSON(to: &out) }
     case .scriptString(let quote):
