@@ -55,6 +55,9 @@ final class FilterCall: Sendable {
 
 /// A macro call `m.card(c)` (`namespace` is the import alias) or `card(c)` (same file).
 final class MacroCall: Sendable {
+  /// Its position among the macro calls of its file, where ``CompiledTemplate/callTargets``
+  /// holds the macro it calls.
+  let number: Int
   let namespace: String?
   let name: String
   let arguments: [Expr]
@@ -62,9 +65,10 @@ final class MacroCall: Sendable {
   let location: SourceLocation
 
   init(
-    namespace: String?, name: String, arguments: [Expr], keywords: [(name: String, value: Expr)],
-    location: SourceLocation
+    number: Int, namespace: String?, name: String, arguments: [Expr],
+    keywords: [(name: String, value: Expr)], location: SourceLocation
   ) {
+    self.number = number
     self.namespace = namespace
     self.name = name
     self.arguments = arguments
@@ -73,11 +77,37 @@ final class MacroCall: Sendable {
   }
 }
 
+/// A variable name and its number in the library's ``SymbolTable``: scopes hold and compare
+/// numbers, and the name is kept for messages.
+struct Symbol: Sendable {
+  let number: Int
+  let name: String
+}
+
+/// Every variable name the library's templates use, numbered. A name no template uses cannot
+/// be read, so a context or `include … with` member without a number is left out.
+struct SymbolTable: Sendable {
+  /// `loop`, which the renderer answers itself inside a `for`.
+  static let loop = Symbol(number: 0, name: "loop")
+
+  private var numbers: [String: Int] = [loop.name: loop.number]
+
+  /// The symbol of `name`, numbered now if it is new.
+  mutating func intern(_ name: String) -> Symbol {
+    if let number = numbers[name] { return Symbol(number: number, name: name) }
+    let number = numbers.count
+    numbers[name] = number
+    return Symbol(number: number, name: name)
+  }
+
+  func number(of name: String) -> Int? { numbers[name] }
+}
+
 indirect enum Expr: Sendable {
   case literal(Value)
   case list([Expr])
   case object([(key: String, value: Expr)])
-  case variable(String, SourceLocation)
+  case variable(Symbol, SourceLocation)
   case member(Expr, String, SourceLocation)
   case index(Expr, Expr, SourceLocation)
   case not(Expr)
@@ -140,8 +170,8 @@ struct IfBranch: Sendable {
 }
 
 struct ForLoop: Sendable {
-  var keyName: String?
-  var valueName: String
+  var keyName: Symbol?
+  var valueName: Symbol
   var iterable: Expr
   var body: [Node]
   var elseBody: [Node]
@@ -160,13 +190,13 @@ indirect enum Node: Sendable {
   case output(Output)
   case ifChain([IfBranch], elseBody: [Node])
   case forLoop(ForLoop)
-  case set(String, Expr, SourceLocation)
+  case set(Symbol, Expr, SourceLocation)
   case block(String, SourceLocation)
   case include(Include)
 }
 
 struct MacroParameter: Sendable {
-  var name: String
+  var symbol: Symbol
   var defaultValue: Expr?
 }
 

@@ -38,14 +38,19 @@ struct Parser {
   private var aborted = false
   private var scanner = HTMLScanner()
   private(set) var diagnostics: [Diagnostic] = []
+  /// The library's variable names, with this template's added.
+  private(set) var symbols: SymbolTable
   private(set) var template: ParsedTemplate
 
   static let maximumExpressionDepth = 64
   static let maximumNesting = 200
 
-  init(source: TemplateSource, segments: [Segment], filters: [String: Filter]) {
+  init(
+    source: TemplateSource, segments: [Segment], filters: [String: Filter], symbols: SymbolTable
+  ) {
     self.filters = filters
     self.segments = segments
+    self.symbols = symbols
     self.template = ParsedTemplate(name: source.name, path: source.path, text: source.text)
   }
 
@@ -217,7 +222,7 @@ struct Parser {
             try expect(operator: "=")
             let value = try parseExpression()
             try expectEnd()
-            nodes.append(.set(variable.text, value, location(of: variable)))
+            nodes.append(.set(symbols.intern(variable.text), value, location(of: variable)))
           case "extends":
             let parent = try expectString()
             try expectEnd()
@@ -311,15 +316,15 @@ struct Parser {
   }
 
   private mutating func parseFor(at tagLocation: SourceLocation) throws(ParseError) -> Node {
-    var keyName: String?
-    var valueName = ""
+    var keyName: Symbol?
+    var valueName = SymbolTable.loop
     var iterable = Expr.list([])
     do throws(ParseError) {
       let first = try expectName()
-      valueName = first.text
+      valueName = symbols.intern(first.text)
       if accept(operator: ",") {
-        keyName = first.text
-        valueName = try expectName().text
+        keyName = valueName
+        valueName = symbols.intern(try expectName().text)
       }
       guard accept(name: "in") else {
         throw failure("expected 'in', found \(describe(current))", at: currentLocation)
@@ -391,7 +396,8 @@ struct Parser {
         let parameter = try expectName()
         var defaultValue: Expr?
         if accept(operator: "=") { defaultValue = try parseExpression() }
-        parameters.append(MacroParameter(name: parameter.text, defaultValue: defaultValue))
+        parameters.append(
+          MacroParameter(symbol: symbols.intern(parameter.text), defaultValue: defaultValue))
       } while accept(operator: ",")
       try expect(operator: ")")
     }
@@ -618,20 +624,22 @@ struct Parser {
         position += 1
         let (positional, keywords) = try parseArguments()
         switch value {
-        case .variable("super", let superLocation):
+        case .variable(let symbol, let superLocation) where symbol.name == "super":
           guard positional.isEmpty, keywords.isEmpty else {
             throw failure("super() takes no arguments", at: superLocation)
           }
           value = .superCall(superLocation)
-        case .variable(let name, let nameLocation):
+        case .variable(let symbol, let nameLocation):
           let call = MacroCall(
-            namespace: nil, name: name, arguments: positional, keywords: keywords,
+            number: template.macroCalls.count, namespace: nil, name: symbol.name,
+            arguments: positional, keywords: keywords,
             location: nameLocation)
           template.macroCalls.append(call)
           value = .macroCall(call)
         case .member(.variable(let namespace, _), let name, let nameLocation):
           let call = MacroCall(
-            namespace: namespace, name: name, arguments: positional, keywords: keywords,
+            number: template.macroCalls.count, namespace: namespace.name, name: name,
+            arguments: positional, keywords: keywords,
             location: nameLocation)
           template.macroCalls.append(call)
           value = .macroCall(call)
@@ -661,7 +669,7 @@ struct Parser {
       case "none", "None", "null": return .literal(.null)
       case "and", "or", "not", "in", "is", "if", "else":
         throw failure("expected an expression, found '\(token.text)'", at: location(of: token))
-      default: return .variable(token.text, location(of: token))
+      default: return .variable(symbols.intern(token.text), location(of: token))
       }
     case .op:
       switch token.text {

@@ -3,9 +3,11 @@ import Diagnostics
 /// The state of one render: variable scopes, nesting depth and the blocks being rendered.
 /// Output goes into one byte array (UTF-8) passed `inout` all the way down.
 struct Renderer {
-  /// One scope: a for-loop iteration, an include, a macro call or the page's top level.
+  /// One scope: a for-loop iteration, an include, a macro call or the page's top level (which
+  /// starts with the context's variables).
   /// Its variables are `names[start...]`/`values[start...]` up to the next frame's start:
-  /// all scopes share two stacks, so entering one allocates nothing.
+  /// all scopes share two stacks, so entering one allocates nothing. Names are symbol numbers
+  /// (``SymbolTable``), so looking a variable up compares integers.
   private struct Frame {
     var start: Int
     var loop: LoopState?
@@ -49,10 +51,10 @@ struct Renderer {
   private let templates: [CompiledTemplate]
   private let indices: [String: Int]
   private let macroCache: MacroCache
-  private let context: [String: Value]
+  private let symbols: SymbolTable
   private let environment: RenderEnvironment
   private var frames: [Frame] = [Frame(start: 0)]
-  private var names: [String] = []
+  private var names: [Int] = []
   private var values: [Value] = []
   private var depth = 0
   /// Nested node lists being rendered (tags inside tags across includes and macros).
@@ -70,12 +72,19 @@ struct Renderer {
     self.indices = library.indices
     self.macroCache = library.macroCache
     self.environmentNumber = environmentNumber
-    self.context = context
+    self.symbols = library.symbols
     self.environment = environment
+    names.reserveCapacity(context.count + 32)
+    values.reserveCapacity(context.count + 32)
+    for (name, value) in context {
+      guard let number = symbols.number(of: name) else { continue }
+      names.append(number)
+      values.append(value)
+    }
   }
 
-  /// Sets `name` in the innermost scope.
-  private mutating func assign(_ name: String, _ value: Value) {
+  /// Sets the variable numbered `name` in the innermost scope.
+  private mutating func assign(_ name: Int, _ value: Value) {
     let start = frames[frames.count - 1].start
     var index = start
     while index < names.count {
@@ -178,7 +187,7 @@ struct Renderer {
         try renderFor(loop, template: template, page: page, into: &out)
       case .set(let name, let expression, _):
         let value = try evaluate(expression, template: template, page: page)
-        assign(name, value)
+        assign(name.number, value)
       case .block(let name, let location):
         try renderBlock(name, level: 0, page: page, at: location, into: &out)
       case .include(let include):
@@ -217,8 +226,9 @@ struct Renderer {
     }
     pushFrame(isolated: include.only)
     defer { popFrame() }
-    for member in extraMembers.sorted(by: { $0.key < $1.key }) {
-      assign(member.key, member.value)
+    for (name, value) in extraMembers {
+      guard let number = symbols.number(of: name) else { continue }
+      assign(number, value)
     }
     try renderPage(target, into: &out)
   }
@@ -238,10 +248,10 @@ struct Renderer {
       for (index, item) in items.enumerated() {
         clearTopFrame()
         if let keyName = loop.keyName {
-          names.append(keyName)
+          names.append(keyName.number)
           values.append(.int(index))
         }
-        names.append(loop.valueName)
+        names.append(loop.valueName.number)
         values.append(item)
         frames[top].loop = LoopState(index0: index, length: items.count)
         try render(loop.body, template: template, page: page, into: &out)
@@ -258,12 +268,12 @@ struct Renderer {
       for (index, member) in sorted.enumerated() {
         clearTopFrame()
         if let keyName = loop.keyName {
-          names.append(keyName)
+          names.append(keyName.number)
           values.append(.string(member.key))
-          names.append(loop.valueName)
+          names.append(loop.valueName.number)
           values.append(member.value)
         } else {
-          names.append(loop.valueName)
+          names.append(loop.valueName.number)
           values.append(.string(member.key))
         }
         frames[top].loop = LoopState(index0: index, length: sorted.count)
@@ -281,7 +291,7 @@ struct Renderer {
   /// `page.author.name` for messages.
   private static func describe(_ expression: Expr) -> String {
     switch expression {
-    case .variable(let name, _): return name
+    case .variable(let symbol, _): return symbol.name
     case .member(let base, let name, _): return describe(base) + "." + name
     case .index(let base, _, _): return describe(base) + "[…]"
     case .filter(let call): return describe(call.input) + " | " + call.name
@@ -312,7 +322,7 @@ struct Renderer {
     }
   }
 
-  private func lookup(_ name: String) -> Value? {
+  private func lookup(_ name: Int) -> Value? {
     var index = frames.count - 1
     var end = names.count
     while index >= 0 {
@@ -323,17 +333,19 @@ struct Renderer {
         slot += 1
       }
       end = start
-      if name == "loop", let loop = frames[index].loop { return loop.object }
+      if name == SymbolTable.loop.number, let loop = frames[index].loop { return loop.object }
       if frames[index].isolated { return nil }
       index -= 1
     }
-    return context[name]
+    return nil
   }
 
   private func currentLoop() -> LoopState? {
     var index = frames.count - 1
     while index >= 0 {
-      if names[frames[index].start..<end(ofFrame: index)].contains("loop") { return nil }
+      if names[frames[index].start..<end(ofFrame: index)].contains(SymbolTable.loop.number) {
+        return nil
+      }
       if let loop = frames[index].loop { return loop }
       if frames[index].isolated { return nil }
       index -= 1
@@ -346,12 +358,14 @@ struct Renderer {
     _ expression: Expr, strict: Bool, template: Int, page: Int
   ) throws -> Value? {
     switch expression {
-    case .variable(let name, let location):
-      if let value = lookup(name) { return value }
-      if strict { throw error("unknown variable '\(name)'", at: location) }
+    case .variable(let symbol, let location):
+      if let value = lookup(symbol.number) { return value }
+      if strict { throw error("unknown variable '\(symbol.name)'", at: location) }
       return nil
     case .member(let base, let name, let location):
-      if case .variable("loop", _) = base, let loop = currentLoop() {
+      if case .variable(let symbol, _) = base, symbol.number == SymbolTable.loop.number,
+        let loop = currentLoop()
+      {
         if let value = loop.member(name) { return value }
         if strict { throw error("'loop' has no member '\(name)'", at: location) }
         return nil
@@ -530,18 +544,11 @@ struct Renderer {
   private mutating func callMacro(
     _ call: MacroCall, template: Int, page: Int, into out: inout [UInt8]
   ) throws {
-    let target: Int
-    if let namespace = call.namespace {
-      guard let imported = templates[template].imports[namespace] else {
-        throw error("unknown namespace '\(namespace)'", at: call.location)
-      }
-      target = imported
-    } else {
-      target = template
-    }
-    guard let macro = templates[target].parsed.macros[call.name] else {
+    guard let linked = templates[template].callTargets[call.number] else {
       throw error("unknown macro '\(call.name)'", at: call.location)
     }
+    let target = linked.template
+    let macro = templates[target].macros[linked.macro]
     if call.arguments.count > macro.parameters.count {
       throw error(
         "macro '\(call.name)' takes \(macro.parameters.count) arguments, got \(call.arguments.count)",
@@ -554,7 +561,7 @@ struct Renderer {
     }
     var keywords: [String: Value] = [:]
     for (name, argument) in call.keywords {
-      guard macro.parameters.contains(where: { $0.name == name }) else {
+      guard macro.parameters.contains(where: { $0.symbol.name == name }) else {
         throw error("macro '\(call.name)' has no parameter '\(name)'", at: call.location)
       }
       keywords[name] = try evaluate(argument, template: template, page: page)
@@ -569,17 +576,17 @@ struct Renderer {
       let value: Value
       if index < arguments.count {
         value = arguments[index]
-      } else if let keyword = keywords[parameter.name] {
+      } else if let keyword = keywords[parameter.symbol.name] {
         value = keyword
       } else if let defaultValue = parameter.defaultValue {
         value = try evaluate(defaultValue, template: target, page: target)
       } else {
         value = .null
       }
-      assign(parameter.name, value)
+      assign(parameter.symbol.number, value)
       parameterValues.append(value)
     }
-    guard let number = templates[target].cacheableMacros[call.name] else {
+    guard let number = linked.cacheNumber else {
       return try render(macro.body, template: target, page: target, into: &out)
     }
     let key = MacroCache.Key(

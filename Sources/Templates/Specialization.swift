@@ -25,7 +25,7 @@ struct Specializer {
     var result = templates
     for index in result.indices {
       result[index].parsed.body = nodes(result[index].parsed.body, template: index)
-      for (name, macro) in result[index].parsed.macros {
+      result[index].macros = result[index].macros.map { macro in
         var specialized = macro
         specialized.body = nodes(macro.body, template: index)
         specialized.parameters = macro.parameters.map { parameter in
@@ -33,7 +33,7 @@ struct Specializer {
           parameter.defaultValue = parameter.defaultValue.map { fold($0, template: index) }
           return parameter
         }
-        result[index].parsed.macros[name] = specialized
+        return specialized
       }
       for (name, levels) in result[index].blocks {
         result[index].blocks[name] = levels.map { level in

@@ -70,8 +70,23 @@ struct CompiledTemplate: Sendable {
   /// Macros of this file whose output depends only on their arguments (see ``MacroCache``)
   /// and that apply a filter, with a number unique in the library.
   var cacheableMacros: [String: Int] = [:]
+  /// The macros of this file in name order (``MacroTarget/macro`` numbers them).
+  var macros: [Macro] = []
+  /// Per macro call of this file (``MacroCall/number``), the macro it calls; nil only when
+  /// compiling reported it unknown.
+  var callTargets: [MacroTarget?] = []
 
   var path: String { parsed.path }
+}
+
+/// The macro a call renders, found when the library is compiled so that rendering a call
+/// looks nothing up by name.
+struct MacroTarget: Sendable {
+  /// The template defining it, and its position in that template's ``CompiledTemplate/macros``.
+  var template: Int
+  var macro: Int
+  /// Its number in ``MacroCache`` when its output is cached.
+  var cacheNumber: Int?
 }
 
 /// Every template of a theme, compiled once; renders any of them by name.
@@ -100,6 +115,7 @@ struct CompiledTemplate: Sendable {
 public struct TemplateLibrary: Sendable {
   let templates: [CompiledTemplate]
   let indices: [String: Int]
+  let symbols: SymbolTable
   /// Output of cacheable macro calls, shared by every render of this library.
   let macroCache = MacroCache()
   /// ``templates`` specialised for each environment rendered so far (see ``Specializer``).
@@ -119,11 +135,14 @@ public struct TemplateLibrary: Sendable {
     var parsed: [ParsedTemplate] = []
     var indices: [String: Int] = [:]
     var texts: [String: String] = [:]
+    var symbols = SymbolTable()
     for source in sources {
       var lexer = Lexer(text: source.text, file: source.path)
       lexer.run()
-      var parser = Parser(source: source, segments: lexer.segments, filters: allFilters)
+      var parser = Parser(
+        source: source, segments: lexer.segments, filters: allFilters, symbols: symbols)
       parser.run()
+      symbols = parser.symbols
       texts[source.path] = source.text
       diagnostics.append(contentsOf: lexer.diagnostics)
       diagnostics.append(contentsOf: parser.diagnostics)
@@ -148,6 +167,7 @@ public struct TemplateLibrary: Sendable {
     }
     self.templates = templates
     self.indices = indices
+    self.symbols = symbols
   }
 
   private static func resolve(
@@ -223,6 +243,7 @@ public struct TemplateLibrary: Sendable {
       visit(index, &stack)
     }
     markCacheableMacros(&templates)
+    linkMacroCalls(&templates)
     // Inheritance chains.
     for index in templates.indices {
       var chain = [index]
@@ -298,6 +319,30 @@ public struct TemplateLibrary: Sendable {
     }
     for (number, id) in numbered.enumerated() {
       templates[id.template].cacheableMacros[id.name] = number
+    }
+  }
+
+  /// Orders each template's macros and finds the macro of each of its calls.
+  private static func linkMacroCalls(_ templates: inout [CompiledTemplate]) {
+    for index in templates.indices {
+      templates[index].macros = templates[index].parsed.macros.sorted { $0.key < $1.key }
+        .map(\.value)
+    }
+    for index in templates.indices {
+      templates[index].callTargets = templates[index].parsed.macroCalls.map { call in
+        let target: Int?
+        if let namespace = call.namespace {
+          target = templates[index].imports[namespace]
+        } else {
+          target = index
+        }
+        guard let target,
+          let position = templates[target].macros.firstIndex(where: { $0.name == call.name })
+        else { return nil }
+        return MacroTarget(
+          template: target, macro: position,
+          cacheNumber: templates[target].cacheableMacros[call.name])
+      }
     }
   }
 

@@ -25,7 +25,7 @@ import Testing
     switch node {
     case .text(let text): return "text \(text)"
     case .output(let output): return "output \(describe(output.expression))"
-    case .set(let name, let value, _): return "set \(name) = \(describe(value))"
+    case .set(let name, let value, _): return "set \(name.name) = \(describe(value))"
     case .ifChain(let branches, _):
       return "if " + branches.map { describe($0.condition) }.joined(separator: ", ")
     case .forLoop(let loop): return "for \(describe(loop.iterable))"
@@ -37,7 +37,7 @@ import Testing
   private func describe(_ expression: Expr) -> String {
     switch expression {
     case .literal(let value): return "literal \(value.text)"
-    case .variable(let name, _): return "variable \(name)"
+    case .variable(let symbol, _): return "variable \(symbol.name)"
     case .filter(let call): return "filter \(call.name)"
     case .macroCall(let call): return "macro \(call.name)"
     default: return "expression"
@@ -111,7 +111,7 @@ import Testing
     let lib = try TemplateLibrary(sources: [page, base])
     var specializer = Specializer(library: lib, environment: french)
     let templates = specializer.specialize(lib.templates)
-    let macro = templates[lib.indices["page.html"]!].parsed.macros["m"]
+    let macro = templates[lib.indices["page.html"]!].macros.first { $0.name == "m" }
     #expect(macro?.parameters.first?.defaultValue.map(describe) == "literal salut & co")
     #expect(macro?.body.map(describe) == ["output variable x", "text !"])
     let levels = templates[lib.indices["page.html"]!].blocks["b"] ?? []
