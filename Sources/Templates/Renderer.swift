@@ -104,15 +104,15 @@ struct Renderer {
 
   private mutating func popFrame() {
     let start = frames.removeLast().start
-    names.removeSubrange(start...)
-    values.removeSubrange(start...)
+    names.removeLast(names.count - start)
+    values.removeLast(values.count - start)
   }
 
   /// Empties the innermost scope (a new loop iteration).
   private mutating func clearTopFrame() {
     let start = frames[frames.count - 1].start
-    names.removeSubrange(start...)
-    values.removeSubrange(start...)
+    names.removeLast(names.count - start)
+    values.removeLast(values.count - start)
   }
 
   /// Where the variables of frame `index` end.
@@ -496,10 +496,13 @@ struct Renderer {
       } else {
         input = try evaluate(call.input, template: template, page: page)
       }
+      // Most filters take no argument, and reserving room in an empty array allocates.
       var arguments: [Value] = []
-      arguments.reserveCapacity(call.arguments.count)
-      for argument in call.arguments {
-        arguments.append(try evaluate(argument, template: template, page: page))
+      if !call.arguments.isEmpty {
+        arguments.reserveCapacity(call.arguments.count)
+        for argument in call.arguments {
+          arguments.append(try evaluate(argument, template: template, page: page))
+        }
       }
       do {
         return try call.function(input, arguments, environment)
@@ -554,10 +557,11 @@ struct Renderer {
         "macro '\(call.name)' takes \(macro.parameters.count) arguments, got \(call.arguments.count)",
         at: call.location)
     }
-    var arguments: [Value] = []
-    arguments.reserveCapacity(call.arguments.count)
+    // The positional arguments, then the value of each parameter they leave out.
+    var parameterValues: [Value] = []
+    if !macro.parameters.isEmpty { parameterValues.reserveCapacity(macro.parameters.count) }
     for argument in call.arguments {
-      arguments.append(try evaluate(argument, template: template, page: page))
+      parameterValues.append(try evaluate(argument, template: template, page: page))
     }
     var keywords: [String: Value] = [:]
     for (name, argument) in call.keywords {
@@ -570,21 +574,18 @@ struct Renderer {
     defer { depth -= 1 }
     pushFrame(isolated: true)
     defer { popFrame() }
-    var parameterValues: [Value] = []
-    parameterValues.reserveCapacity(macro.parameters.count)
     for (index, parameter) in macro.parameters.enumerated() {
-      let value: Value
-      if index < arguments.count {
-        value = arguments[index]
-      } else if let keyword = keywords[parameter.symbol.name] {
-        value = keyword
-      } else if let defaultValue = parameter.defaultValue {
-        value = try evaluate(defaultValue, template: target, page: target)
-      } else {
-        value = .null
+      if index == parameterValues.count {
+        // A default sees the parameters before it.
+        if let keyword = keywords[parameter.symbol.name] {
+          parameterValues.append(keyword)
+        } else if let defaultValue = parameter.defaultValue {
+          parameterValues.append(try evaluate(defaultValue, template: target, page: target))
+        } else {
+          parameterValues.append(.null)
+        }
       }
-      assign(parameter.symbol.number, value)
-      parameterValues.append(value)
+      assign(parameter.symbol.number, parameterValues[index])
     }
     guard let number = linked.cacheNumber else {
       return try render(macro.body, template: target, page: target, into: &out)
