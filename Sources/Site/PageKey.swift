@@ -192,15 +192,41 @@ struct StableHasher {
     Digest(high: mix(word ^ (kind &* 0x9E37_79B1_85EB_CA87)), low: mix(rotate(word, 29) &+ kind))
   }
 
-  /// XXH64 of the text's UTF-8 bytes, read in place.
+  /// A hash of the text's UTF-8 bytes, read in place.
   private static func hash(_ text: String) -> UInt64 {
-    if let hash = text.utf8.withContiguousStorageIfAvailable({
-      OutputFolder.hash(bytes: UnsafeRawBufferPointer($0))
-    }) {
+    if let hash = text.utf8.withContiguousStorageIfAvailable({ hash(bytes: $0) }) {
       return hash
     }
     var text = text
-    return text.withUTF8 { OutputFolder.hash(bytes: UnsafeRawBufferPointer($0)) }
+    return text.withUTF8 { hash(bytes: $0) }
+  }
+
+  /// Up to 16 bytes (member names, most short values: most of the texts a page key reads) are
+  /// mixed from two overlapping words that cover them all, with their count; longer texts are
+  /// XXH64.
+  private static func hash(bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    let count = bytes.count
+    let raw = UnsafeRawBufferPointer(bytes)
+    let first: UInt64
+    let second: UInt64
+    switch count {
+    case 8...16:
+      first = raw.loadUnaligned(as: UInt64.self)
+      second = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+    case 4..<8:
+      first = UInt64(raw.loadUnaligned(as: UInt32.self))
+      second = UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+    case 1..<4:
+      first = UInt64(bytes[0]) << 16 | UInt64(bytes[count >> 1]) << 8 | UInt64(bytes[count - 1])
+      second = 0
+    case 0:
+      first = 0
+      second = 0
+    default:
+      return OutputFolder.hash(bytes: raw)
+    }
+    return mix(first ^ UInt64(count) &* 0x9E37_79B1_85EB_CA87)
+      ^ rotate(mix(second &+ 0xC2B2_AE3D_27D4_EB4F), 23)
   }
 
   func finalize() -> Digest {

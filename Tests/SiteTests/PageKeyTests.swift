@@ -39,6 +39,23 @@ import Testing
   }
 
   /// Two members trading values is a different object.
+  /// Texts of every length around the short-text path's edges (1–3, 4–7, 8–16 bytes, then
+  /// XXH64), each differing from another in one byte anywhere, or in its length only.
+  @Test func textsDifferingInOneByteOrInLengthDigestApart() {
+    var texts: Set<String> = []
+    for length in 0...20 {
+      let base = String(repeating: "a", count: length)
+      texts.insert(base)
+      texts.insert(base + "\u{0}")
+      for position in 0..<length {
+        var bytes = Array(base.utf8)
+        bytes[position] = UInt8(ascii: "b")
+        texts.insert(String(decoding: bytes, as: UTF8.self))
+      }
+    }
+    #expect(Set(texts.map { digest(.string($0)) }).count == texts.count)
+  }
+
   @Test func membersTradingValuesChangeTheDigest() {
     #expect(digest(["a": "x", "b": "y"]) != digest(["a": "y", "b": "x"]))
     #expect(digest(["a": 1, "b": [2]]) != digest(["a": [2], "b": 1]))
