@@ -114,38 +114,49 @@ enum Escaper {
     }
   }
 
-  /// True when a URL's scheme is one we let through.
+  /// True when a URL's scheme is one we let through. The scheme is what comes before a `:`
+  /// with no `/`, `?` or `#` before it, read without whitespace and control characters and
+  /// case-folded; it is read as bytes (every character that matters is ASCII), packed in one
+  /// word, so the many absolute links of a page cost no string.
   static func isSafeURL(_ url: String) -> Bool {
-    // No scheme (a relative URL) when a `/`, `?` or `#` comes before any `:`.
+    var scheme: UInt64 = 0
+    var length = 0
     for byte in url.utf8 {
-      if byte == UInt8(ascii: ":") { break }
-      if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") {
-        return true
+      switch byte {
+      case UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"): return true
+      case UInt8(ascii: ":"):
+        if length > 8 { return false }
+        if allowedSchemes.contains(scheme) { return true }
+        return scheme == dataScheme && isSafeDataURL(url)
+      case 0...0x20, 0x7F: continue
+      default:
+        if length < 8 {
+          let folded = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+          scheme |= UInt64(folded) << (8 * length)
+        }
+        length += 1
       }
     }
-    var normalized = ""
-    for scalar in url.unicodeScalars {
-      if scalar.value <= 0x20 || scalar.value == 0x7F { continue }
-      if scalar == ":" || scalar == "/" || scalar == "?" || scalar == "#" {
-        normalized.unicodeScalars.append(scalar)
-        break
-      }
-      normalized.unicodeScalars.append(scalar)
+    return true  // relative: no scheme
+  }
+
+  /// A scheme of up to 8 bytes, as ``isSafeURL(_:)`` packs it.
+  private static func packedScheme(_ name: String) -> UInt64 {
+    name.utf8.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * $1.offset) }
+  }
+
+  private static let allowedSchemes = ["http", "https", "mailto", "tel"].map(packedScheme)
+  private static let dataScheme = packedScheme("data")
+
+  /// A `data:` URL is let through when it is an image of a common format.
+  private static func isSafeDataURL(_ url: String) -> Bool {
+    var compact = ""
+    for scalar in url.unicodeScalars where scalar.value > 0x20 && scalar.value != 0x7F {
+      compact.unicodeScalars.append(scalar)
     }
-    guard normalized.hasSuffix(":") else { return true }  // relative URL, no scheme
-    let scheme = normalized.lowercased()
-    switch scheme {
-    case "http:", "https:", "mailto:", "tel:": return true
-    case "data:":
-      var compact = ""
-      for scalar in url.unicodeScalars where scalar.value > 0x20 && scalar.value != 0x7F {
-        compact.unicodeScalars.append(scalar)
-      }
-      compact = compact.lowercased()
-      return ["png", "gif", "jpeg", "jpg", "webp", "avif"].contains {
-        compact.hasPrefix("data:image/\($0);") || compact.hasPrefix("data:image/\($0),")
-      }
-    default: return false
+    compact = compact.lowercased()
+    return ["png", "gif", "jpeg", "jpg", "webp", "avif"].contains {
+      compact.hasPrefix("data:image/\($0);") || compact.hasPrefix("data:image/\($0),")
     }
   }
 

@@ -118,8 +118,16 @@ import Testing
   }
 
   @Test func safeURLSchemes() {
-    let safe = ["/a", "a/b:c", "?x:y", "#f", "page", "https://x", " HTTP://x", "mailto:a@b", ""]
-    let unsafe = ["javascript:alert(1)", " java\tscript:x", "data:text/html,x", "vbscript:x"]
+    let safe = [
+      "/a", "a/b:c", "?x:y", "#f", "page", "https://x", " HTTP://x", "mailto:a@b", "", "h\nttPS:x",
+      "TEL:+33", "data:image/png;base64,AA", " DATA:image/GIF,x", "d\u{1}ata:image/webp,x",
+      "\u{E9}t\u{E9}", "x#y:z", "http:s:x",
+    ]
+    let unsafe = [
+      "javascript:alert(1)", " java\tscript:x", "data:text/html,x", "vbscript:x", "httpx:x",
+      "\u{E9}:x", "\u{212A}http:x", "mailtoo:x", "abcdefghttp:x", "ht\u{0}tpsx:x",
+      "te:x", ":x", "data:image/svg+xml,x",
+    ]
     for url in safe { #expect(Escaper.isSafeURL(url), "\(url)") }
     for url in unsafe { #expect(!Escaper.isSafeURL(url), "\(url)") }
   }
