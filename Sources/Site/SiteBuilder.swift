@@ -15,6 +15,9 @@ public struct BuildOptions: Sendable {
   public var baseURL: String?
   public var includeDrafts = false
   public var force = false
+  /// The process ends once the build returns (the `build` command): what the build made is
+  /// kept until then instead of being freed (``Allocator/keepUntilExit(_:)``).
+  public var processEndsAfterBuild = false
 
   public init(root: URL, output: URL? = nil, baseURL: String? = nil) {
     self.root = root
@@ -165,14 +168,17 @@ public struct SiteBuilder: Sendable {
     let outputs = BuildRecord.stampOutputs(
       files: Array(report.manifest.files.keys) + [OutputFolder.markerName],
       folders: report.folders, in: folder.output.path, known: report.knownStamps)
-    folder.saveRecord(
-      BuildRecord(
-        settings: settings, inputs: outputs == nil ? nil : inputs, outputs: outputs ?? [],
-        manifest: report.manifest, dependencies: state.dependencies,
-        markdownKeys: state.markdownKeys, searchIndexes: state.searchIndexes,
-        pageCount: state.pageCount,
-        fileCount: report.files, diagnostics: state.diagnostics))
+    let newRecord = BuildRecord(
+      settings: settings, inputs: outputs == nil ? nil : inputs, outputs: outputs ?? [],
+      manifest: report.manifest, dependencies: state.dependencies,
+      markdownKeys: state.markdownKeys, searchIndexes: state.searchIndexes,
+      pageCount: state.pageCount,
+      fileCount: report.files, diagnostics: state.diagnostics)
+    folder.saveRecord(newRecord)
     timings.append(clock.lap("write"))
+    if options.processEndsAfterBuild {
+      Allocator.keepUntilExit([state, report, record, newRecord, staging] as [any Sendable])
+    }
     return BuiltSite(
       pageCount: state.pageCount, renderedPages: state.pageCount - report.keptPages,
       files: report.files, changedFiles: report.changed, diagnostics: state.diagnostics,

@@ -22,6 +22,7 @@ struct BuildCommand: ParsableCommand {
     options.output = output.map { URL(fileURLWithPath: $0).standardizedFileURL }
     options.includeDrafts = drafts
     options.force = force
+    options.processEndsAfterBuild = true
     let console = Console(quiet: quiet)
     let folder = OutputFolder(root: options.root, output: options.outputFolder)
     do {
