@@ -10,6 +10,18 @@ struct BinaryWriter {
 
   var data: Data { Data(bytes) }
 
+  /// Writes the bytes to `url` as `Data.write(to:options: .atomic)` does (a temporary file
+  /// renamed over it), without first copying them into a `Data`: a 100,000-case build record is
+  /// 135 MB, written after the site, on one core.
+  func write(to url: URL) throws {
+    try bytes.withUnsafeBytes { raw in
+      guard let base = raw.baseAddress else { return try Data().write(to: url, options: .atomic) }
+      let view = Data(
+        bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: raw.count, deallocator: .none)
+      try view.write(to: url, options: .atomic)
+    }
+  }
+
   /// Bytes as they are, without a length.
   mutating func append(raw: some Collection<UInt8>) {
     bytes.append(contentsOf: raw)

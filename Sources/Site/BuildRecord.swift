@@ -124,7 +124,12 @@ struct BuildRecord: Equatable {
 
   /// ``BinaryWriter``'s format, the diagnostics as JSON: a record of 100,000 cases holds a
   /// million stamps and half a million signatures.
-  func encoded() -> Data {
+  func encoded() -> Data { writer().data }
+
+  /// Writes ``encoded()`` to `url`, replacing the file whole.
+  func write(to url: URL) throws { try writer().write(to: url) }
+
+  private func writer() -> BinaryWriter {
     var writer = BinaryWriter()
     writer.append(raw: Self.magic)
     writer.append(settings)
@@ -156,7 +161,7 @@ struct BuildRecord: Equatable {
       writer.append(language)
       writer.append(index)
     }
-    return writer.data
+    return writer
   }
 
   /// Reads what ``encoded()`` wrote; nil for anything else.

@@ -53,7 +53,7 @@ enum FrontMatterCache {
       at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     // Never an older file left behind: a build takes the documents of files unchanged since
     // the last one from this cache without reading them.
-    if (try? writer.data.write(to: url, options: .atomic)) == nil { unlink(url.path) }
+    if (try? writer.write(to: url)) == nil { unlink(url.path) }
   }
 
   private static let magic = Data("proximus front matter cache 1\n".utf8)

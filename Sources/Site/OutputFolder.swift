@@ -392,6 +392,6 @@ public struct OutputFolder: Sendable {
   func saveRecord(_ record: BuildRecord) {
     try? FileManager.default.createDirectory(
       at: recordURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try? record.encoded().write(to: recordURL, options: .atomic)
+    try? record.write(to: recordURL)
   }
 }
