@@ -244,21 +244,31 @@ struct Exports: Sendable {
     Data("User-agent: *\nAllow: /\nSitemap: \(absolute("/sitemap.xml"))\n".utf8)
   }
 
+  /// `text` escaped for XML. Every character it changes or drops is ASCII, so it works on the
+  /// UTF-8 bytes, and a text with none of them (most of them) is returned as it is.
   static func xml(_ text: String) -> String {
-    var result = ""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "&": result += "&amp;"
-      case "<": result += "&lt;"
-      case ">": result += "&gt;"
-      case "\"": result += "&quot;"
-      default:
-        // XML 1.0 forbids most control characters.
-        if scalar.value < 0x20, scalar != "\n", scalar != "\t" { continue }
-        result.unicodeScalars.append(scalar)
+    func changes(_ byte: UInt8) -> Bool {
+      switch byte {
+      case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""): true
+      // XML 1.0 forbids most control characters.
+      case UInt8(ascii: "\n"), UInt8(ascii: "\t"): false
+      default: byte < 0x20
       }
     }
-    return result
+    guard text.utf8.contains(where: changes) else { return text }
+    var result: [UInt8] = []
+    result.reserveCapacity(text.utf8.count + 16)
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "&"): result.append(contentsOf: "&amp;".utf8)
+      case UInt8(ascii: "<"): result.append(contentsOf: "&lt;".utf8)
+      case UInt8(ascii: ">"): result.append(contentsOf: "&gt;".utf8)
+      case UInt8(ascii: "\""): result.append(contentsOf: "&quot;".utf8)
+      case _ where changes(byte): continue
+      default: result.append(byte)
+      }
+    }
+    return String(decoding: result, as: UTF8.self)
   }
 
   static func timestamp(_ date: Date) -> String {

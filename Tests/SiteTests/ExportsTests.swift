@@ -36,4 +36,12 @@ import Testing
       String(decoding: csv, as: UTF8.self)
         == "plain é|\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"|\"cr\r\"|\"#tag\"||")
   }
+
+  @Test func xmlEscapesMarkupAndDropsForbiddenControls() {
+    #expect(Exports.xml("Jardins & co") == "Jardins &amp; co")
+    #expect(
+      Exports.xml("<a href=\"x\">é\u{1F331}</a>\u{1}\u{1F}\n\t\r")
+        == "&lt;a href=&quot;x&quot;&gt;é\u{1F331}&lt;/a&gt;\n\t")
+    #expect(Exports.xml("déjà vu") == "déjà vu")
+  }
 }
