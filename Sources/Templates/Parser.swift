@@ -317,6 +317,7 @@ struct Parser {
 
   private mutating func parseFor(at tagLocation: SourceLocation) throws(ParseError) -> Node {
     var keyName: Symbol?
+    // A placeholder until the names are read: a tag that fails to parse fails the library.
     var valueName = SymbolTable.loop
     var iterable = Expr.list([])
     do throws(ParseError) {
