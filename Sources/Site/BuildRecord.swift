@@ -73,11 +73,17 @@ struct BuildRecord: Equatable {
     -> Bool
   {
     guard let children = OutputFolder.entries(of: root + "/" + relative) else { return false }
-    for name in children.map(\.name).sorted() where !name.hasPrefix(".") {
+    let names = children.map(\.name).filter { !$0.hasPrefix(".") }.sorted()
+    let folder = root + "/" + relative + "/"
+    // A folder of thousands of documents is stamped on every core (a tenth of a second for
+    // `content/cases` at 100,000 cases, before any other phase can start).
+    let stamps =
+      names.count > 256
+      ? names.parallelMap { FileStamp(path: folder + $0) }
+      : names.map { FileStamp(path: folder + $0) }
+    for (name, stamp) in zip(names, stamps) {
       let path = relative + "/" + name
-      guard let stamp = FileStamp(path: root + "/" + path), stamp.kind != .symbolicLink else {
-        return false
-      }
+      guard let stamp, stamp.kind != .symbolicLink else { return false }
       entries.append(Entry(path: path, stamp: stamp))
       if stamp.kind == .folder, !scanFolder(path, in: root, into: &entries) { return false }
     }
