@@ -135,12 +135,12 @@ struct Renderer {
 
   /// Renders template `page`: the top-level sets of its chain, then the root's body.
   mutating func renderPage(_ page: Int, into out: inout [UInt8]) throws {
-    let template = templates[page]
-    for level in template.preamble {
+    // Not the whole template copied out: each of its parts would count a reference.
+    for level in templates[page].preamble {
       try render(level.body, template: level.template, page: page, into: &out)
     }
-    try render(
-      templates[template.root].parsed.body, template: template.root, page: page, into: &out)
+    let root = templates[page].root
+    try render(templates[root].parsed.body, template: root, page: page, into: &out)
   }
 
   /// `template` is where the nodes are written (imports, macros, file for errors); `page` is

@@ -125,20 +125,41 @@ struct Specializer {
 }
 
 /// The library's templates specialized per render environment (by ``MacroCache`` number),
-/// made at the first render in each environment. (Unchecked `Sendable`: `entries` is read and
+/// made at the first render in each environment, and copied for each thread that renders
+/// with them (``ThreadCopy``). (Unchecked `Sendable`: `entries` and `copies` are read and
 /// written under `lock` only.)
 final class Specializations: @unchecked Sendable {
+  private struct CopyKey: Hashable {
+    var environment: Int
+    var thread: UInt
+  }
+
   private let lock = NSLock()
   private var entries: [Int: [CompiledTemplate]] = [:]
+  private var copies: [CopyKey: [CompiledTemplate]] = [:]
+  /// Copies kept at most: a thread pool keeps a few threads, but a long-running process may
+  /// see many come and go.
+  private static let maximumCopies = 64
 
+  /// The templates of environment `number` for the calling thread.
   func templates(
     environment number: Int, make: () -> [CompiledTemplate]
   ) -> [CompiledTemplate] {
+    let key = CopyKey(
+      environment: number, thread: UInt(bitPattern: Int(bitPattern: pthread_self())))
     lock.lock()
     defer { lock.unlock() }
-    if let known = entries[number] { return known }
-    let made = make()
-    entries[number] = made
-    return made
+    if let copy = copies[key] { return copy }
+    let specialized: [CompiledTemplate]
+    if let known = entries[number] {
+      specialized = known
+    } else {
+      specialized = make()
+      entries[number] = specialized
+    }
+    if copies.count >= Self.maximumCopies { copies.removeAll() }
+    let copy = ThreadCopy.templates(specialized)
+    copies[key] = copy
+    return copy
   }
 }

@@ -122,3 +122,51 @@ import Testing
         == "[salut &amp; co]salut &amp; co!")
   }
 }
+
+@Suite struct ThreadCopyTests {
+  /// Where a text of more than 15 bytes is stored.
+  private func storage(_ text: String) -> UnsafeRawPointer? {
+    text.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
+  }
+
+  @Test func aCopySharesNoTextOrNodeAndRendersAlike() throws {
+    let page = TemplateSource(
+      name: "page.html", path: "templates/a-folder-with-a-long-name/page.html",
+      text: """
+        {% import "macros.html" as m %}<p class="a-long-enough-class-name">{{ title }}</p>\
+        {% for item in items %}{{ m.item(item) }}{% endfor %}
+        """)
+    let macros = TemplateSource(
+      name: "macros.html", path: "templates/macros.html",
+      text: "{% macro item(x) %}<li>{{ x | upper }} and some more text</li>{% endmacro %}")
+    let lib = try TemplateLibrary(sources: [page, macros])
+    let copied = ThreadCopy.templates(lib.templates)
+    let index = lib.indices["page.html"]!
+    let pairs = zip(lib.templates[index].parsed.body, copied[index].parsed.body)
+    var texts = 0
+    var outputs = 0
+    for (original, copy) in pairs {
+      switch (original, copy) {
+      case (.text(let a), .text(let b)):
+        #expect(a == b)
+        // Texts of up to 15 bytes have no storage to share.
+        if a.utf8.count > 15 {
+          #expect(storage(a) != storage(b))
+          texts += 1
+        }
+      case (.output(let a), .output(let b)):
+        #expect(a !== b)
+        outputs += 1
+      default: break
+      }
+    }
+    #expect(texts >= 1 && outputs >= 1)
+    #expect(copied[index].path == lib.templates[index].path)
+    #expect(storage(copied[index].path) != storage(lib.templates[index].path))
+    let context: [String: Value] = ["title": "Jardins", "items": ["a", "b"]]
+    #expect(
+      try lib.renderText("page.html", context: context, environment: RenderEnvironment())
+        == "<p class=\"a-long-enough-class-name\">Jardins</p>"
+        + "<li>A and some more text</li><li>B and some more text</li>")
+  }
+}
