@@ -12,7 +12,7 @@ struct Proximus: ParsableCommand {
 
   /// Usage errors exit with 2 (SPEC "Commands"), whatever the argument parser's own code.
   static func main() {
-    Allocator.returnFreedMemoryAtOnce()
+    Allocator.returnFreedMemorySoon()
     do {
       var command = try parseAsRoot()
       try command.run()
