@@ -53,13 +53,15 @@ extension SearchIndexBuilder {
     for (offset, length) in Self.documentLengths(partials).enumerated() {
       lengths[changed[offset]] = length
     }
-    let scoring = Scoring(documentLengths: lengths.map(Int.init))
-    // The shards' impacts were made with the manifest's average: it must be this one's.
+    let documentLengths = lengths.map(Int.init)
+    // The shards' impacts were made with the manifest's average: it must be this one's. Checked
+    // before the scoring tables are made, which a full build would make again.
     guard
       let shards = PreviousShards(
         reading: read, language: language, documentCount: count,
-        averageLength: scoring.averageLength, changed: isChanged)
+        averageLength: Scoring.averageLength(of: documentLengths), changed: isChanged)
     else { return nil }
+    let scoring = Scoring(documentLengths: documentLengths)
 
     // The changed documents' new postings, by term, in document order.
     var added: [String: [(document: Int, impact: Int)]] = [:]

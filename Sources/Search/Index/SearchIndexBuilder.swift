@@ -128,7 +128,7 @@ public struct SearchIndexBuilder: Sendable {
     }
 
     /// The mean length, rounded: every impact depends on it.
-    private static func averageLength(of documentLengths: [Int]) -> Int {
+    static func averageLength(of documentLengths: [Int]) -> Int {
       let count = max(1, documentLengths.count)
       return max(1, (documentLengths.reduce(0, +) + count / 2) / count)
     }
