@@ -137,29 +137,30 @@ final class Specializations: @unchecked Sendable {
   private let lock = NSLock()
   private var entries: [Int: [CompiledTemplate]] = [:]
   private var copies: [CopyKey: [CompiledTemplate]] = [:]
-  /// Copies kept at most: a thread pool keeps a few threads, but a long-running process may
-  /// see many come and go.
-  private static let maximumCopies = 64
+  /// Copies kept at most: a thread pool keeps a few threads per core, but a long-running
+  /// process may see many come and go. Beyond it, one copy is dropped for each new one.
+  private static let maximumCopies = 64 + 16 * ProcessInfo.processInfo.activeProcessorCount
 
-  /// The templates of environment `number` for the calling thread.
+  /// The templates of environment `number` for the calling thread. The copy is made outside
+  /// the lock, so a thread making its copy holds up no other render.
   func templates(
     environment number: Int, make: () -> [CompiledTemplate]
   ) -> [CompiledTemplate] {
     let key = CopyKey(
       environment: number, thread: UInt(bitPattern: Int(bitPattern: pthread_self())))
-    lock.lock()
-    defer { lock.unlock() }
-    if let copy = copies[key] { return copy }
-    let specialized: [CompiledTemplate]
-    if let known = entries[number] {
-      specialized = known
-    } else {
-      specialized = make()
-      entries[number] = specialized
+    let (isCopy, templates) = lock.withLock { () -> (Bool, [CompiledTemplate]) in
+      if let copy = copies[key] { return (true, copy) }
+      if let known = entries[number] { return (false, known) }
+      let made = make()
+      entries[number] = made
+      return (false, made)
     }
-    if copies.count >= Self.maximumCopies { copies.removeAll() }
-    let copy = ThreadCopy.templates(specialized)
-    copies[key] = copy
+    if isCopy { return templates }
+    let copy = ThreadCopy.templates(templates)
+    lock.withLock {
+      if copies.count >= Self.maximumCopies { copies.remove(at: copies.startIndex) }
+      copies[key] = copy
+    }
     return copy
   }
 }

@@ -70,7 +70,8 @@ struct CompiledTemplate: Sendable {
   /// Macros of this file whose output depends only on their arguments (see ``MacroCache``)
   /// and that apply a filter, with a number unique in the library.
   var cacheableMacros: [String: Int] = [:]
-  /// The macros of this file in name order (``MacroTarget/macro`` numbers them).
+  /// The macros of this file in name order (``MacroTarget/macro`` numbers them): the ones
+  /// rendering uses, specialised (``Specializer``); `parsed.macros` serves compiling only.
   var macros: [Macro] = []
   /// Per macro call of this file (``MacroCall/number``), the macro it calls; nil only when
   /// compiling reported it unknown.
@@ -351,7 +352,8 @@ public struct TemplateLibrary: Sendable {
   public var names: [String] { indices.keys.sorted() }
 
   /// Renders the template `name` as UTF-8 bytes. Thread-safe: each call has its own renderer
-  /// state, and the only state calls share is the macro cache (striped behind locks).
+  /// state; calls share the macro cache (striped behind locks) and the specialised templates
+  /// (``Specializations``, behind a lock, a copy per thread).
   public func render(
     _ name: String, context: [String: Value], environment: RenderEnvironment
   ) throws(DiagnosticList) -> [UInt8] {
