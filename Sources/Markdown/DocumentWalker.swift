@@ -124,9 +124,10 @@ struct DocumentWalker {
     return text.trimmingCharacters(in: .whitespaces)
   }
 
+  /// The heading id of `text`: its letters and digits, folded to lower case without
+  /// diacritics, with `-` between runs.
   static func slug(_ text: String) -> String {
-    if text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiSlug(text) }
-    return latinSlug(text) ?? foldedSlug(text)
+    latinSlug(text) ?? foldedSlug(text)
   }
 
   /// ``slug(_:)`` by Foundation's folding and Unicode properties, for any text.
@@ -146,54 +147,45 @@ struct DocumentWalker {
     return slug
   }
 
-  /// ``slug(_:)`` of ASCII text, on its bytes: Foundation's folding (through NSString) and
-  /// Unicode properties were most of the cost of a heading's id.
-  private static func asciiSlug(_ text: String) -> String {
-    var slug: [UInt8] = []
-    slug.reserveCapacity(text.utf8.count)
-    var pendingDash = false
-    for byte in text.utf8 {
-      let lowered = byte | 0x20
-      if (lowered >= UInt8(ascii: "a") && lowered <= UInt8(ascii: "z"))
-        || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-      {
-        if pendingDash, !slug.isEmpty { slug.append(UInt8(ascii: "-")) }
-        pendingDash = false
-        slug.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? lowered : byte)
-      } else {
-        pendingDash = true
-      }
-    }
-    return String(decoding: slug, as: UTF8.self)
-  }
-
-  /// ``slug(_:)`` of text made of ASCII, the accented Latin letters of ``latinLetters`` and the
-  /// punctuation of ``latinSeparators`` (French, Spanish or German headings, most of the
-  /// portal's); nil for any other text. Foundation's folding took 16,000 instructions a heading.
+  /// ``slug(_:)`` on the UTF-8 bytes of text made of ASCII, the accented Latin letters of
+  /// ``latinLetters`` and the punctuation of French and English headings outside ASCII
+  /// (no-break space, guillemets, curly quotes, dashes, ellipsis); nil for any other text.
+  /// Most of the portal's headings are such text; Foundation's folding and Unicode properties
+  /// took 20,000 instructions a heading.
   static func latinSlug(_ text: String) -> String? {
     var slug: [UInt8] = []
     slug.reserveCapacity(text.utf8.count)
     var pendingDash = false
-    for scalar in text.unicodeScalars {
-      let value = scalar.value
+    var bytes = text.utf8.makeIterator()
+    while let byte = bytes.next() {
       let letter: UInt8
-      if value < 0x80 {
-        let byte = UInt8(value)
-        let lowered = byte | 0x20
-        if lowered >= UInt8(ascii: "a") && lowered <= UInt8(ascii: "z") {
-          letter = lowered
-        } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
-          letter = byte
-        } else {
-          pendingDash = true
-          continue
-        }
-      } else if value >= 0xC0, value <= 0xFF, latinLetters[Int(value - 0xC0)] != 0 {
-        letter = latinLetters[Int(value - 0xC0)]
-      } else if latinSeparators.contains(value) {
+      switch byte {
+      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        letter = byte
+      case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+        letter = byte | 0x20
+      case 0..<0x80:
         pendingDash = true
         continue
-      } else {
+      case 0xC3:  // U+00C0…U+00FF
+        guard let next = bytes.next(), next >= 0x80, next <= 0xBF,
+          latinLetters[Int(next - 0x80)] != 0
+        else { return nil }
+        letter = latinLetters[Int(next - 0x80)]
+      case 0xC2:  // U+00A0, U+00AB, U+00BB
+        guard let next = bytes.next(), next == 0xA0 || next == 0xAB || next == 0xBB else {
+          return nil
+        }
+        pendingDash = true
+        continue
+      case 0xE2:  // U+2013, U+2014, U+2018, U+2019, U+201C, U+201D, U+2026
+        guard bytes.next() == 0x80 else { return nil }
+        switch bytes.next() {
+        case 0x93, 0x94, 0x98, 0x99, 0x9C, 0x9D, 0xA6: pendingDash = true
+        default: return nil
+        }
+        continue
+      default:
         return nil
       }
       if pendingDash, !slug.isEmpty { slug.append(UInt8(ascii: "-")) }
@@ -207,12 +199,6 @@ struct DocumentWalker {
   /// (Æ, Ð, ×, Ø, Þ, ß, æ, ð, ÷, ø, þ: left to ``foldedSlug(_:)``).
   private static let latinLetters: [UInt8] = Array(
     ("aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0\0" + "aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0y").utf8)
-
-  /// Punctuation of French and English headings outside ASCII: no-break space, guillemets,
-  /// curly quotes, dashes and the ellipsis.
-  private static let latinSeparators: Set<UInt32> = [
-    0xA0, 0xAB, 0xBB, 0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026,
-  ]
 
   /// Swaps every heading for a custom block that prints `<hN id="…">…</hN>`: cmark-gfm has no
   /// heading ids, and a custom block's text is emitted as is, also in safe mode.
