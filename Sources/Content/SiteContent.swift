@@ -307,7 +307,7 @@ struct ReferenceCheck {
   /// took 0.35 s).
   func run() -> [Diagnostic] {
     let slugs = Set(documents.map { "\($0.kind.rawValue)/\($0.slug)" })
-    return documents.indices.parallelMap { check(documents[$0], slugs: slugs) }.flatMap { $0 }
+    return documents.parallelMap { check($0, slugs: slugs) }.flatMap { $0 }
   }
 
   private func check(_ document: Document, slugs: Set<String>) -> [Diagnostic] {

@@ -29,6 +29,7 @@ public enum FrenchStemmer {
   private static let markU = scalar("U")
   private static let markY = scalar("Y")
   private static let markH = scalar("H")
+  private static let quElision = scalars("qu'")
   private static let vowels: Set<UInt32> = Set(scalars("aeiouyâàëéêèïîôûù"))
   private static let elisionLetters: Set<UInt32> = Set(scalars("cdjlmnst"))
   private static let ouxEndingLetters: Set<UInt32> = Set(scalars("bhjlnp"))
@@ -48,7 +49,7 @@ public enum FrenchStemmer {
   private static func removeElision(_ word: inout StemmedWord) {
     if word.count > 2, elisionLetters.contains(word.letters[0]), word.letters[1] == apostrophe {
       word.letters.removeFirst(2)
-    } else if word.count > 3, word.hasPrefix(scalars("qu'")) {
+    } else if word.count > 3, word.hasPrefix(quElision) {
       word.letters.removeFirst(3)
     }
   }
