@@ -38,7 +38,6 @@ import Testing
     #expect(!digests.contains(digest(page)))
   }
 
-  /// Two members trading values is a different object.
   /// Texts of every length around the short-text path's edges (1–3, 4–7, 8–16 bytes, then
   /// XXH64), each differing from another in one byte anywhere, or in its length only.
   @Test func textsDifferingInOneByteOrInLengthDigestApart() {
@@ -56,6 +55,7 @@ import Testing
     #expect(Set(texts.map { digest(.string($0)) }).count == texts.count)
   }
 
+  /// Two members trading values is a different object.
   @Test func membersTradingValuesChangeTheDigest() {
     #expect(digest(["a": "x", "b": "y"]) != digest(["a": "y", "b": "x"]))
     #expect(digest(["a": 1, "b": [2]]) != digest(["a": [2], "b": 1]))

@@ -164,9 +164,17 @@ import Testing
     #expect(copied[index].path == lib.templates[index].path)
     #expect(storage(copied[index].path) != storage(lib.templates[index].path))
     let context: [String: Value] = ["title": "Jardins", "items": ["a", "b"]]
+    var renderer = Renderer(
+      library: lib, templates: copied, environmentNumber: 0, context: context,
+      environment: RenderEnvironment())
+    var out: [UInt8] = []
+    try renderer.renderPage(index, into: &out)
+    let expected =
+      "<p class=\"a-long-enough-class-name\">Jardins</p>"
+      + "<li>A and some more text</li><li>B and some more text</li>"
+    #expect(String(decoding: out, as: UTF8.self) == expected)
     #expect(
       try lib.renderText("page.html", context: context, environment: RenderEnvironment())
-        == "<p class=\"a-long-enough-class-name\">Jardins</p>"
-        + "<li>A and some more text</li><li>B and some more text</li>")
+        == expected)
   }
 }
