@@ -5,9 +5,20 @@ import Foundation
 /// when they resolve inside the root, and a link loop is reported instead of walked forever.
 public struct SourceTree: Sendable {
   public let root: URL
+  /// The paths, relative to the root, of every file under it, when the caller listed them
+  /// already and met no symbolic link; `files(under:)` then reads no folder.
+  private let listing: [String]?
 
   public init(root: URL) {
     self.root = root.standardizedFileURL.resolvingSymlinksInPath()
+    listing = nil
+  }
+
+  /// A tree whose files are `listing`: paths relative to the root, found by a walk that met no
+  /// symbolic link (the build's check phase lists and stamps every source).
+  public init(root: URL, listing: [String]) {
+    self.root = root.standardizedFileURL.resolvingSymlinksInPath()
+    self.listing = listing
   }
 
   /// A regular file under the root.
@@ -24,6 +35,11 @@ public struct SourceTree: Sendable {
 
   /// Every regular file below `folder` (relative to the root), sorted by path.
   public func files(under folder: String) -> ([File], [Diagnostic]) {
+    if let listing {
+      let prefix = folder + "/"
+      let paths = listing.filter { $0.hasPrefix(prefix) }.sorted()
+      return (paths.map { File(path: $0, url: root.appending(path: $0)) }, [])
+    }
     var files: [File] = []
     var diagnostics: [Diagnostic] = []
     var visited: Set<String> = []

@@ -69,6 +69,12 @@ struct BuildRecord: Equatable {
     return entries
   }
 
+  /// The paths of the files (not folders) among `inputs`, as ``scanInputs(root:)`` found them:
+  /// it gives up on meeting a symbolic link, so they are the site's files.
+  static func files(among inputs: [Entry]) -> [String] {
+    inputs.compactMap { $0.stamp.kind == .folder ? nil : $0.path }
+  }
+
   private static func scanFolder(_ relative: String, in root: String, into entries: inout [Entry])
     -> Bool
   {

@@ -145,7 +145,7 @@ public struct SiteBuilder: Sendable {
     let state: SiteState
     do {
       state = try generateState(
-        writingPagesTo: staging, edits: edits,
+        writingPagesTo: staging, sourceFiles: inputs.map(BuildRecord.files(among:)), edits: edits,
         previousIndexes: record.map {
           PreviousSearchIndexes(
             records: $0.searchIndexes, output: edits != nil ? folder.output.path : nil)
@@ -212,11 +212,12 @@ public struct SiteBuilder: Sendable {
   /// source file gave, for the next generation. With `staging`, each page is written there as
   /// soon as it is rendered and not kept (the state's `pages` stay empty), with `edits`
   /// only the pages they reach may be made, and with `previousIndexes` a language's search
-  /// index may be updated from the previous one.
+  /// index may be updated from the previous one. `sourceFiles` lists the site's files when
+  /// the check phase did (``SourceTree/init(root:listing:)``).
   func generateState(
     previous: SiteState? = nil, previousSearchIndex: Bool = false,
     keepingParsedFiles: Bool = false, writingPagesTo staging: StagingFolder? = nil,
-    edits: EditedDocuments? = nil, previousIndexes: PreviousSearchIndexes? = nil,
+    sourceFiles: [String]? = nil, edits: EditedDocuments? = nil, previousIndexes: PreviousSearchIndexes? = nil,
     progress: (@Sendable (BuildProgress) -> Void)? = nil
   ) throws(BuildFailure) -> SiteState {
     var diagnostics: [Diagnostic] = []
@@ -232,7 +233,7 @@ public struct SiteBuilder: Sendable {
     defer { _ = frontMatterWriting?.wait() }
     let loaded = load(
       &diagnostics, reusing: previous?.loaded.parsedFiles ?? (keepingParsedFiles ? .init() : nil),
-      frontMatterCache: staging != nil, unread: edits?.unchanged ?? [],
+      frontMatterCache: staging != nil, unread: edits?.unchanged ?? [], sourceFiles: sourceFiles,
       writing: &frontMatterWriting)
     timings.append(clock.lap("load"))
     guard var loaded, !diagnostics.contains(where: { $0.severity == .error }) else { throw fail() }
@@ -889,10 +890,11 @@ public struct SiteBuilder: Sendable {
   /// `previous` nothing is kept for a next load. With `frontMatterCache`, `previous` is the
   /// ``FrontMatterCache`` file, and `writing` is set to the task writing it again when it
   /// changed. The document files `unread` names, unchanged since the last build, are not read
-  /// when the cache holds them (``ContentLoader/load(reusing:unread:)``).
+  /// when the cache holds them (``ContentLoader/load(reusing:unread:)``). `sourceFiles`: the
+  /// site's files, when the check phase listed them.
   func load(
     _ diagnostics: inout [Diagnostic], reusing previous: ContentLoader.ParsedFiles? = nil,
-    frontMatterCache: Bool = false, unread: Set<String> = [],
+    frontMatterCache: Bool = false, unread: Set<String> = [], sourceFiles: [String]? = nil,
     writing: inout BackgroundTask<Void>?
   ) -> LoadedSite? {
     let root = options.root.standardizedFileURL
@@ -940,8 +942,9 @@ public struct SiteBuilder: Sendable {
     diagnostics += PageAssembler.missingKeys(translations, languages: config.languages) {
       theme.origins["i18n/\($0).yaml"] ?? "themes/\(config.theme)/i18n/\($0).yaml"
     }
+    let tree = sourceFiles.map { SourceTree(root: root, listing: $0) } ?? SourceTree(root: root)
     let loader = ContentLoader(
-      tree: SourceTree(root: root), config: config, includeDrafts: options.includeDrafts)
+      tree: tree, config: config, includeDrafts: options.includeDrafts)
     let cacheURL = FrontMatterCache.url(root: root)
     let identity = FrontMatterCache.identity(languages: config.languages)
     let reused = frontMatterCache ? FrontMatterCache.read(cacheURL, identity: identity) : previous
