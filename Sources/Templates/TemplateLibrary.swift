@@ -192,27 +192,25 @@ public struct TemplateLibrary: Sendable {
       templates[index].imports = imports
     }
     // Macro calls must name an existing macro.
-    for template in templates {
-      for call in template.parsed.macroCalls {
-        if let namespace = call.namespace {
-          guard let target = template.imports[namespace] else {
-            if template.parsed.imports[namespace] == nil {
-              diagnostics.append(
-                Diagnostic.error(
-                  "unknown namespace '\(namespace)' (no '{% import … as \(namespace) %}')",
-                  at: call.location))
-            }
-            continue
-          }
-          if templates[target].parsed.macros[call.name] == nil {
-            diagnostics.append(
-              Diagnostic.error(
-                "unknown macro '\(call.name)' in '\(templates[target].parsed.name)'",
-                at: call.location))
-          }
-        } else if template.parsed.macros[call.name] == nil {
+    for (index, template) in templates.enumerated() {
+      for call in template.parsed.macroCalls
+      where macroHolder(of: call, calledFrom: index, in: templates) == nil {
+        guard let namespace = call.namespace else {
           diagnostics.append(
             Diagnostic.error("unknown macro or function '\(call.name)'", at: call.location))
+          continue
+        }
+        if let target = template.imports[namespace] {
+          diagnostics.append(
+            Diagnostic.error(
+              "unknown macro '\(call.name)' in '\(templates[target].parsed.name)'",
+              at: call.location))
+        } else if template.parsed.imports[namespace] == nil {
+          // An import of an unknown template is reported with the references.
+          diagnostics.append(
+            Diagnostic.error(
+              "unknown namespace '\(namespace)' (no '{% import … as \(namespace) %}')",
+              at: call.location))
         }
       }
     }
@@ -285,14 +283,14 @@ public struct TemplateLibrary: Sendable {
     var filtered: Set<MacroID> = []
     for index in templates.indices {
       for (name, macro) in templates[index].parsed.macros {
-        var scan = PurityScan(imports: templates[index].imports)
+        var scan = PurityScan()
         scan.nodes(macro.body)
         guard scan.pure else { continue }
         if scan.appliesFilter { filtered.insert(MacroID(template: index, name: name)) }
         callees[MacroID(template: index, name: name)] = scan.calls.map { call in
-          let target = call.namespace.map { templates[index].imports[$0] } ?? index
-          guard let target, templates[target].parsed.macros[call.name] != nil else { return nil }
-          return MacroID(template: target, name: call.name)
+          macroHolder(of: call, calledFrom: index, in: templates).map {
+            MacroID(template: $0, name: call.name)
+          }
         }
       }
     }
@@ -323,6 +321,17 @@ public struct TemplateLibrary: Sendable {
     }
   }
 
+  /// The template that holds the macro `call` names, from the template at `caller`: the one
+  /// imported as the call's namespace, else the caller; nil when there is no such macro.
+  private static func macroHolder(
+    of call: MacroCall, calledFrom caller: Int, in templates: [CompiledTemplate]
+  ) -> Int? {
+    guard let holder = call.namespace.map({ templates[caller].imports[$0] }) ?? caller,
+      templates[holder].parsed.macros[call.name] != nil
+    else { return nil }
+    return holder
+  }
+
   /// Orders each template's macros and finds the macro of each of its calls.
   private static func linkMacroCalls(_ templates: inout [CompiledTemplate]) {
     for index in templates.indices {
@@ -331,13 +340,7 @@ public struct TemplateLibrary: Sendable {
     }
     for index in templates.indices {
       templates[index].callTargets = templates[index].parsed.macroCalls.map { call in
-        let target: Int?
-        if let namespace = call.namespace {
-          target = templates[index].imports[namespace]
-        } else {
-          target = index
-        }
-        guard let target,
+        guard let target = macroHolder(of: call, calledFrom: index, in: templates),
           let position = templates[target].macros.firstIndex(where: { $0.name == call.name })
         else { return nil }
         return MacroTarget(
@@ -389,14 +392,9 @@ public struct TemplateLibrary: Sendable {
 
 /// Walks a macro body for what makes its output depend on more than its arguments.
 private struct PurityScan {
-  let imports: [String: Int]
   var pure = true
   var appliesFilter = false
-  var calls: [(namespace: String?, name: String)] = []
-
-  init(imports: [String: Int]) {
-    self.imports = imports
-  }
+  var calls: [MacroCall] = []
 
   mutating func nodes(_ nodes: [Node]) {
     for node in nodes where pure {
@@ -442,7 +440,7 @@ private struct PurityScan {
       self.expression(call.input)
       for argument in call.arguments { self.expression(argument) }
     case .macroCall(let call):
-      calls.append((call.namespace, call.name))
+      calls.append(call)
       for argument in call.arguments { self.expression(argument) }
       for keyword in call.keywords { self.expression(keyword.value) }
     case .superCall: pure = false
