@@ -212,22 +212,17 @@ public final class StagingFolder: Sendable {
     if let problem = problems.first(where: { $0 != nil }) ?? nil { throw problem }
   }
 
-  /// Marks the folder as Proximus output, swaps it in and tells what it holds.
+  /// Marks the folder as Proximus output, swaps it in and tells what it holds. When it throws,
+  /// the output is as it was and the caller ``discard()``s the staging folder.
   public func publish() throws(Diagnostic) -> OutputFolder.Report {
     guard !hasFailed else {
-      discard()
       throw .error("the output was left as it was: a file of the new site could not be written")
     }
     let folders = removeLeftovers()
     _ = FileManager.default.createFile(
       atPath: stagingPath + "/" + OutputFolder.markerName, contents: Data())
     let done = written.withLock { $0 }
-    do throws(Diagnostic) {
-      try folder.swapIn()
-    } catch {
-      discard()
-      throw error
-    }
+    try folder.swapIn()
     return OutputFolder.Report(
       files: done.files.count, changed: done.files.values.filter(\.changed).count,
       keptPages: done.keptPages, folders: folders, knownStamps: done.knownStamps,

@@ -206,9 +206,10 @@ import Testing
     #expect(try !staging.write("c.html", Data("y".utf8)))
     #expect(try !staging.write("a/d.html", Data("z".utf8)))
     #expect(!FileManager.default.fileExists(atPath: folder.staging.path + "/c.html"))
-    // Nor can the half-written site be swapped in.
+    // Nor can the half-written site be swapped in; the caller then discards it.
     #expect(throws: Diagnostic.self) { try staging.publish() }
     #expect(!FileManager.default.fileExists(atPath: folder.output.path))
+    staging.discard()
     #expect(!FileManager.default.fileExists(atPath: folder.staging.path))
   }
 
