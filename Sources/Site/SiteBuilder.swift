@@ -217,7 +217,8 @@ public struct SiteBuilder: Sendable {
   func generateState(
     previous: SiteState? = nil, previousSearchIndex: Bool = false,
     keepingParsedFiles: Bool = false, writingPagesTo staging: StagingFolder? = nil,
-    sourceFiles: [String]? = nil, edits: EditedDocuments? = nil, previousIndexes: PreviousSearchIndexes? = nil,
+    sourceFiles: [String]? = nil, edits: EditedDocuments? = nil,
+    previousIndexes: PreviousSearchIndexes? = nil,
     progress: (@Sendable (BuildProgress) -> Void)? = nil
   ) throws(BuildFailure) -> SiteState {
     var diagnostics: [Diagnostic] = []
