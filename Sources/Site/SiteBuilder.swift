@@ -110,8 +110,10 @@ public struct SiteBuilder: Sendable {
     var checkClock = PhaseClock()
     let folder = OutputFolder(root: options.root, output: options.outputFolder)
     let settings = BuildRecord.settings(options)
+    // The last build's record is decoded while the sources are stamped.
+    let recordLoading = BackgroundTask { folder.loadRecord() }
     let inputs = BuildRecord.scanInputs(root: options.root)
-    let record = folder.loadRecord()
+    let record = recordLoading.wait().result
     if let inputs, let record, record.settings == settings, record.inputs == inputs,
       record.outputsAreUnchanged(in: folder.output.path)
     {
