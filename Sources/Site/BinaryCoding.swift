@@ -77,9 +77,13 @@ struct BinaryWriter {
   /// of bytes.
   mutating func append<Integer: FixedWidthInteger>(packed integers: [Integer]) {
     append(Int64(integers.count * MemoryLayout<Integer>.size))
-    for integer in integers {
-      withUnsafeBytes(of: integer.littleEndian) { bytes.append(contentsOf: $0) }
-    }
+    #if _endian(little)
+      integers.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    #else
+      for integer in integers {
+        withUnsafeBytes(of: integer.littleEndian) { bytes.append(contentsOf: $0) }
+      }
+    #endif
   }
 }
 

@@ -303,13 +303,13 @@ extension BinaryWriter {
     append(packed: index.lengths)
   }
 
+  /// Six integers in one append: a 100,000-case record holds a million stamps.
   fileprivate mutating func append(_ stamp: FileStamp) {
-    append(stamp.device)
-    append(stamp.inode)
-    append(stamp.mode)
-    append(stamp.size)
-    append(stamp.modified)
-    append(stamp.changed)
+    let fields = (
+      stamp.device.littleEndian, stamp.inode.littleEndian, stamp.mode.littleEndian,
+      stamp.size.littleEndian, stamp.modified.littleEndian, stamp.changed.littleEndian
+    )
+    withUnsafeBytes(of: fields) { append(raw: $0) }
   }
 }
 
