@@ -255,5 +255,18 @@ import Testing
     #expect(trimmed("\u{A0}Titre\u{A0}") == "Titre")
     #expect(trimmed("Été — a b") == "Été — a b")
     #expect(trimmed("   ") == "")
+    // As Foundation trims `.whitespaces`, for every white space and format character around
+    // text, on either side.
+    let spaces: [UInt32] =
+      [0x09, 0x0A, 0x0B, 0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x180E, 0x200B, 0x200C, 0x200D]
+      + Array(0x2000...0x200A) + [0x2028, 0x2029, 0x202F, 0x205F, 0x2060, 0x3000, 0xFEFF]
+    for value in spaces {
+      let space = String(Unicode.Scalar(value)!)
+      for text in [space + "Été" + space, space + "x", "é" + space, space + space] {
+        #expect(
+          trimmed(text) == text.trimmingCharacters(in: .whitespaces),
+          "U+\(String(value, radix: 16))")
+      }
+    }
   }
 }
