@@ -11,11 +11,8 @@ public enum DateParser {
       guard position + digits <= scalars.count else { return nil }
       var value = 0
       for index in position..<(position + digits) {
-        guard
-          let digit = scalars[index].properties.numericType != nil
-            ? Int(String(scalars[index])) : nil
-        else { return nil }
-        value = value * 10 + digit
+        guard ("0"..."9").contains(scalars[index]) else { return nil }
+        value = value * 10 + Int(scalars[index].value - 0x30)
       }
       position += digits
       return value
@@ -29,19 +26,16 @@ public enum DateParser {
     guard let year = number(digits: 4), skip("-"), let month = number(digits: 2), skip("-"),
       let day = number(digits: 2)
     else { return nil }
-    var components = DateComponents(
-      calendar: Calendar(identifier: .gregorian), timeZone: TimeZone(identifier: "UTC"),
-      year: year, month: month, day: day, hour: 0, minute: 0, second: 0)
+    var (hour, minute, second) = (0, 0, 0)
     var offsetSeconds = 0
     if skip("T") || skip(" ") {
-      guard let hour = number(digits: 2), skip(":"), let minute = number(digits: 2) else {
+      guard let hours = number(digits: 2), skip(":"), let minutes = number(digits: 2) else {
         return nil
       }
-      components.hour = hour
-      components.minute = minute
+      (hour, minute) = (hours, minutes)
       if skip(":") {
-        guard let second = number(digits: 2) else { return nil }
-        components.second = second
+        guard let seconds = number(digits: 2) else { return nil }
+        second = seconds
         if skip(".") {
           while position < scalars.count, ("0"..."9").contains(scalars[position]) { position += 1 }
         }
@@ -58,9 +52,35 @@ public enum DateParser {
       }
     }
     guard position == scalars.count, (1...12).contains(month), (1...31).contains(day),
-      components.isValidDate, let date = components.date
+      hour < 24, minute < 60, second < 60,
+      let date = date(year: year, month: month, day: day)
     else { return nil }
-    return date.addingTimeInterval(TimeInterval(-offsetSeconds))
+    let seconds = hour * 3600 + minute * 60 + second - offsetSeconds
+    return date.addingTimeInterval(TimeInterval(seconds))
+  }
+
+  /// Midnight UTC of a day of the Gregorian calendar; nil for a day the month does not have.
+  /// Counted from the civil date (as in Howard Hinnant's `days_from_civil`): `Calendar` took
+  /// 20,000 instructions a date. Before 1583 `Calendar`'s Gregorian calendar is the Julian one,
+  /// so those days are left to it.
+  static func date(year: Int, month: Int, day: Int) -> Date? {
+    guard year >= 1583 else {
+      let components = DateComponents(
+        calendar: Calendar(identifier: .gregorian), timeZone: TimeZone(identifier: "UTC"),
+        year: year, month: month, day: day, hour: 0, minute: 0, second: 0)
+      return components.isValidDate ? components.date : nil
+    }
+    let isLeap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    let monthDays = [31, isLeap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    guard day <= monthDays[month - 1] else { return nil }
+    // Years counted from March, so that the leap day ends a year.
+    let shiftedYear = month <= 2 ? year - 1 : year
+    let era = shiftedYear / 400
+    let yearOfEra = shiftedYear - era * 400
+    let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+    let days = era * 146_097 + dayOfEra - 719_468
+    return Date(timeIntervalSince1970: TimeInterval(days * 86_400))
   }
 
   /// `YYYY-MM-DD` of a date in UTC (by the C library: `Calendar` took 1% of a build's CPU).
@@ -68,11 +88,25 @@ public enum DateParser {
     var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
     var parts = tm()
     guard gmtime_r(&seconds, &parts) != nil else { return "0000-00-00" }
-    func digits(_ number: Int32, _ width: Int) -> String {
-      let text = String(number)
-      return String(repeating: "0", count: max(0, width - text.count)) + text
+    let year = Int(parts.tm_year) + 1900
+    guard (0...9999).contains(year) else {
+      return String(format: "%04d-%02d-%02d", year, Int(parts.tm_mon) + 1, Int(parts.tm_mday))
     }
-    return
-      "\(digits(parts.tm_year + 1900, 4))-\(digits(parts.tm_mon + 1, 2))-\(digits(parts.tm_mday, 2))"
+    // Written digit by digit: string interpolation and padding took 11,000 instructions.
+    return String(unsafeUninitializedCapacity: 10) { bytes in
+      func put(_ number: Int, at start: Int, width: Int) {
+        var rest = number
+        for index in (start..<start + width).reversed() {
+          bytes[index] = UInt8(0x30 + rest % 10)
+          rest /= 10
+        }
+      }
+      put(year, at: 0, width: 4)
+      bytes[4] = UInt8(ascii: "-")
+      put(Int(parts.tm_mon) + 1, at: 5, width: 2)
+      bytes[7] = UInt8(ascii: "-")
+      put(Int(parts.tm_mday), at: 8, width: 2)
+      return 10
+    }
   }
 }

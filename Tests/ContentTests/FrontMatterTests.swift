@@ -82,6 +82,33 @@ import Testing
     #expect(document?.date.map(DateParser.isoDay) == day)
   }
 
+  /// Days are counted as Foundation's Gregorian calendar counts them, and the days a month does
+  /// not have are refused as it refuses them.
+  @Test func datesAgreeWithFoundationsCalendar() {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    for year in [1583, 1600, 1700, 1899, 1900, 1969, 1970, 1999, 2000, 2023, 2024, 2100, 9999] {
+      for month in 1...12 {
+        for day in 1...31 {
+          let components = DateComponents(
+            calendar: calendar, timeZone: calendar.timeZone, year: year, month: month, day: day)
+          let expected = components.isValidDate ? components.date : nil
+          #expect(DateParser.date(year: year, month: month, day: day) == expected)
+          if let expected {
+            #expect(
+              DateParser.isoDay(expected) == String(format: "%04d-%02d-%02d", year, month, day))
+          }
+        }
+      }
+    }
+    #expect(
+      DateParser.parse("2024-02-29 23:59:59 -01:30") == Date(timeIntervalSince1970: 1_709_256_599))
+    #expect(DateParser.parse("2024-02-30") == nil)
+    #expect(DateParser.parse("2024-02-28 24:00") == nil)
+    // Before 1583, Foundation's calendar is Julian: 1300 has a 29 February.
+    #expect(DateParser.parse("1300-02-29") != nil)
+  }
+
   @Test func invalidDateIsAnError() {
     let (_, problems) = parse("---\ntitle: A\ndate: 2017-13-45\n---\n")
     #expect(problems.first?.message.contains("not a date") == true)
