@@ -181,7 +181,7 @@ public struct ContentLoader: Sendable {
           return (earlier.problems, earlier, false, .some(document))
         }
         let (document, problems) = parser.parse(
-          frontMatter, of: text, path: file.path, fileName: file.url.lastPathComponent)
+          frontMatter, of: text, path: file.path, fileName: String(file.fileName))
         var kept = document
         kept?.body = ""
         let entry = ParsedFile(frontMatter: frontMatter.yaml, document: kept, problems: problems)

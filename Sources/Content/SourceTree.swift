@@ -25,11 +25,27 @@ public struct SourceTree: Sendable {
   public struct File: Sendable, Hashable {
     /// Path relative to the root, with `/` separators: `content/cases/x.md`.
     public var path: String
-    public var url: URL
+    /// Where the file is read: under the root, the target of a symbolic link for a linked file.
+    /// A path rather than a `URL`: making one per file and reading its path back took 20,000
+    /// instructions a document.
+    public var absolutePath: String
+
+    public init(path: String, absolutePath: String) {
+      self.path = path
+      self.absolutePath = absolutePath
+    }
 
     public init(path: String, url: URL) {
-      self.path = path
-      self.url = url
+      self.init(path: path, absolutePath: url.path)
+    }
+
+    public var url: URL { URL(fileURLWithPath: absolutePath) }
+
+    /// The last component of ``absolutePath``.
+    public var fileName: Substring {
+      absolutePath[
+        (absolutePath.lastIndex(of: "/").map(absolutePath.index(after:)) ?? absolutePath.startIndex)...
+      ]
     }
   }
 
@@ -38,7 +54,8 @@ public struct SourceTree: Sendable {
     if let listing {
       let prefix = folder + "/"
       let paths = listing.filter { $0.hasPrefix(prefix) }.sorted()
-      return (paths.map { File(path: $0, url: root.appending(path: $0)) }, [])
+      let rootPath = root.path
+      return (paths.map { File(path: $0, absolutePath: rootPath + "/" + $0) }, [])
     }
     var files: [File] = []
     var diagnostics: [Diagnostic] = []
@@ -66,7 +83,6 @@ public struct SourceTree: Sendable {
     else { return }
     let directoryPath = directory.path
     for name in names.sorted() where !name.hasPrefix(".") {
-      let url = directory.appending(path: name)
       let path = "\(relative)/\(name)"
       // One lstat tells links, folders and files apart: URL resource values and a second
       // stat per entry made this serial walk a third of the load phase at 10k files.
@@ -74,15 +90,17 @@ public struct SourceTree: Sendable {
       guard lstat(directoryPath + "/" + name, &info) == 0 else { continue }
       switch info.st_mode & S_IFMT {
       case S_IFDIR:
-        walk(url, relative: path, files: &files, diagnostics: &diagnostics, visited: &visited)
+        walk(
+          directory.appending(path: name), relative: path, files: &files,
+          diagnostics: &diagnostics, visited: &visited)
         continue
       case S_IFLNK:
         break
       default:
-        files.append(File(path: path, url: url))
+        files.append(File(path: path, absolutePath: directoryPath + "/" + name))
         continue
       }
-      let target = url.resolvingSymlinksInPath()
+      let target = directory.appending(path: name).resolvingSymlinksInPath()
       guard isInsideRoot(target) else {
         diagnostics.append(
           .warning(
@@ -111,7 +129,7 @@ public struct SourceTree: Sendable {
 
   /// Reads a text file as UTF-8: invalid bytes and NUL are errors naming the byte offset.
   public static func readText(_ file: File) -> Result<String, Diagnostic> {
-    guard let data = FileManager.default.contents(atPath: file.url.path) else {
+    guard let data = FileManager.default.contents(atPath: file.absolutePath) else {
       return .failure(.error("cannot read this file", at: SourceLocation(file: file.path, line: 0)))
     }
     return decodeUTF8(data, path: file.path)

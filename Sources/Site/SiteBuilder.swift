@@ -865,7 +865,7 @@ public struct SiteBuilder: Sendable {
     files += images
     diagnostics += imageProblems
     for file in values.content.staticFiles {
-      guard let data = FileManager.default.contents(atPath: file.url.path) else {
+      guard let data = FileManager.default.contents(atPath: file.absolutePath) else {
         diagnostics.append(
           .error("cannot read this file", at: SourceLocation(file: file.path, line: 0)))
         continue

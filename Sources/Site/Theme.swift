@@ -26,7 +26,7 @@ struct Theme: Sendable {
     }
     for file in siteFiles {
       let relative = String(file.path.dropFirst(folder.count + 1))
-      if let data = FileManager.default.contents(atPath: file.url.path) {
+      if let data = FileManager.default.contents(atPath: file.absolutePath) {
         files[relative] = data
         origins[relative] = file.path
       }
