@@ -37,20 +37,26 @@ enum Folding {
         return letters.count
       }
     }
-    var text = String.UnicodeScalarView()
+    // UTF-8 bytes, made into a string once: appending scalar by scalar to a string cost 270
+    // instructions a letter.
+    var utf8: [UInt8] = []
+    utf8.reserveCapacity(letters.count * 2)
     var onlyLatin = true
     for value in letters {
       if value < 0x80 {
-        text.append(Unicode.Scalar(UInt8(value)))
+        utf8.append(UInt8(value))
         continue
       }
       let folded = value < 0x370 ? latinFolds[Int(value) - 0x80] : foldUncached(value)
       for part in folded {
         if part >= 0x300 { onlyLatin = false }
-        if let scalar = Unicode.Scalar(part) { text.append(scalar) }
+        if let scalar = Unicode.Scalar(part), let encoded = UTF8.encode(scalar) {
+          utf8.append(contentsOf: encoded)
+        }
       }
     }
+    let text = String(decoding: utf8, as: UTF8.self)
     // Text below U+0300 is already in NFC.
-    return onlyLatin ? String(text) : String(text).precomposedStringWithCanonicalMapping
+    return onlyLatin ? text : text.precomposedStringWithCanonicalMapping
   }
 }
