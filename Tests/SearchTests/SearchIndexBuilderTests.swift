@@ -37,19 +37,20 @@ import Testing
 
   /// (document, impact) pairs of a postings string.
   private static func pairs(_ text: String) -> [(document: Int, impact: Int)] {
+    let alphabet = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_".utf8)
     var result: [(document: Int, impact: Int)] = []
     var bytes = Array(text.utf8)[...]
     var document = 0
     var value = 0
     while let byte = bytes.popFirst() {
-      let digit = Base64Digits.alphabet.firstIndex(of: byte)!
+      let digit = alphabet.firstIndex(of: byte)!
       if digit >= 32 {
         value = value << 5 | (digit - 32)
         continue
       }
       document += value << 5 | digit
       value = 0
-      result.append((document, Base64Digits.alphabet.firstIndex(of: bytes.popFirst()!)!))
+      result.append((document, alphabet.firstIndex(of: bytes.popFirst()!)!))
     }
     return result
   }

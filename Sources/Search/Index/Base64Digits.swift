@@ -3,13 +3,22 @@
 /// big-endian in 5-bit groups; every group but the last is written as digit `32 + group`, the
 /// last as digit `group`, so numbers below 32 take one character and need no separator.
 enum Base64Digits {
-  static let alphabet: [UInt8] = Array(
-    "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_".utf8)
+  /// The digits, a constant in the executable: an array in a `static let` is checked for its
+  /// first use at each read, and a 1,000-case index writes half a million numbers.
+  private static var alphabet: StaticString {
+    "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
+  }
+
+  /// The byte of digit `value`, 0…63.
+  static func digit(_ value: Int) -> UInt8 {
+    precondition(value >= 0 && value < 64)
+    return alphabet.utf8Start[value]
+  }
 
   /// Byte → its digit value, or 255 for a byte outside the alphabet.
   static let values: [UInt8] = {
     var values = [UInt8](repeating: 255, count: 256)
-    for (value, byte) in alphabet.enumerated() { values[Int(byte)] = UInt8(value) }
+    for value in 0..<64 { values[Int(digit(value))] = UInt8(value) }
     return values
   }()
 
@@ -19,15 +28,15 @@ enum Base64Digits {
     var shift = 0
     while value >> (shift + 5) > 0 { shift += 5 }
     while shift > 0 {
-      bytes.append(alphabet[32 + (value >> shift) & 31])
+      bytes.append(digit(32 + (value >> shift) & 31))
       shift -= 5
     }
-    bytes.append(alphabet[value & 31])
+    bytes.append(digit(value & 31))
   }
 
   /// Appends one digit, 0…63.
   static func appendDigit(_ value: Int, to bytes: inout [UInt8]) {
-    bytes.append(alphabet[value])
+    bytes.append(digit(value))
   }
 
   /// Appends one posting as the index's shards hold it: the gap from the `previous` document
@@ -78,7 +87,8 @@ enum Base64Digits {
     var result: [Int] = []
     var value = 0
     for byte in text.utf8 {
-      guard let digit = alphabet.firstIndex(of: byte) else { continue }
+      let digit = Int(values[Int(byte)])
+      guard digit < 64 else { continue }
       if digit >= 32 {
         value = value << 5 | (digit - 32)
       } else {
@@ -100,7 +110,7 @@ enum Base64Digits {
     var value = Int(hash)
     var digits: [UInt8] = []
     for _ in 0..<count {
-      digits.append(alphabet[value % 36])
+      digits.append(digit(value % 36))
       value /= 36
     }
     return String(decoding: digits.reversed(), as: UTF8.self)

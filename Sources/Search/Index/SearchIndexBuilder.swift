@@ -98,6 +98,10 @@ public struct SearchIndexBuilder: Sendable {
     /// Impacts of the common postings, computed once per document rather than per posting:
     /// for each document, frequency 1…`tabulatedFrequencies` and index in `boosts`.
     private let commonImpacts: [UInt8]
+    /// `boosts.count` and `boostIndices`, read for every posting: a static is checked for its
+    /// first use at each read.
+    private let boostCount = Self.boosts.count
+    private let boostIndexOfBits = Self.boostIndices
 
     static let tabulatedFrequencies = 4
     /// The boosts a posting can have: 1 and every field's.
@@ -138,7 +142,7 @@ public struct SearchIndexBuilder: Sendable {
     func impact(document: Int, frequency: Int32, fieldBits: Int32) -> Int {
       if frequency <= Self.tabulatedFrequencies {
         let row = document * Self.tabulatedFrequencies + Int(frequency) - 1
-        return Int(commonImpacts[row * Self.boosts.count + Self.boostIndices[Int(fieldBits)]])
+        return Int(commonImpacts[row * boostCount + boostIndexOfBits[Int(fieldBits)]])
       }
       return Self.impact(
         length: documentLengths[document], averageLength: averageLength, frequency: frequency,
