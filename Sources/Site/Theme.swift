@@ -95,7 +95,8 @@ struct Theme: Sendable {
         let name = String(path.dropFirst(7))
         let isFingerprinted = name.hasSuffix(".css") || name.hasSuffix(".js")
         var bytes = data
-        if name.hasSuffix(".js"), var text = String(data: data, encoding: .utf8) {
+        if name.hasSuffix(".js"), String(data: data, encoding: .utf8) != nil {
+          var text = [UInt8](data)
           let imports = Self.relativeImports(in: text, of: name)
           if imports.contains(where: { names[$0] == nil }) { continue }
           for imported in imports {
@@ -105,10 +106,11 @@ struct Theme: Sendable {
               directory.isEmpty ? hashed : String(hashed.dropFirst(directory.count + 1))
             let relativeOriginal =
               directory.isEmpty ? imported : String(imported.dropFirst(directory.count + 1))
-            text = text.replacingOccurrences(
-              of: "\"./\(relativeOriginal)\"", with: "\"./\(relativeHashed)\"")
+            text = Self.replacing(
+              Array("\"./\(relativeOriginal)\"".utf8), with: Array("\"./\(relativeHashed)\"".utf8),
+              in: text)
           }
-          bytes = Data(text.utf8)
+          bytes = Data(text)
         }
         let finalName = isFingerprinted ? Self.hashedName(name, bytes) : name
         names[name] = finalName
@@ -128,21 +130,54 @@ struct Theme: Sendable {
     return (output, names)
   }
 
-  /// Theme-relative names (`search/analyzer.js`) of the `./x.js` modules `text` imports.
-  static func relativeImports(in text: String, of name: String) -> [String] {
+  /// Theme-relative names (`search/analyzer.js`) of the `./x.js` modules `text` (UTF-8)
+  /// imports.
+  static func relativeImports(in text: [UInt8], of name: String) -> [String] {
     let directory = (name as NSString).deletingLastPathComponent
+    let opening = Array("from \"./".utf8)
     var result: [String] = []
-    var rest = Substring(text)
-    while let range = rest.range(of: "from \"./") {
-      let after = rest[range.upperBound...]
-      guard let end = after.firstIndex(of: "\"") else { break }
-      let module = String(after[..<end])
-      if module.hasSuffix(".js"), !module.contains("/") {
+    var start = 0
+    while let found = firstOffset(of: opening, in: text, from: start) {
+      let after = found + opening.count
+      guard let end = text[after...].firstIndex(of: UInt8(ascii: "\"")) else { break }
+      let module = String(decoding: text[after..<end], as: UTF8.self)
+      if module.hasSuffix(".js"), !module.utf8.contains(UInt8(ascii: "/")) {
         result.append(directory.isEmpty ? module : "\(directory)/\(module)")
       }
-      rest = after[end...]
+      start = end
     }
     return result
+  }
+
+  /// `text` with every occurrence of `pattern` replaced, searched for on the bytes:
+  /// Foundation's `range(of:)` and `replacingOccurrences` took a million instructions a
+  /// script, in every build.
+  static func replacing(_ pattern: [UInt8], with replacement: [UInt8], in text: [UInt8])
+    -> [UInt8]
+  {
+    var result: [UInt8] = []
+    var start = 0
+    while let found = firstOffset(of: pattern, in: text, from: start) {
+      result.append(contentsOf: text[start..<found])
+      result.append(contentsOf: replacement)
+      start = found + pattern.count
+    }
+    guard start > 0 else { return text }
+    result.append(contentsOf: text[start...])
+    return result
+  }
+
+  /// Where `pattern` (not empty) first occurs in `text` at or after `start`.
+  private static func firstOffset(of pattern: [UInt8], in text: [UInt8], from start: Int) -> Int? {
+    guard let first = pattern.first else { return nil }
+    var index = start
+    while index + pattern.count <= text.count {
+      if text[index] == first, text[index..<index + pattern.count].elementsEqual(pattern) {
+        return index
+      }
+      index += 1
+    }
+    return nil
   }
 
   static func hashedName(_ name: String, _ data: Data) -> String {
