@@ -240,7 +240,7 @@ final class MarkdownCacheFile: Sendable {
       count = done
     }
     guard bytes.count == location.length else { return nil }
-    return String(validating: bytes, as: UTF8.self)
+    return bytes.withUnsafeBufferPointer { String(validUTF8: $0) }
   }
 }
 
