@@ -38,8 +38,9 @@ enum LocalityLoader {
     }
     var rows: [[String]] = []
     do {
-      // Rows as written: SwiftCSV's `rows` would pad short rows, hiding a missing column.
-      let csv = try EnumeratedCSV(string: text, delimiter: .comma, loadColumns: false)
+      // Rows as written: SwiftCSV's `rows` would pad short rows, hiding a missing column. Its
+      // initialiser reads rows too, so it reads one only: the rows are read once, below.
+      let csv = try EnumeratedCSV(string: text, delimiter: .comma, loadColumns: false, rowLimit: 1)
       try csv.enumerateAsArray(startAt: 0, rowLimit: nil) { rows.append($0) }
     } catch {
       // SwiftCSV says what is wrong but not where: find the first line it refuses alone.

@@ -52,6 +52,15 @@ import Testing
     }
   }
 
+  /// Bad quoting past the first row is found too (the rows are read once, after the header).
+  @Test func malformedQuotingNamesTheLine() {
+    let (rows, problems) = LocalityLoader.load(
+      header + "a,A,FR,,1,2\nb,\"B\"x,FR,,1,2\n", path: "content/data/localities.csv")
+    #expect(rows.isEmpty)
+    #expect(problems.map(\.location?.line) == [3])
+    #expect(problems.first?.message.contains("malformed CSV quoting") == true)
+  }
+
   @Test func wrongColumnCountNamesTheLine() {
     let (_, problems) = LocalityLoader.load(
       header + "a,A,FR,,1,2\nb,B,FR,1,2\n", path: "content/data/localities.csv")
