@@ -138,17 +138,20 @@ struct Exports: Sendable {
   /// A field as it is, or quoted (inner quotes doubled) when it holds a comma, quote, line
   /// break or `#` (which starts the license line).
   static func appendCSVField(_ text: String, to csv: inout [UInt8]) {
-    let utf8 = text.utf8
-    guard utf8.contains(where: Self.needsQuotes) else {
-      csv += utf8
-      return
+    // Over the contiguous bytes: `String.UTF8View` costs several times more per byte.
+    var text = text
+    text.withUTF8 { utf8 in
+      guard utf8.contains(where: Self.needsQuotes) else {
+        csv.append(contentsOf: utf8)
+        return
+      }
+      csv.append(UInt8(ascii: "\""))
+      for byte in utf8 {
+        if byte == UInt8(ascii: "\"") { csv.append(byte) }
+        csv.append(byte)
+      }
+      csv.append(UInt8(ascii: "\""))
     }
-    csv.append(UInt8(ascii: "\""))
-    for byte in utf8 {
-      if byte == UInt8(ascii: "\"") { csv.append(byte) }
-      csv.append(byte)
-    }
-    csv.append(UInt8(ascii: "\""))
   }
 
   private static func needsQuotes(_ byte: UInt8) -> Bool {
@@ -255,7 +258,8 @@ struct Exports: Sendable {
       default: byte < 0x20
       }
     }
-    guard text.utf8.contains(where: changes) else { return text }
+    var text = text
+    guard text.withUTF8({ $0.contains(where: changes) }) else { return text }
     var result: [UInt8] = []
     result.reserveCapacity(text.utf8.count + 16)
     for byte in text.utf8 {
