@@ -74,25 +74,45 @@ struct Fingerprint {
   private(set) var value: UInt64 = 0x243F_6A88_85A3_08D3
 
   mutating func combine(_ word: UInt64) {
+    value = Self.mix(value, word)
+  }
+
+  @inline(__always)
+  private static func mix(_ value: UInt64, _ word: UInt64) -> UInt64 {
     let mixed = value ^ word
-    value = ((mixed << 27) | (mixed >> 37)) &* 0x9E37_79B9_7F4A_7C15 &+ 0x632B_E59B_D9B4_E019
+    return ((mixed << 27) | (mixed >> 37)) &* 0x9E37_79B9_7F4A_7C15 &+ 0x632B_E59B_D9B4_E019
   }
 
   /// A text, its length first.
   mutating func combine(_ text: String) {
     var text = text
+    // In a local, not through `self` in the closure: the bodies of every document are
+    // fingerprinted, and the stored value cost a load and a store per word.
+    var value = self.value
     text.withUTF8 { bytes in
-      combine(UInt64(bytes.count))
-      let raw = UnsafeRawBufferPointer(bytes)
+      value = Self.mix(value, UInt64(bytes.count))
+      guard let base = bytes.baseAddress else {
+        value = Self.mix(value, 0)
+        return
+      }
+      let raw = UnsafeRawPointer(base)
+      let count = bytes.count
       var offset = 0
-      while offset + 8 <= raw.count {
-        combine(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+      while offset + 8 <= count {
+        value = Self.mix(
+          value, UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
         offset += 8
       }
       var tail: UInt64 = 0
-      for (shift, byte) in raw[offset...].enumerated() { tail |= UInt64(byte) << (8 * shift) }
-      combine(tail)
+      var shift: UInt64 = 0
+      while offset < count {
+        tail |= UInt64(bytes[offset]) << shift
+        shift += 8
+        offset += 1
+      }
+      value = Self.mix(value, tail)
     }
+    self.value = value
   }
 
   /// Texts, their count first.
