@@ -78,15 +78,13 @@ struct BuildRecord: Equatable {
   private static func scanFolder(_ relative: String, in root: String, into entries: inout [Entry])
     -> Bool
   {
-    guard let children = OutputFolder.entries(of: root + "/" + relative) else { return false }
+    let path = root + "/" + relative
+    guard let children = OutputFolder.entries(of: path), let folder = OpenFolder(path: path)
+    else { return false }
     let names = children.map(\.name).filter { !$0.hasPrefix(".") }.sorted()
-    let folder = root + "/" + relative + "/"
     // A folder of thousands of documents is stamped on every core (a tenth of a second for
     // `content/cases` at 100,000 cases, before any other phase can start).
-    let stamps =
-      names.count > 256
-      ? names.parallelMap { FileStamp(path: folder + $0) }
-      : names.map { FileStamp(path: folder + $0) }
+    let stamps = names.count > 256 ? names.parallelMap(folder.stamp) : names.map(folder.stamp)
     for (name, stamp) in zip(names, stamps) {
       let path = relative + "/" + name
       guard let stamp, stamp.kind != .symbolicLink else { return false }
@@ -101,9 +99,10 @@ struct BuildRecord: Equatable {
   static func stampOutputs(
     files: [String], folders: Set<String>, in output: String, known: [String: FileStamp] = [:]
   ) -> [Entry]? {
+    guard let folder = OpenFolder(path: output) else { return nil }
     let paths = [""] + Array(folders) + files
     let stamps = paths.parallelMap {
-      known[$0] ?? FileStamp(path: $0.isEmpty ? output : output + "/" + $0)
+      known[$0] ?? ($0.isEmpty ? FileStamp(path: output) : folder.stamp($0))
     }
     var entries: [Entry] = []
     entries.reserveCapacity(paths.count)
@@ -117,6 +116,7 @@ struct BuildRecord: Equatable {
   /// Whether every output still has the stamp recorded. Additions and removals change the
   /// stamp of the folder that holds them.
   func outputsAreUnchanged(in output: String) -> Bool {
+    guard let folder = OpenFolder(path: output) else { return false }
     let entries = outputs
     let chunks = stride(from: 0, to: entries.count, by: 2_048).map {
       $0..<min($0 + 2_048, entries.count)
@@ -124,8 +124,8 @@ struct BuildRecord: Equatable {
     return !chunks.parallelMap { chunk in
       chunk.allSatisfy { position in
         let entry = entries[position]
-        let path = entry.path.isEmpty ? output : output + "/" + entry.path
-        return FileStamp(path: path) == entry.stamp
+        let stamp = entry.path.isEmpty ? FileStamp(path: output) : folder.stamp(entry.path)
+        return stamp == entry.stamp
       }
     }.contains(false)
   }
@@ -231,6 +231,31 @@ struct BuildRecord: Equatable {
 }
 
 /// What `lstat` tells of a file that changes when its contents, its kind or its place do.
+/// A folder held open while many files in it are stamped, each by its path inside it
+/// (`fstatat`): no full path is joined for each (570 instructions a file), and the kernel
+/// resolves only the part inside the folder.
+final class OpenFolder: Sendable {
+  private let descriptor: Int32
+
+  /// Nil when `path` is not a folder that can be opened; a symbolic link to one is followed,
+  /// as a path through it would be.
+  init?(path: String) {
+    let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    self.descriptor = descriptor
+  }
+
+  deinit { close(descriptor) }
+
+  /// The stamp of the file at `relative` (not empty) inside the folder, not following a
+  /// symbolic link there; nil when there is none.
+  func stamp(_ relative: String) -> FileStamp? {
+    var info = stat()
+    guard fstatat(descriptor, relative, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+    return FileStamp(info)
+  }
+}
+
 struct FileStamp: Equatable {
   enum Kind { case file, folder, symbolicLink, other }
 
