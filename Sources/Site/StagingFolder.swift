@@ -165,13 +165,16 @@ public final class StagingFolder: Sendable {
   private func carryOver(
     _ path: String, signature: OutputFolder.FileSignature, recycled: RecycledTree
   ) -> Carried? {
-    let old = outputPath + "/" + path
     // A path of the recycled tree was found by scanning real folders: it is safe as it is.
     let recycledInode = recycled.files[path]
-    if let stamp = outputStamps?[path] {
+    let stamp = outputStamps?[path]
+    if let stamp {
       guard stamp.kind == .file, stamp.size == signature.size else { return nil }
       if recycledInode == UInt64(bitPattern: stamp.inode) { return .untouched(stamp) }
-    } else {
+    }
+    // Joined only now: most files of an edit build are left as they are, above.
+    let old = outputPath + "/" + path
+    if stamp == nil {
       var oldInfo = stat()
       guard stat(old, &oldInfo) == 0, Int(oldInfo.st_size) == signature.size else { return nil }
       var stagedInfo = stat()
