@@ -109,6 +109,22 @@ import Testing
   }
 }
 
+@Suite struct CountryTests {
+  /// Every code is found in any case, by its letters, as the table has it.
+  @Test func codesAreFoundInAnyCase() {
+    for country in Country.table {
+      #expect(Country.named(code: country.code) == country)
+      #expect(Country.named(code: country.code.lowercased()) == country)
+      let mixed = country.code.prefix(1) + country.code.dropFirst().lowercased()
+      #expect(Country.named(code: String(mixed)) == country)
+    }
+    #expect(Country.named(code: "fr")?.name(in: "FR") == "France")
+    for unknown in ["", "F", "FRA", "F1", "É1", "f r", "ZZ"] {
+      #expect(Country.named(code: unknown) == nil, "\(unknown)")
+    }
+  }
+}
+
 @Suite struct VocabularyTests {
   @Test func duplicateFactorsAcrossGroupsAreErrors() throws {
     let yaml = """
