@@ -24,10 +24,16 @@ struct FacetColumns {
 
   /// The key documents are sorted by (then by URL): their facet values, leading facets first.
   static func sortKey(_ document: SearchDocument) -> [String] {
-    let others = document.facets.keys.filter { !leadingFacets.contains($0) }.sorted()
-    return (leadingFacets + others).map { name in
-      (document.facets[name] ?? []).sorted().joined(separator: "\u{1}")
+    // Most facets have one value or none: those need no sorting nor joining.
+    func column(_ name: String) -> String {
+      guard let values = document.facets[name], !values.isEmpty else { return "" }
+      return values.count == 1 ? values[0] : values.sorted().joined(separator: "\u{1}")
     }
+    var key = leadingFacets.map(column)
+    if document.facets.keys.contains(where: { !leadingFacets.contains($0) }) {
+      key += document.facets.keys.filter { !leadingFacets.contains($0) }.sorted().map(column)
+    }
+    return key
   }
 
   func write(to writer: inout JSONWriter) {

@@ -14,7 +14,7 @@ public struct IndexedDocuments: Sendable {
   public let fingerprints: [UInt64]
 
   public init(_ documents: consuming [SearchDocument]) {
-    let keys = documents.map(FacetColumns.sortKey)
+    let keys = documents.parallelMap(FacetColumns.sortKey)
     let positions = documents.indices.sorted { first, second in
       keys[first].lexicographicallyPrecedes(keys[second])
         || (keys[first] == keys[second] && documents[first].url < documents[second].url)
