@@ -318,19 +318,29 @@ public struct SiteBuilder: Sendable {
     let indexing =
       previousSearchIndex
       ? nil
-      : BackgroundTask {
-        var index = SearchIndexes()
-        for language in content.config.languages {
-          let documents = SearchDocuments(values: values).documents(for: language)
-          guard let staging else {
+      : BackgroundTask { [edits] in
+        let languages = content.config.languages
+        guard let staging else {
+          var index = SearchIndexes()
+          for language in languages {
+            let documents = SearchDocuments(values: values).documents(for: language)
             index.derived.add(Self.searchIndex(documents, language: language), writingTo: nil)
-            continue
           }
+          return index
+        }
+        @Sendable func make(_ language: String) -> SearchIndexes {
+          var index = SearchIndexes()
+          let documents = SearchDocuments(values: values).documents(for: language)
           index.make(
             IndexedDocuments(consume documents), language: language, into: staging,
             previous: previousIndexes)
+          return index
         }
-        return index
+        // After edits, few pages are made and the build waits for the indexes: each language's
+        // is updated on its own thread. From scratch, they are made one after the other, so
+        // that one language's index is in memory at a time.
+        return SearchIndexes(
+          merging: edits != nil ? languages.parallelMap(make) : languages.map(make))
       }
     let exporting = BackgroundTask { [self] in
       let (files, problems) = dataExports(values, assets: assets)
@@ -760,6 +770,18 @@ public struct SiteBuilder: Sendable {
     var records: [String: SearchIndexRecord] = [:]
     /// The languages whose index was updated rather than made again.
     var updated: [String] = []
+
+    /// The indexes of several languages as one.
+    init(merging parts: [SearchIndexes]) {
+      for part in parts {
+        derived.files += part.derived.files
+        derived.problems += part.derived.problems
+        records.merge(part.records) { first, _ in first }
+        updated += part.updated
+      }
+    }
+
+    init() {}
 
     /// Carries the previous index over when it was made from the same documents, else updates
     /// it when ``SearchIndexBuilder/update(_:previous:reading:)`` can, else builds it.
