@@ -28,8 +28,10 @@ let package = Package(
     .target(name: "Parallelism", dependencies: ["CMimalloc"]),
     // The one diagnostic type (file, line, column, message) every module reports with.
     .target(name: "Diagnostics"),
+    // Rules of text that several modules apply alike (white space).
+    .target(name: "TextRules"),
     // Markdown → HTML through cmark-gfm; the only module that touches C.
-    .target(name: "Markdown", dependencies: ["CCmarkGFM", "Diagnostics"]),
+    .target(name: "Markdown", dependencies: ["CCmarkGFM", "Diagnostics", "TextRules"]),
     // The template engine: lexer → parser → AST → renderer, contextual autoescape.
     .target(name: "Templates", dependencies: ["Diagnostics"]),
     // Text analysis (Snowball stemmers) and the sharded JSON search index.
@@ -38,7 +40,7 @@ let package = Package(
     .target(
       name: "Content",
       dependencies: [
-        "Diagnostics", "Parallelism",
+        "Diagnostics", "Parallelism", "TextRules",
         .product(name: "Yams", package: "Yams"),
         .product(name: "SwiftCSV", package: "SwiftCSV"),
       ]
@@ -73,6 +75,7 @@ let package = Package(
       ]
     ),
     .testTarget(name: "ParallelismTests", dependencies: ["Parallelism"]),
+    .testTarget(name: "TextRulesTests", dependencies: ["TextRules"]),
     .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
     .testTarget(name: "TemplatesTests", dependencies: ["Templates", "Diagnostics"]),
     .testTarget(name: "SearchTests", dependencies: ["Search"], resources: [.copy("Fixtures")]),

@@ -1,4 +1,5 @@
 import Foundation
+import TextRules
 
 /// Reads the date forms Jekyll accepts: `2017-05-08`, `2017-05-08 10:30`, `2017-05-08 10:30:00`,
 /// `2017-05-08T10:30:00Z`, with an optional `+02:00`/`+0200`/`Z` offset. Dates are kept in UTC.

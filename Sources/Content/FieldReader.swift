@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import TextRules
 
 /// Reads typed fields out of a YAML mapping, recording a diagnostic for each value of the
 /// wrong type instead of stopping at the first.

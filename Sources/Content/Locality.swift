@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import SwiftCSV
+import TextRules
 
 /// A town, region or country where projects act (`localities.csv`).
 public struct Locality: Sendable, Equatable {

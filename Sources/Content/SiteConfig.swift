@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import TextRules
 
 /// `proximus.yml`: every key optional.
 public struct SiteConfig: Sendable {

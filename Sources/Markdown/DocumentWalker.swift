@@ -1,5 +1,6 @@
 import CCmarkGFM
 import Foundation
+import TextRules
 
 /// One pass over a parsed document: collects plain text, headings and links, rewrites
 /// root-relative destinations under the base path, and gives headings their anchor ids.
@@ -111,27 +112,9 @@ struct DocumentWalker {
     return candidate
   }
 
-  /// The text of `bytes` without the white space around it: the scalars of
-  /// `CharacterSet.whitespaces` (tab, the space separators such as U+00A0, and, as Foundation
-  /// has it here, the zero width space U+200B). Foundation's
-  /// trimming took 18,000 instructions a heading that starts or ends with a letter outside
-  /// ASCII, as many French ones do.
+  /// The text of `bytes` without the white space around it (``WhiteSpace``).
   static func trimmed(_ bytes: ArraySlice<UInt8>) -> String {
-    let text = String(decoding: bytes, as: UTF8.self)
-    func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-      scalar.isASCII
-        ? scalar == " " || scalar == "\t"
-        : scalar == "\u{200B}" || scalar.properties.generalCategory == .spaceSeparator
-    }
-    let scalars = text.unicodeScalars
-    var start = scalars.startIndex
-    var end = scalars.endIndex
-    while start < end, isSpace(scalars[start]) { start = scalars.index(after: start) }
-    while start < end, isSpace(scalars[scalars.index(before: end)]) {
-      end = scalars.index(before: end)
-    }
-    return start == scalars.startIndex && end == scalars.endIndex
-      ? text : String(scalars[start..<end])
+    WhiteSpace.trimmed(String(decoding: bytes, as: UTF8.self))
   }
 
   /// The heading id of `text`: its letters and digits, folded to lower case without

@@ -37,19 +37,6 @@ import Testing
         "locality id 'f\u{85}' must not contain control characters",
         "locality id 'g#' must not contain ? # % quotes or angle brackets",
       ])
-    #expect(WhiteSpace.trimmed("plain") == "plain")
-    #expect(WhiteSpace.trimmed("\u{2003}x\u{3000}") == "x")
-    #expect(WhiteSpace.trimmed("\nx") == "\nx")
-  }
-
-  /// Fields are trimmed of what Foundation's `CharacterSet.whitespaces` holds, scalar for scalar.
-  @Test func whiteSpaceIsFoundationsWhitespaces() {
-    for value in UInt32(0)...0x3100 {
-      guard let scalar = Unicode.Scalar(value) else { continue }
-      #expect(
-        WhiteSpace.contains(scalar) == CharacterSet.whitespaces.contains(scalar),
-        "U+\(String(value, radix: 16))")
-    }
   }
 
   /// Bad quoting past the first row is found too (the rows are read once, after the header).

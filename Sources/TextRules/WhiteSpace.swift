@@ -1,17 +1,18 @@
-/// The white space fields are trimmed of: Foundation's `CharacterSet.whitespaces`, checked
-/// without Foundation, whose `trimmingCharacters(in:)` cost 10,000 to 18,000 instructions a
-/// call, and was called for several fields of every document.
-enum WhiteSpace {
+/// The white space texts are trimmed of (front matter fields, table cells, heading text):
+/// Foundation's `CharacterSet.whitespaces`, checked without Foundation, whose
+/// `trimmingCharacters(in:)` cost 10,000 to 18,000 instructions a call, and was called for
+/// several fields of every document and every heading.
+public enum WhiteSpace {
   /// Tab, the space separators (U+0020, U+00A0, U+2000…U+200A, U+3000…) and, as Foundation
   /// has it on Linux, the zero width space U+200B.
-  static func contains(_ scalar: Unicode.Scalar) -> Bool {
+  public static func contains(_ scalar: Unicode.Scalar) -> Bool {
     scalar.isASCII
       ? scalar == " " || scalar == "\t"
       : scalar == "\u{200B}" || scalar.properties.generalCategory == .spaceSeparator
   }
 
   /// `text` without white space at either end: `text` itself when it has none there.
-  static func trimmed(_ text: String) -> String {
+  public static func trimmed(_ text: String) -> String {
     let scalars = text.unicodeScalars
     var start = scalars.startIndex
     var end = scalars.endIndex
