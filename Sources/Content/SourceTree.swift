@@ -39,8 +39,6 @@ public struct SourceTree: Sendable {
       self.init(path: path, absolutePath: url.path)
     }
 
-    public var url: URL { URL(fileURLWithPath: absolutePath) }
-
     /// The last component of ``absolutePath``.
     public var fileName: Substring {
       absolutePath[

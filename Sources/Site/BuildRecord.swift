@@ -230,7 +230,6 @@ struct BuildRecord: Equatable {
   }
 }
 
-/// What `lstat` tells of a file that changes when its contents, its kind or its place do.
 /// A folder held open while many files in it are stamped, each by its path inside it
 /// (`fstatat`): no full path is joined for each (570 instructions a file), and the kernel
 /// resolves only the part inside the folder.
@@ -256,6 +255,7 @@ final class OpenFolder: Sendable {
   }
 }
 
+/// What `lstat` tells of a file that changes when its contents, its kind or its place do.
 struct FileStamp: Equatable {
   enum Kind { case file, folder, symbolicLink, other }
 
