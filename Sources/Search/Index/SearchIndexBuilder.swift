@@ -221,25 +221,42 @@ public struct SearchIndexBuilder: Sendable {
           return new
         })
     }
+    // Counted, then scattered, over buffers: writing through `result.triples` checked the
+    // array's uniqueness at each of millions of writes.
     var ends = [Int](repeating: 0, count: result.terms.count + 1)
-    for (run, partial) in partials.enumerated() {
-      for index in stride(from: 0, to: partial.postings.count, by: 4) {
-        ends[Int(globalTerms[run][Int(partial.postings[index])]) + 1] += 3
+    ends.withUnsafeMutableBufferPointer { ends in
+      for (run, partial) in partials.enumerated() {
+        globalTerms[run].withUnsafeBufferPointer { global in
+          partial.postings.withUnsafeBufferPointer { postings in
+            for index in stride(from: 0, to: postings.count, by: 4) {
+              ends[Int(global[Int(postings[index])]) + 1] += 3
+            }
+          }
+        }
       }
     }
     for term in result.terms.indices { ends[term + 1] += ends[term] }
     result.starts = ends
-    result.triples = [Int32](repeating: 0, count: ends[result.terms.count])
-    for (run, partial) in partials.enumerated() {
-      for index in stride(from: 0, to: partial.postings.count, by: 4) {
-        let term = Int(globalTerms[run][Int(partial.postings[index])])
-        let end = ends[term]
-        result.triples[end] = partial.postings[index + 1]
-        result.triples[end + 1] = partial.postings[index + 2]
-        result.triples[end + 2] = partial.postings[index + 3]
-        ends[term] = end + 3
+    var triples = [Int32](repeating: 0, count: ends[result.terms.count])
+    triples.withUnsafeMutableBufferPointer { triples in
+      ends.withUnsafeMutableBufferPointer { ends in
+        for (run, partial) in partials.enumerated() {
+          globalTerms[run].withUnsafeBufferPointer { global in
+            partial.postings.withUnsafeBufferPointer { postings in
+              for index in stride(from: 0, to: postings.count, by: 4) {
+                let term = Int(global[Int(postings[index])])
+                let end = ends[term]
+                triples[end] = postings[index + 1]
+                triples[end + 1] = postings[index + 2]
+                triples[end + 2] = postings[index + 3]
+                ends[term] = end + 3
+              }
+            }
+          }
+        }
       }
     }
+    result.triples = triples
     return result
   }
 
