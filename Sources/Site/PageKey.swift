@@ -1,5 +1,6 @@
 import Foundation
 import Parallelism
+import Synchronization
 import Templates
 
 /// What a page's output depends on, as a key a later build can compare: the render inputs
@@ -16,8 +17,11 @@ struct PageKey: Sendable {
   /// (``ModelValues/sharedValues()``), digested here once. The case cards are most of what list,
   /// place and related-case contexts hold (two thirds of the values that keys walked); the
   /// references to places and factors much of a case page's.
-  init(_ inputs: RenderInputs, known: [String: [Value]] = [:]) {
-    self.known = known.mapValues(StableHasher.KnownValues.init)
+  ///
+  /// `lazily`: each known value is digested when a page first shows it, not all at once, for a
+  /// build that keys only the few pages some edits reach.
+  init(_ inputs: RenderInputs, known: [String: [Value]] = [:], lazily: Bool = false) {
+    self.known = known.mapValues { StableHasher.KnownValues($0, lazily: lazily) }
     var hasher = StableHasher()
     hasher.combine(Self.executableIdentity)
     hasher.combine(UInt64(inputs.templates.count))
@@ -104,27 +108,60 @@ struct StableHasher {
   /// walking it, in one integer lookup. The values are held, which keeps their storage, and so
   /// their identities, taken.
   struct KnownValues: Sendable {
+    typealias Entry = (digest: Digest, shown: String?)
+
     private let values: [Value]
     /// Storage identity → digest, and the document the value shows.
-    private let entries: [UInt: (digest: Digest, shown: String?)]
+    private let entries: [UInt: Entry]
+    /// Made lazily instead: storage identity → position in `values`, and the entries made so
+    /// far, by position.
+    private let positions: [UInt: Int]
+    private let made: MadeEntries?
 
-    init(_ values: [Value]) {
+    private final class MadeEntries: Sendable {
+      let entries = Mutex<[Int: Entry]>([:])
+    }
+
+    /// With `lazily`, a value's entry is made at its first use (behind a lock), else all are
+    /// made at once, on every core.
+    init(_ values: [Value], lazily: Bool = false) {
       self.values = values
-      let entries = values.parallelMap { value -> (UInt, (Digest, String?))? in
-        guard let identity = value.storageIdentity else { return nil }
-        var document: String?
-        if case .object(let fields) = value { document = PageDependencies.shownDocument(fields) }
-        return (identity, (StableHasher.digest(of: value), document))
+      if lazily {
+        var positions: [UInt: Int] = [:]
+        for (position, value) in values.enumerated() {
+          if let identity = value.storageIdentity, positions[identity] == nil {
+            positions[identity] = position
+          }
+        }
+        (self.positions, entries, made) = (positions, [:], MadeEntries())
+        return
+      }
+      let entries = values.parallelMap { value -> (UInt, Entry)? in
+        value.storageIdentity.map { ($0, Self.entry(value)) }
       }
       self.entries = Dictionary(entries.compactMap { $0 }, uniquingKeysWith: { first, _ in first })
+      (positions, made) = ([:], nil)
+    }
+
+    private static func entry(_ value: Value) -> Entry {
+      var document: String?
+      if case .object(let fields) = value { document = PageDependencies.shownDocument(fields) }
+      return (StableHasher.digest(of: value), document)
     }
 
     func digest(of value: Value) -> Digest? {
-      value.storageIdentity.flatMap { entries[$0]?.digest }
+      entry(of: value)?.digest
     }
 
-    fileprivate func entry(of value: Value) -> (digest: Digest, shown: String?)? {
-      value.storageIdentity.flatMap { entries[$0] }
+    fileprivate func entry(of value: Value) -> Entry? {
+      guard let identity = value.storageIdentity else { return nil }
+      guard let made else { return entries[identity] }
+      guard let position = positions[identity] else { return nil }
+      if let entry = made.entries.withLock({ $0[position] }) { return entry }
+      // Made outside the lock: two threads may both make it, alike.
+      let entry = Self.entry(values[position])
+      made.entries.withLock { $0[position] = entry }
+      return entry
     }
   }
 

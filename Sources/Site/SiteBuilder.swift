@@ -356,7 +356,7 @@ public struct SiteBuilder: Sendable {
     var dependencies: PageDependencies?
     var scopedPages: Int?
     if let staging {
-      let key = PageKey(renderInputs, known: values.sharedValues())
+      let key = PageKey(renderInputs, known: values.sharedValues(), lazily: edits != nil)
       let scope = edits.flatMap {
         EditScope(edited: $0.paths, previous: $0.previous, values: values, key: key)
       }
