@@ -28,7 +28,7 @@ let package = Package(
     .target(name: "Parallelism", dependencies: ["CMimalloc"]),
     // The one diagnostic type (file, line, column, message) every module reports with.
     .target(name: "Diagnostics"),
-    // Rules of text that several modules apply alike (white space).
+    // Rules of text that several modules apply alike (white space, slugs).
     .target(name: "TextRules"),
     // Markdown → HTML through cmark-gfm; the only module that touches C.
     .target(name: "Markdown", dependencies: ["CCmarkGFM", "Diagnostics", "TextRules"]),
@@ -76,7 +76,7 @@ let package = Package(
     ),
     .testTarget(name: "ParallelismTests", dependencies: ["Parallelism"]),
     .testTarget(name: "TextRulesTests", dependencies: ["TextRules"]),
-    .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
+    .testTarget(name: "MarkdownTests", dependencies: ["Markdown", "TextRules"]),
     .testTarget(name: "TemplatesTests", dependencies: ["Templates", "Diagnostics"]),
     .testTarget(name: "SearchTests", dependencies: ["Search"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ContentTests", dependencies: ["Content", "Diagnostics"]),

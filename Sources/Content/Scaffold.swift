@@ -1,23 +1,12 @@
 import Foundation
+import TextRules
 
 /// Starting files for `proximus new`: every field present and explained, in the
 /// contributor's language, so a first case study needs no documentation at hand.
 public enum Scaffold {
   /// A URL-safe slug: ASCII letters and digits, diacritics folded, words joined by `-`.
   public static func slug(from title: String) -> String {
-    let folded = title.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
-    var slug = ""
-    var pendingDash = false
-    for scalar in folded.unicodeScalars {
-      if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
-        if pendingDash, !slug.isEmpty { slug += "-" }
-        pendingDash = false
-        slug.unicodeScalars.append(scalar)
-      } else {
-        pendingDash = true
-      }
-    }
-    return String(slug.prefix(80))
+    String(Slug.folded(title, asciiOnly: true).prefix(80))
   }
 
   /// Path relative to the root, and the file's text.

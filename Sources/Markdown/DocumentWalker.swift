@@ -120,24 +120,7 @@ struct DocumentWalker {
   /// The heading id of `text`: its letters and digits, folded to lower case without
   /// diacritics, with `-` between runs.
   static func slug(_ text: String) -> String {
-    latinSlug(text) ?? foldedSlug(text)
-  }
-
-  /// ``slug(_:)`` by Foundation's folding and Unicode properties, for any text.
-  static func foldedSlug(_ text: String) -> String {
-    let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
-    var slug = ""
-    var pendingDash = false
-    for scalar in folded.unicodeScalars {
-      if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
-        if pendingDash, !slug.isEmpty { slug += "-" }
-        pendingDash = false
-        slug.unicodeScalars.append(scalar)
-      } else {
-        pendingDash = true
-      }
-    }
-    return slug
+    latinSlug(text) ?? Slug.folded(text)
   }
 
   /// ``slug(_:)`` on the UTF-8 bytes of text made of ASCII, the accented Latin letters of
@@ -189,7 +172,7 @@ struct DocumentWalker {
   }
 
   /// U+00C0…U+00FF → the lower-case base letter of an accented letter, 0 for the others
-  /// (Æ, Ð, ×, Ø, Þ, ß, æ, ð, ÷, ø, þ: left to ``foldedSlug(_:)``).
+  /// (Æ, Ð, ×, Ø, Þ, ß, æ, ð, ÷, ø, þ: left to `Slug.folded(_:asciiOnly:)`).
   private static let latinLetters: [UInt8] = Array(
     ("aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0\0" + "aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0y").utf8)
 

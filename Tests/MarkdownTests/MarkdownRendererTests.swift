@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import Testing
+import TextRules
 
 @testable import Markdown
 
@@ -223,7 +224,7 @@ import Testing
   @Test func asciiPathAgreesWithTheUnicodePath() {
     for byte in UInt8(0x20)...UInt8(0x7E) {
       let text = "a" + String(UnicodeScalar(byte)) + "B"
-      #expect(DocumentWalker.slug(text) == DocumentWalker.foldedSlug(text), "\(text)")
+      #expect(DocumentWalker.slug(text) == Slug.folded(text), "\(text)")
     }
   }
 
@@ -238,15 +239,15 @@ import Testing
       for text in ["\(scalar)", "a\(scalar)b", "A \(scalar)B", "1\(scalar)\(scalar)é"] {
         guard let slug = DocumentWalker.latinSlug(text) else { continue }
         handled += 1
-        #expect(slug == DocumentWalker.foldedSlug(text), "U+\(String(value, radix: 16)) \(text)")
+        #expect(slug == Slug.folded(text), "U+\(String(value, radix: 16)) \(text)")
       }
     }
     #expect(handled >= 50 * 4)
     let heading = "Élan, « défi » – l’été d’Ôlïa : “Où ?” … À Noël\u{A0}—\u{A0}ÇA"
     #expect(DocumentWalker.latinSlug(heading) == "elan-defi-l-ete-d-olia-ou-a-noel-ca")
-    #expect(DocumentWalker.latinSlug(heading) == DocumentWalker.foldedSlug(heading))
+    #expect(DocumentWalker.latinSlug(heading) == Slug.folded(heading))
     #expect(DocumentWalker.latinSlug("Œuvre") == nil)
-    #expect(DocumentWalker.slug("Œuvre") == DocumentWalker.foldedSlug("Œuvre"))
+    #expect(DocumentWalker.slug("Œuvre") == Slug.folded("Œuvre"))
   }
 
   @Test func headingTextIsTrimmed() {
