@@ -173,3 +173,19 @@ extension String {
     self = text
   }
 }
+
+extension [UInt8] {
+  /// Where `pattern` (not empty) first occurs at or after `start`: a search over bytes, for
+  /// HTML and scripts, where Foundation's `range(of:)` went through UTF-16.
+  func firstOffset(of pattern: [UInt8], from start: Int = 0) -> Int? {
+    guard let first = pattern.first else { return nil }
+    var index = start
+    while index + pattern.count <= count {
+      if self[index] == first, self[index..<index + pattern.count].elementsEqual(pattern) {
+        return index
+      }
+      index += 1
+    }
+    return nil
+  }
+}

@@ -119,7 +119,7 @@ enum HTMLScanner {
       }
       // Skip comments and the bodies of script and style elements.
       if bytes[index...].starts(with: Array("<!--".utf8)) {
-        index = find(Array("-->".utf8), in: bytes, from: index) ?? count
+        index = bytes.firstOffset(of: Array("-->".utf8), from: index).map { $0 + 3 } ?? count
         continue
       }
       index += 1
@@ -161,22 +161,11 @@ enum HTMLScanner {
         if names.contains(attribute) { values.append(decodeEntities(value)) }
       }
       if tagName == "script" || tagName == "style" {
-        index = find(Array("</\(tagName)".utf8), in: bytes, from: index) ?? count
+        let closing = Array("</\(tagName)".utf8)
+        index = bytes.firstOffset(of: closing, from: index).map { $0 + closing.count } ?? count
       }
     }
     return values
-  }
-
-  private static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-    guard needle.count <= bytes.count else { return nil }
-    var index = start
-    while index + needle.count <= bytes.count {
-      if bytes[index] == needle[0], Array(bytes[index..<(index + needle.count)]) == needle {
-        return index + needle.count
-      }
-      index += 1
-    }
-    return nil
   }
 
   static func decodeEntities(_ text: String) -> String {

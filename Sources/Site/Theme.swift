@@ -95,8 +95,9 @@ struct Theme: Sendable {
         let name = String(path.dropFirst(7))
         let isFingerprinted = name.hasSuffix(".css") || name.hasSuffix(".js")
         var bytes = data
-        if name.hasSuffix(".js"), String(data: data, encoding: .utf8) != nil {
-          var text = [UInt8](data)
+        if name.hasSuffix(".js"), case var text = [UInt8](data),
+          text.withUnsafeBufferPointer({ String(validUTF8: $0) }) != nil
+        {
           let imports = Self.relativeImports(in: text, of: name)
           if imports.contains(where: { names[$0] == nil }) { continue }
           for imported in imports {
@@ -137,7 +138,7 @@ struct Theme: Sendable {
     let opening = Array("from \"./".utf8)
     var result: [String] = []
     var start = 0
-    while let found = firstOffset(of: opening, in: text, from: start) {
+    while let found = text.firstOffset(of: opening, from: start) {
       let after = found + opening.count
       guard let end = text[after...].firstIndex(of: UInt8(ascii: "\"")) else { break }
       let module = String(decoding: text[after..<end], as: UTF8.self)
@@ -157,7 +158,7 @@ struct Theme: Sendable {
   {
     var result: [UInt8] = []
     var start = 0
-    while let found = firstOffset(of: pattern, in: text, from: start) {
+    while let found = text.firstOffset(of: pattern, from: start) {
       result.append(contentsOf: text[start..<found])
       result.append(contentsOf: replacement)
       start = found + pattern.count
@@ -165,19 +166,6 @@ struct Theme: Sendable {
     guard start > 0 else { return text }
     result.append(contentsOf: text[start...])
     return result
-  }
-
-  /// Where `pattern` (not empty) first occurs in `text` at or after `start`.
-  private static func firstOffset(of pattern: [UInt8], in text: [UInt8], from start: Int) -> Int? {
-    guard let first = pattern.first else { return nil }
-    var index = start
-    while index + pattern.count <= text.count {
-      if text[index] == first, text[index..<index + pattern.count].elementsEqual(pattern) {
-        return index
-      }
-      index += 1
-    }
-    return nil
   }
 
   static func hashedName(_ name: String, _ data: Data) -> String {
