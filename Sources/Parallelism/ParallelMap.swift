@@ -49,16 +49,14 @@ extension Array where Element: Sendable {
 /// instructions a result.
 private final class ResultSlots<Value>: @unchecked Sendable {
   private let storage: UnsafeMutableBufferPointer<Value>
-  /// Whether `values()` moved the results out.
-  private var taken = false
 
   init(count: Int) {
     storage = .allocate(capacity: count)
   }
 
+  /// `parallelMap` always takes the results out with `values()`: nothing is left to
+  /// deinitialise.
   deinit {
-    // Every slot is stored before `values()` can be called: `parallelMap` waits for all.
-    if !taken { storage.deinitialize() }
     storage.deallocate()
   }
 
@@ -68,8 +66,7 @@ private final class ResultSlots<Value>: @unchecked Sendable {
 
   /// The results, moved out; called once, after every slot was stored.
   func values() -> [Value] {
-    taken = true
-    return [Value](unsafeUninitializedCapacity: storage.count) { buffer, count in
+    [Value](unsafeUninitializedCapacity: storage.count) { buffer, count in
       if let base = buffer.baseAddress, let results = storage.baseAddress {
         base.moveInitialize(from: results, count: storage.count)
       }
