@@ -102,7 +102,7 @@ struct BuildRecord: Equatable {
     guard let folder = OpenFolder(path: output) else { return nil }
     let paths = [""] + Array(folders) + files
     let stamps = paths.parallelMap {
-      known[$0] ?? ($0.isEmpty ? FileStamp(path: output) : folder.stamp($0))
+      known[$0] ?? folder.stamp($0)
     }
     var entries: [Entry] = []
     entries.reserveCapacity(paths.count)
@@ -122,11 +122,7 @@ struct BuildRecord: Equatable {
       $0..<min($0 + 2_048, entries.count)
     }
     return !chunks.parallelMap { chunk in
-      chunk.allSatisfy { position in
-        let entry = entries[position]
-        let stamp = entry.path.isEmpty ? FileStamp(path: output) : folder.stamp(entry.path)
-        return stamp == entry.stamp
-      }
+      chunk.allSatisfy { folder.stamp(entries[$0].path) == entries[$0].stamp }
     }.contains(false)
   }
 
@@ -234,6 +230,7 @@ struct BuildRecord: Equatable {
 /// (`fstatat`): no full path is joined for each (570 instructions a file), and the kernel
 /// resolves only the part inside the folder.
 final class OpenFolder: Sendable {
+  private let path: String
   private let descriptor: Int32
 
   /// Nil when `path` is not a folder that can be opened; a symbolic link to one is followed,
@@ -241,14 +238,16 @@ final class OpenFolder: Sendable {
   init?(path: String) {
     let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard descriptor >= 0 else { return nil }
-    self.descriptor = descriptor
+    (self.path, self.descriptor) = (path, descriptor)
   }
 
   deinit { close(descriptor) }
 
-  /// The stamp of the file at `relative` (not empty) inside the folder, not following a
-  /// symbolic link there; nil when there is none.
+  /// The stamp of the file at `relative` inside the folder, not following a symbolic link
+  /// there; nil when there is none. "" is the folder's own path (a link to the folder stamped
+  /// as the link).
   func stamp(_ relative: String) -> FileStamp? {
+    if relative.isEmpty { return FileStamp(path: path) }
     var info = stat()
     guard fstatat(descriptor, relative, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
     return FileStamp(info)

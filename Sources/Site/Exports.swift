@@ -259,20 +259,23 @@ struct Exports: Sendable {
       }
     }
     var text = text
-    guard text.withUTF8({ $0.contains(where: changes) }) else { return text }
-    var result: [UInt8] = []
-    result.reserveCapacity(text.utf8.count + 16)
-    for byte in text.utf8 {
-      switch byte {
-      case UInt8(ascii: "&"): result.append(contentsOf: "&amp;".utf8)
-      case UInt8(ascii: "<"): result.append(contentsOf: "&lt;".utf8)
-      case UInt8(ascii: ">"): result.append(contentsOf: "&gt;".utf8)
-      case UInt8(ascii: "\""): result.append(contentsOf: "&quot;".utf8)
-      case _ where changes(byte): continue
-      default: result.append(byte)
+    let escaped = text.withUTF8 { utf8 -> String? in
+      guard utf8.contains(where: changes) else { return nil }
+      var result: [UInt8] = []
+      result.reserveCapacity(utf8.count + 16)
+      for byte in utf8 {
+        switch byte {
+        case UInt8(ascii: "&"): result.append(contentsOf: "&amp;".utf8)
+        case UInt8(ascii: "<"): result.append(contentsOf: "&lt;".utf8)
+        case UInt8(ascii: ">"): result.append(contentsOf: "&gt;".utf8)
+        case UInt8(ascii: "\""): result.append(contentsOf: "&quot;".utf8)
+        case _ where changes(byte): continue
+        default: result.append(byte)
+        }
       }
+      return String(decoding: result, as: UTF8.self)
     }
-    return String(decoding: result, as: UTF8.self)
+    return escaped ?? text
   }
 
   static func timestamp(_ date: Date) -> String {

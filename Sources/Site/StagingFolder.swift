@@ -167,15 +167,14 @@ public final class StagingFolder: Sendable {
   ) -> Carried? {
     // A path of the recycled tree was found by scanning real folders: it is safe as it is.
     let recycledInode = recycled.files[path]
-    let stamp = outputStamps?[path]
-    if let stamp {
+    // The previous output's path is joined only below: most files of an edit build are left
+    // as they are at once.
+    if let stamp = outputStamps?[path] {
       guard stamp.kind == .file, stamp.size == signature.size else { return nil }
       if recycledInode == UInt64(bitPattern: stamp.inode) { return .untouched(stamp) }
-    }
-    // Joined only now: most files of an edit build are left as they are, above.
-    let old = outputPath + "/" + path
-    if stamp == nil {
+    } else {
       var oldInfo = stat()
+      let old = outputPath + "/" + path
       guard stat(old, &oldInfo) == 0, Int(oldInfo.st_size) == signature.size else { return nil }
       var stagedInfo = stat()
       if recycledInode != nil, lstat(stagingPath + "/" + path, &stagedInfo) == 0,
@@ -184,9 +183,9 @@ public final class StagingFolder: Sendable {
         return .untouched(nil)
       }
     }
-    guard let target = try? prepare(path, recycled: recycled), link(old, target) == 0 else {
-      return nil
-    }
+    guard let target = try? prepare(path, recycled: recycled),
+      link(outputPath + "/" + path, target) == 0
+    else { return nil }
     return .linked
   }
 
