@@ -33,7 +33,7 @@ struct FieldReader {
       }
       return nil
     }
-    if text.unicodeScalars.allSatisfy(WhiteSpace.contains) {
+    if WhiteSpace.isBlank(text) {
       diagnostics.append(.error("'\(key)' must not be empty", at: node[key]?.location ?? fallback))
       return nil
     }

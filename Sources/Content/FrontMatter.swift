@@ -105,6 +105,6 @@ extension FrontMatter {
   /// The body of the document file at `path` (from `root`), for a build that took the document
   /// without reading its file (``ContentLoader/load(reusing:unread:)``).
   public static func body(ofFileAt path: String, root: URL) -> Result<String, Diagnostic> {
-    read(SourceTree.File(path: path, url: root.appending(path: path))).map(\.split.body)
+    read(SourceTree.File(path: path, absolutePath: root.path + "/" + path)).map(\.split.body)
   }
 }

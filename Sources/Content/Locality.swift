@@ -71,7 +71,7 @@ enum LocalityLoader {
     var seen: [String: Int] = [:]
     for (rowNumber, row) in rows.enumerated().dropFirst() {
       let line = rowNumber < rowLines.lines.count ? rowLines.lines[rowNumber] : rowNumber + 1
-      if row.count == 1, row[0].unicodeScalars.allSatisfy(WhiteSpace.contains) { continue }
+      if row.count == 1, WhiteSpace.isBlank(row[0]) { continue }
       if row.count != header.count {
         problem("this row has \(row.count) columns; the header has \(header.count)", line: line)
         continue

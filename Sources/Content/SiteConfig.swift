@@ -13,7 +13,7 @@ public struct SiteConfig: Sendable {
   }
   /// The path part of the base URL: `/` or `/portail/`. Kept beside it: pages ask for it
   /// thousands of times, and parsing the URL each time cost 1,700 instructions.
-  public private(set) var basePath = "/"
+  public private(set) var basePath = SiteConfig.path(of: SiteConfig.defaultBaseURL)
   /// Whether `base_url` (or `--base-url`) was given; without it one warning is printed.
   public var hasExplicitBaseURL = false
   /// The first is the default language.

@@ -11,6 +11,11 @@ public enum WhiteSpace {
       : scalar == "\u{200B}" || scalar.properties.generalCategory == .spaceSeparator
   }
 
+  /// Whether `text` is empty or white space only.
+  public static func isBlank(_ text: String) -> Bool {
+    text.unicodeScalars.allSatisfy(contains)
+  }
+
   /// `text` without white space at either end: `text` itself when it has none there.
   public static func trimmed(_ text: String) -> String {
     let scalars = text.unicodeScalars
