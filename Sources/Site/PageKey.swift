@@ -111,12 +111,14 @@ struct StableHasher {
     typealias Entry = (digest: Digest, shown: String?)
 
     private let values: [Value]
-    /// Storage identity → digest, and the document the value shows.
-    private let entries: [UInt: Entry]
-    /// Made lazily instead: storage identity → position in `values`, and the entries made so
-    /// far, by position.
-    private let positions: [UInt: Int]
-    private let made: MadeEntries?
+    private let storage: Storage
+
+    private enum Storage {
+      /// Storage identity → digest, and the document the value shows.
+      case made([UInt: Entry])
+      /// Storage identity → position in `values`, and the entries made so far, by position.
+      case lazy(positions: [UInt: Int], made: MadeEntries)
+    }
 
     private final class MadeEntries: Sendable {
       let entries = Mutex<[Int: Entry]>([:])
@@ -133,14 +135,14 @@ struct StableHasher {
             positions[identity] = position
           }
         }
-        (self.positions, entries, made) = (positions, [:], MadeEntries())
+        storage = .lazy(positions: positions, made: MadeEntries())
         return
       }
       let entries = values.parallelMap { value -> (UInt, Entry)? in
         value.storageIdentity.map { ($0, Self.entry(value)) }
       }
-      self.entries = Dictionary(entries.compactMap { $0 }, uniquingKeysWith: { first, _ in first })
-      (positions, made) = ([:], nil)
+      storage = .made(
+        Dictionary(entries.compactMap { $0 }, uniquingKeysWith: { first, _ in first }))
     }
 
     private static func entry(_ value: Value) -> Entry {
@@ -155,13 +157,17 @@ struct StableHasher {
 
     fileprivate func entry(of value: Value) -> Entry? {
       guard let identity = value.storageIdentity else { return nil }
-      guard let made else { return entries[identity] }
-      guard let position = positions[identity] else { return nil }
-      if let entry = made.entries.withLock({ $0[position] }) { return entry }
-      // Made outside the lock: two threads may both make it, alike.
-      let entry = Self.entry(values[position])
-      made.entries.withLock { $0[position] = entry }
-      return entry
+      switch storage {
+      case .made(let entries):
+        return entries[identity]
+      case .lazy(let positions, let made):
+        guard let position = positions[identity] else { return nil }
+        if let entry = made.entries.withLock({ $0[position] }) { return entry }
+        // Made outside the lock: two threads may both make it, alike.
+        let entry = Self.entry(values[position])
+        made.entries.withLock { $0[position] = entry }
+        return entry
+      }
     }
   }
 

@@ -319,23 +319,19 @@ public struct SiteBuilder: Sendable {
       previousSearchIndex
       ? nil
       : BackgroundTask { [edits] in
-        let languages = content.config.languages
-        guard let staging else {
+        @Sendable func make(_ language: String) -> SearchIndexes {
           var index = SearchIndexes()
-          for language in languages {
-            let documents = SearchDocuments(values: values).documents(for: language)
+          let documents = SearchDocuments(values: values).documents(for: language)
+          if let staging {
+            index.make(
+              IndexedDocuments(consume documents), language: language, into: staging,
+              previous: previousIndexes)
+          } else {
             index.derived.add(Self.searchIndex(documents, language: language), writingTo: nil)
           }
           return index
         }
-        @Sendable func make(_ language: String) -> SearchIndexes {
-          var index = SearchIndexes()
-          let documents = SearchDocuments(values: values).documents(for: language)
-          index.make(
-            IndexedDocuments(consume documents), language: language, into: staging,
-            previous: previousIndexes)
-          return index
-        }
+        let languages = content.config.languages
         // After edits, few pages are made and the build waits for the indexes: each language's
         // is updated on its own thread. From scratch, they are made one after the other, so
         // that one language's index is in memory at a time.

@@ -29,11 +29,8 @@ struct FacetColumns {
       guard let values = document.facets[name], !values.isEmpty else { return "" }
       return values.count == 1 ? values[0] : values.sorted().joined(separator: "\u{1}")
     }
-    var key = leadingFacets.map(column)
-    if document.facets.keys.contains(where: { !leadingFacets.contains($0) }) {
-      key += document.facets.keys.filter { !leadingFacets.contains($0) }.sorted().map(column)
-    }
-    return key
+    let others = document.facets.keys.filter { !leadingFacets.contains($0) }
+    return leadingFacets.map(column) + (others.isEmpty ? [] : others.sorted().map(column))
   }
 
   func write(to writer: inout JSONWriter) {
